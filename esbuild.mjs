@@ -1,0 +1,55 @@
+// One esbuild context per bundle. `node esbuild.mjs` builds once; `--watch` rebuilds on change;
+// `--production` minifies. Native modules (better-sqlite3) stay external to the sidecar bundle.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
+const node = { ...common, platform: 'node', target: 'node22', format: 'cjs' };
+
+const targets = [
+  // Extension host: cjs, node, `vscode` provided by the host.
+  { ...node, entryPoints: { extension: 'extension/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  // Sidecar and its effects worker: native modules external.
+  {
+    ...node,
+    entryPoints: { server: 'server/src/main.ts', 'effects-worker': 'server/src/effects/worker.ts' },
+    outdir: 'dist',
+    external: ['better-sqlite3'],
+  },
+  // The offline demo ACP agent, its own process.
+  { ...node, entryPoints: { 'demo-agent': 'agents/demo/main.ts' }, outdir: 'dist' },
+  // Chat tab UI: browser iife.
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: { chat: 'webview/src/main.ts' },
+    outdir: 'dist/webview',
+    loader: { '.ttf': 'file', '.css': 'css' },
+  },
+];
+
+function copyAssets() {
+  mkdirSync('dist/webview', { recursive: true });
+  cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
+  cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
+}
+
+copyAssets();
+const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
