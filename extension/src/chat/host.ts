@@ -1,0 +1,23 @@
+/**
+ * What a chat panel needs from the rest of the extension. The extension's
+ * controller implements it over the language client and the workbench store;
+ * the chat module depends on nothing else.
+ */
+import type * as vscode from 'vscode';
+import type { ParamsOf, RequestDef, ResultOf, SessionSummary, TaskSummary, TranscriptEvent } from '../../../shared/protocol';
+import type { z } from 'zod';
+
+export interface ChatHost {
+  /** Send a typed request to the sidecar. Rejects with the sidecar's error message. */
+  request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>>;
+  /** Transcript events pushed by the sidecar for a session this window subscribed to. */
+  onTranscript(sessionId: string, listener: (events: TranscriptEvent[]) => void): vscode.Disposable;
+  /** Current summary of a session and its task from the workbench store. */
+  getSession(sessionId: string): { session: SessionSummary; task: TaskSummary } | undefined;
+  /** Fires after every workbench store change. */
+  readonly onDidChangeWorkbench: vscode.Event<void>;
+  /** Fires after the sidecar (re)started and the store bootstrapped again: re-subscribe. */
+  readonly onDidRestart: vscode.Event<void>;
+  readonly log: vscode.LogOutputChannel;
+  readonly extensionUri: vscode.Uri;
+}
