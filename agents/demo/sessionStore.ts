@@ -1,0 +1,63 @@
+/**
+ * Demo agent sessions on disk: one JSON file per session (cwd + message history)
+ * in the state folder, so a later agent process can `session/load` them.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One message of a session's conversation, as replayed by `session/load`. */
+export interface HistoryEntry {
+  role: 'user' | 'agent';
+  text: string;
+}
+
+/** What a session file holds. */
+export interface SessionRecord {
+  id: string;
+  cwd: string;
+  createdAt: string;
+  history: HistoryEntry[];
+}
+
+const ID_PATTERN = /^demo-[0-9a-f-]{36}$/;
+
+export class SessionStore {
+  constructor(private readonly dir: string) {}
+
+  /** Creates and persists a new, empty session. */
+  async create(cwd: string): Promise<SessionRecord> {
+    const record: SessionRecord = {
+      id: `demo-${randomUUID()}`,
+      cwd,
+      createdAt: new Date().toISOString(),
+      history: [],
+    };
+    await this.save(record);
+    return record;
+  }
+
+  /** The stored session, or undefined when no such session was ever saved. */
+  async find(id: string): Promise<SessionRecord | undefined> {
+    if (!ID_PATTERN.test(id)) return undefined;
+    try {
+      return JSON.parse(await readFile(this.fileOf(id), 'utf8')) as SessionRecord;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Writes the session atomically (temp file + rename), so a killed process never leaves half a file. */
+  async save(record: SessionRecord): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const file = this.fileOf(record.id);
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(record, null, 2), 'utf8');
+    await rename(temp, file);
+  }
+
+  private fileOf(id: string): string {
+    return join(this.dir, `${id}.json`);
+  }
+}
