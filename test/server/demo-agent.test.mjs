@@ -1,0 +1,355 @@
+// The offline `demo` ACP agent, driven as a real child process over stdio with the
+// ACP SDK's own client. Run after `npm run build`:
+//   npx node --test test/server/demo-agent.test.mjs
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { client, methods, ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
+
+const AGENT = resolve('dist/demo-agent.js');
+const root = mkdtempSync(join(tmpdir(), 'foundry-demo-agent-test-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+let folders = 0;
+/** A fresh empty folder under the test root. */
+function folder(name) {
+  const dir = join(root, `${name}-${++folders}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Starts the built agent and connects an ACP client to it. `updates` collects every
+ * session/update; `waitFor(predicate)` resolves on the first update list that satisfies it.
+ * `onPermission` answers session/request_permission.
+ */
+async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission } = {}) {
+  const env = { ...process.env, FOUNDRY_DEMO_STATE_DIR: stateDir ?? folder('state') };
+  if (chunkDelayMs !== undefined) env.FOUNDRY_DEMO_CHUNK_DELAY_MS = String(chunkDelayMs);
+  const child = spawn(process.execPath, [AGENT, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = once(child, 'exit');
+
+  const updates = [];
+  const waiters = new Set();
+  const permissionRequests = [];
+  const app = client({ name: 'demo-agent-test' })
+    .onNotification(methods.client.session.update, ({ params }) => {
+      updates.push(params);
+      for (const w of waiters) if (w.predicate(updates)) (waiters.delete(w), w.resolve());
+    })
+    .onRequest(methods.client.session.requestPermission, async ({ params, signal }) => {
+      permissionRequests.push(params);
+      for (const w of waiters) if (w.predicate(updates)) (waiters.delete(w), w.resolve());
+      return onPermission ? onPermission(params, signal) : { outcome: { outcome: 'cancelled' } };
+    });
+  const connection = app.connect(
+    ndJsonStream(Writable.toWeb(child.stdin), Readable.toWeb(child.stdout)),
+  );
+  const agent = connection.agent;
+  const init = await agent.request(methods.agent.initialize, {
+    protocolVersion: PROTOCOL_VERSION,
+    clientCapabilities: {},
+  });
+
+  return {
+    agent,
+    init,
+    updates,
+    permissionRequests,
+    get stderr() {
+      return stderr;
+    },
+    waitFor(predicate) {
+      if (predicate(updates)) return Promise.resolve();
+      return new Promise((resolve) => waiters.add({ predicate, resolve }));
+    },
+    async newSession(cwd) {
+      const { sessionId } = await agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
+      return sessionId;
+    },
+    prompt(sessionId, text) {
+      return agent.request(methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text }] });
+    },
+    cancel(sessionId) {
+      return agent.notify(methods.agent.session.cancel, { sessionId });
+    },
+    /** Closes the agent's stdin and resolves with its exit code. */
+    async stop() {
+      child.stdin.end();
+      const [code] = await exited;
+      connection.close();
+      return code;
+    },
+  };
+}
+
+const ofKind = (updates, kind, sessionId) =>
+  updates.filter((n) => n.update.sessionUpdate === kind && (!sessionId || n.sessionId === sessionId));
+const textOf = (notifications) => notifications.map((n) => n.update.content.text).join('');
+
+test('echoes text as several chunks that arrive while the turn is still running', async () => {
+  const a = await startAgent({ chunkDelayMs: 100 });
+  try {
+    const sessionId = await a.newSession(folder('echo'));
+    const line = 'hello from the demo agent';
+    let settled = false;
+    const turn = a.prompt(sessionId, line).finally(() => (settled = true));
+
+    await a.waitFor((u) => ofKind(u, 'agent_message_chunk').length >= 1);
+    assert.equal(settled, false, 'the first chunk arrived before the turn ended');
+    assert.ok(textOf(ofKind(a.updates, 'agent_message_chunk')).length < line.length, 'first text is partial');
+
+    const chunksBeforeEnd = [];
+    const { stopReason } = await turn.then((r) => (chunksBeforeEnd.push(...ofKind(a.updates, 'agent_message_chunk')), r));
+    assert.equal(stopReason, 'end_turn');
+    assert.ok(chunksBeforeEnd.length >= 3, `got ${chunksBeforeEnd.length} chunks`);
+    assert.equal(textOf(chunksBeforeEnd), line);
+  } finally {
+    assert.equal(await a.stop(), 0);
+  }
+});
+
+test('the same script gives the same updates in a second process (ids aside)', async () => {
+  const run = async () => {
+    const a = await startAgent({ chunkDelayMs: 0 });
+    const cwd = folder('determinism');
+    const sessionId = await a.newSession(cwd);
+    await a.prompt(sessionId, 'first line here\nwrite a.txt\nx\nend\nlast words');
+    await a.stop();
+    return JSON.stringify(a.updates.map((n) => n.update))
+      .replaceAll(cwd, 'CWD')
+      .replace(/"(messageId|toolCallId)":"[^"]+"/g, '"$1":"ID"');
+  };
+  assert.equal(await run(), await run());
+});
+
+test('write creates the file inside the session folder and reports an edit tool call', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const cwd = folder('write');
+    const sessionId = await a.newSession(cwd);
+    const { stopReason } = await a.prompt(sessionId, 'write src/deep/hello.txt\nHello\n  indented\nend\ndone');
+    assert.equal(stopReason, 'end_turn');
+    const file = join(cwd, 'src/deep/hello.txt');
+    assert.equal(readFileSync(file, 'utf8'), 'Hello\n  indented\n');
+
+    const [call] = ofKind(a.updates, 'tool_call');
+    assert.equal(call.update.kind, 'edit');
+    assert.equal(call.update.status, 'in_progress');
+    assert.deepEqual(call.update.locations, [{ path: file }]);
+    const [done] = ofKind(a.updates, 'tool_call_update');
+    assert.equal(done.update.toolCallId, call.update.toolCallId);
+    assert.equal(done.update.status, 'completed');
+    assert.deepEqual(done.update.content, [{ type: 'diff', path: file, oldText: null, newText: 'Hello\n  indented\n' }]);
+    assert.equal(textOf(ofKind(a.updates, 'agent_message_chunk')), 'done');
+
+    await a.prompt(sessionId, 'write src/deep/hello.txt\nBye\nend');
+    const [, second] = ofKind(a.updates, 'tool_call_update');
+    assert.equal(second.update.content[0].oldText, 'Hello\n  indented\n');
+    assert.equal(readFileSync(file, 'utf8'), 'Bye\n');
+  } finally {
+    await a.stop();
+  }
+});
+
+test('write to a path outside the session folder is refused as a failed tool call', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const cwd = folder('escape');
+    const sessionId = await a.newSession(cwd);
+    const { stopReason } = await a.prompt(sessionId, 'write ../escaped.txt\nnope\nend');
+    assert.equal(stopReason, 'end_turn');
+    assert.equal(existsSync(join(cwd, '../escaped.txt')), false);
+    const [update] = ofKind(a.updates, 'tool_call_update');
+    assert.equal(update.update.status, 'failed');
+    assert.match(update.update.content[0].content.text, /outside the session folder/);
+  } finally {
+    await a.stop();
+  }
+});
+
+test('fail ends the turn with a JSON-RPC error and the session stays usable', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const sessionId = await a.newSession(folder('fail'));
+    await assert.rejects(a.prompt(sessionId, 'about to fail\nfail\nnever said'), {
+      message: 'demo agent: fail requested',
+    });
+    assert.equal(textOf(ofKind(a.updates, 'agent_message_chunk')), 'about to fail');
+    assert.equal((await a.prompt(sessionId, 'still here')).stopReason, 'end_turn');
+  } finally {
+    await a.stop();
+  }
+});
+
+test('a write with no closing end is refused with invalid params naming the line', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const sessionId = await a.newSession(folder('unclosed'));
+    await assert.rejects(a.prompt(sessionId, 'hi\nwrite x.txt\ncontent'), (e) => {
+      assert.equal(e.code, -32602);
+      assert.match(e.message, /line 2.*no closing "end"/);
+      return true;
+    });
+  } finally {
+    await a.stop();
+  }
+});
+
+test('session/cancel during sleep ends the turn promptly as cancelled', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const sessionId = await a.newSession(folder('cancel-sleep'));
+    const turn = a.prompt(sessionId, 'sleeping now\nsleep 60000\nnever said');
+    await a.waitFor((u) => textOf(ofKind(u, 'agent_message_chunk')) === 'sleeping now');
+    const started = performance.now();
+    await a.cancel(sessionId);
+    assert.equal((await turn).stopReason, 'cancelled');
+    assert.ok(performance.now() - started < 2000, 'cancel took effect well before the sleep ended');
+    assert.equal(textOf(ofKind(a.updates, 'agent_message_chunk')), 'sleeping now');
+    assert.equal((await a.prompt(sessionId, 'awake again')).stopReason, 'end_turn');
+  } finally {
+    await a.stop();
+  }
+});
+
+test('session/cancel during streaming stops the message part way', async () => {
+  const a = await startAgent({ chunkDelayMs: 5000 });
+  try {
+    const sessionId = await a.newSession(folder('cancel-stream'));
+    const line = 'a long line that would take twenty seconds to stream';
+    const turn = a.prompt(sessionId, line);
+    await a.waitFor((u) => ofKind(u, 'agent_message_chunk').length === 1);
+    await a.cancel(sessionId);
+    assert.equal((await turn).stopReason, 'cancelled');
+    const text = textOf(ofKind(a.updates, 'agent_message_chunk'));
+    assert.ok(text.length > 0 && text.length < line.length, `partial text: "${text}"`);
+  } finally {
+    await a.stop();
+  }
+});
+
+test('permission asks the client and echoes the answer', async () => {
+  const answers = ['allow_once', 'reject_once'];
+  const a = await startAgent({
+    chunkDelayMs: 0,
+    onPermission: () => ({ outcome: { outcome: 'selected', optionId: answers.shift() } }),
+  });
+  try {
+    const sessionId = await a.newSession(folder('permission'));
+    assert.equal((await a.prompt(sessionId, 'permission Delete the build folder')).stopReason, 'end_turn');
+    const [request] = a.permissionRequests;
+    assert.equal(request.sessionId, sessionId);
+    assert.equal(request.toolCall.title, 'Delete the build folder');
+    assert.deepEqual(
+      request.options.map((o) => o.optionId),
+      ['allow_once', 'reject_once'],
+    );
+    assert.equal(textOf(ofKind(a.updates, 'agent_message_chunk')), 'permission: allow_once');
+
+    await a.prompt(sessionId, 'permission Push to main');
+    assert.equal(a.permissionRequests.length, 2);
+    assert.match(textOf(ofKind(a.updates, 'agent_message_chunk')), /permission: reject_once$/);
+  } finally {
+    await a.stop();
+  }
+});
+
+test('a cancelled permission request is echoed as cancelled', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const sessionId = await a.newSession(folder('permission-cancelled'));
+    await a.prompt(sessionId, 'permission Anything');
+    assert.equal(textOf(ofKind(a.updates, 'agent_message_chunk')), 'permission: cancelled');
+  } finally {
+    await a.stop();
+  }
+});
+
+test('session/cancel while a permission request is open ends the turn as cancelled', async () => {
+  let markAborted;
+  const requestAborted = new Promise((resolve) => (markAborted = resolve));
+  const a = await startAgent({
+    chunkDelayMs: 0,
+    // Like a user who never answers: the request stays open until it is cancelled.
+    onPermission: (_params, signal) =>
+      new Promise((resolve) =>
+        signal.addEventListener('abort', () => {
+          markAborted();
+          resolve({ outcome: { outcome: 'cancelled' } });
+        }),
+      ),
+  });
+  try {
+    const sessionId = await a.newSession(folder('permission-cancel'));
+    const turn = a.prompt(sessionId, 'permission Wait for me\nnever said');
+    await a.waitFor(() => a.permissionRequests.length === 1);
+    await a.cancel(sessionId);
+    assert.equal((await turn).stopReason, 'cancelled');
+    assert.equal(textOf(ofKind(a.updates, 'agent_message_chunk')), '');
+    await requestAborted; // the agent withdrew its request too
+  } finally {
+    await a.stop();
+  }
+});
+
+test('a second process loads a session of the first, replaying its history', async () => {
+  const stateDir = folder('shared-state');
+  const cwd = folder('load');
+  const first = await startAgent({ stateDir, chunkDelayMs: 0 });
+  const sessionId = await first.newSession(cwd);
+  await first.prompt(sessionId, 'remember this line');
+  await first.prompt(sessionId, 'write notes.md\n# Notes\nend\nand this one');
+  assert.equal(await first.stop(), 0, 'the agent exits cleanly when stdin closes');
+
+  const second = await startAgent({ stateDir, chunkDelayMs: 0 });
+  try {
+    assert.equal(second.init.agentCapabilities.loadSession, true);
+    await second.agent.request(methods.agent.session.load, { sessionId, cwd, mcpServers: [] });
+    const replay = second.updates.map((n) => [n.sessionId, n.update.sessionUpdate, n.update.content.text]);
+    assert.deepEqual(replay, [
+      [sessionId, 'user_message_chunk', 'remember this line'],
+      [sessionId, 'agent_message_chunk', 'remember this line'],
+      [sessionId, 'user_message_chunk', 'write notes.md\n# Notes\nend\nand this one'],
+      [sessionId, 'agent_message_chunk', 'and this one'],
+    ]);
+    assert.equal((await second.prompt(sessionId, 'after the load')).stopReason, 'end_turn');
+
+    await assert.rejects(
+      second.agent.request(methods.agent.session.load, { sessionId: 'demo-nope', cwd, mcpServers: [] }),
+      (e) => e.code === -32002 && /unknown session "demo-nope"/.test(e.message),
+    );
+    await assert.rejects(second.prompt('never-created', 'hi'), (e) => e.code === -32002);
+  } finally {
+    await second.stop();
+  }
+});
+
+test('--no-load hides loadSession and session/load is method-not-found', async () => {
+  const a = await startAgent({ args: ['--no-load'] });
+  try {
+    assert.equal(a.init.agentCapabilities.loadSession, false);
+    await assert.rejects(
+      a.agent.request(methods.agent.session.load, { sessionId: 'demo-x', cwd: root, mcpServers: [] }),
+      (e) => e.code === -32601,
+    );
+  } finally {
+    await a.stop();
+  }
+});
+
+test('logs go to stderr and leave prompt text out', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  const sessionId = await a.newSession(folder('logs'));
+  await a.prompt(sessionId, 'secret-ish prompt text');
+  await a.stop();
+  assert.match(a.stderr, /session\/prompt .*: end_turn/);
+  assert.doesNotMatch(a.stderr, /secret-ish/, 'prompt text is not logged');
+});
