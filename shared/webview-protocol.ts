@@ -1,0 +1,97 @@
+/**
+ * Messages between a chat panel (extension host) and its webview, both ways.
+ * Each side validates what arrives with these schemas before acting on it.
+ *
+ * Flow: the webview posts `ready` once its script runs (again after every
+ * reload of the webview); only then does the panel post, starting with a
+ * `snapshot`. Actions from the composer are requests with a correlation id;
+ * the panel answers each with a `reply`.
+ */
+import { z } from 'zod';
+import { SessionSummary, TaskSummary, TranscriptEvent } from './protocol';
+
+// ---------------------------------------------------------------------------
+// What the chat tab shows about its session
+// ---------------------------------------------------------------------------
+
+/** The slice of the task a chat tab shows. */
+export const ChatTask = TaskSummary.pick({ id: true, title: true, status: true, statusMessage: true, errorMessage: true });
+export type ChatTask = z.infer<typeof ChatTask>;
+
+/** How far the panel got loading the transcript from the sidecar. */
+export const SyncState = z.discriminatedUnion('phase', [
+  /** Subscribing and paging history. */
+  z.object({ phase: z.literal('loading') }),
+  /** History loaded; pushed events are applied as they arrive. */
+  z.object({ phase: z.literal('live') }),
+  /** Loading failed; the panel tries again after the sidecar restarts. */
+  z.object({ phase: z.literal('failed'), message: z.string() }),
+]);
+export type SyncState = z.infer<typeof SyncState>;
+
+/** Everything the composer and the status line render from. */
+export const ChatState = z.object({
+  sessionId: z.string(),
+  /** Undefined while the workbench store has not bootstrapped or when the session no longer exists. */
+  session: SessionSummary.optional(),
+  task: ChatTask.optional(),
+  /** True once the store has bootstrapped: a missing session is then really gone. */
+  workbenchLoaded: z.boolean(),
+  sync: SyncState,
+});
+export type ChatState = z.infer<typeof ChatState>;
+
+// ---------------------------------------------------------------------------
+// Panel -> webview
+// ---------------------------------------------------------------------------
+
+export const ToWebview = z.discriminatedUnion('type', [
+  /** First message after `ready`: replaces whatever the webview showed. */
+  z.object({ type: z.literal('snapshot'), state: ChatState, events: z.array(TranscriptEvent) }),
+  /** New transcript events, in seq order, none seen before. */
+  z.object({ type: z.literal('events'), events: z.array(TranscriptEvent) }),
+  /** The session, its task or the transcript sync changed. */
+  z.object({ type: z.literal('state'), state: ChatState }),
+  /** Answer to a `request`: `error` is the message to show when it was refused. */
+  z.object({ type: z.literal('reply'), requestId: z.number(), error: z.string().optional() }),
+]);
+export type ToWebview = z.infer<typeof ToWebview>;
+
+// ---------------------------------------------------------------------------
+// Webview -> panel
+// ---------------------------------------------------------------------------
+
+/** What the user asked for from the composer. */
+export const ChatAction = z.discriminatedUnion('action', [
+  /** foundry/sendMessage */
+  z.object({ action: z.literal('send'), text: z.string().min(1, 'text must not be empty') }),
+  /** foundry/cancelTurn */
+  z.object({ action: z.literal('stop') }),
+  /** foundry/retrySession, or foundry/retryTask when the task's provisioning failed. */
+  z.object({ action: z.literal('retry') }),
+]);
+export type ChatAction = z.infer<typeof ChatAction>;
+
+export const FromWebview = z.union([
+  /** The webview's script is running and listening. */
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('request'), requestId: z.number(), request: ChatAction }),
+]);
+export type FromWebview = z.infer<typeof FromWebview>;
+
+// ---------------------------------------------------------------------------
+// Webview state kept by VS Code (getState/setState and the panel serializer)
+// ---------------------------------------------------------------------------
+
+/** Persisted by the webview; VS Code hands it to the panel serializer after a window reload. */
+export const ChatViewState = z.object({
+  sessionId: z.string().min(1),
+  draft: z.string().default(''),
+  /** Scroll offset of the transcript, and whether it was pinned to the bottom. */
+  scrollTop: z.number().default(0),
+  pinnedToBottom: z.boolean().default(true),
+});
+export type ChatViewState = z.infer<typeof ChatViewState>;
+
+/** The view type of chat panels, used by the panel and its serializer. */
+export const ChatViewType = 'foundry.chat';

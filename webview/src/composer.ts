@@ -1,0 +1,117 @@
+/**
+ * The composer: status line, message box and Send / Stop / Retry. It renders a
+ * ComposerModel and reports what the user does; it sends nothing itself.
+ */
+import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
+import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
+import type { ComposerModel } from './composerModel';
+import { element } from './transcriptView';
+
+export interface ComposerEvents {
+  send(text: string): void;
+  stop(): void;
+  retry(): void;
+  draftChanged(text: string): void;
+}
+
+export class Composer {
+  private readonly status = element('div', { class: 'status', 'data-role': 'status', role: 'status', 'aria-live': 'polite' });
+  private readonly detail = element('div', { class: 'status-detail' });
+  private readonly input = element('vscode-textarea', {
+    label: 'Message',
+    rows: '3',
+    resize: 'vertical',
+    placeholder: 'Message the agent (Enter to send, Shift+Enter for a new line)',
+  }) as VscodeTextarea;
+  private readonly sendButton = button('Send', 'send');
+  private readonly stopButton = button('Stop', 'debug-stop', true);
+  private readonly retryButton = button('Retry', 'refresh', true);
+  private model: ComposerModel | undefined;
+  /** A request from this composer is in flight. */
+  private busy = false;
+  /** The last refused request's message, shown until the next action or state change. */
+  private refusal: string | undefined;
+
+  constructor(root: HTMLElement, draft: string, private readonly events: ComposerEvents) {
+    this.input.value = draft;
+    const actions = element('div', { class: 'actions' }, this.retryButton, this.stopButton, this.sendButton);
+    root.append(element('div', { class: 'status-row' }, this.status, this.detail), this.input, actions);
+
+    this.input.addEventListener('input', () => events.draftChanged(this.input.value));
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+      e.preventDefault();
+      this.trySend();
+    });
+    this.sendButton.addEventListener('click', () => this.trySend());
+    this.stopButton.addEventListener('click', () => this.act(() => events.stop()));
+    this.retryButton.addEventListener('click', () => this.act(() => events.retry()));
+  }
+
+  get text(): string {
+    return this.input.value;
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  /** Show the state for a session. */
+  apply(model: ComposerModel): void {
+    if (this.model && (this.model.status !== model.status || this.model.tone !== model.tone)) this.refusal = undefined;
+    this.model = model;
+    this.paint();
+  }
+
+  /** The request started by the last action finished; `error` is why it was refused. */
+  settle(error: string | undefined, sentText?: string): void {
+    this.busy = false;
+    this.refusal = error;
+    if (!error && sentText !== undefined && this.input.value === sentText) {
+      this.input.value = '';
+      this.events.draftChanged('');
+    }
+    this.paint();
+  }
+
+  private trySend(): void {
+    const text = this.input.value;
+    if (this.busy || this.model?.send !== 'enabled' || text.trim() === '') return;
+    this.act(() => this.events.send(text));
+  }
+
+  private act(run: () => void): void {
+    if (this.busy) return;
+    this.busy = true;
+    this.refusal = undefined;
+    this.paint();
+    run();
+  }
+
+  private paint(): void {
+    const m = this.model;
+    if (!m) return;
+    const text = this.refusal ?? m.status;
+    this.status.textContent = text;
+    this.status.dataset.tone = this.refusal ? 'error' : m.tone;
+    this.status.hidden = text === '';
+    this.detail.textContent = this.refusal ? '' : m.detail;
+    this.detail.hidden = this.refusal !== undefined || m.detail === '';
+    this.input.disabled = !m.inputEnabled;
+    show(this.sendButton, m.send !== 'hidden', m.send === 'enabled' && !this.busy);
+    show(this.stopButton, m.stop, !this.busy);
+    show(this.retryButton, m.retry, !this.busy);
+  }
+}
+
+function button(label: string, iconName: string, secondary = false): VscodeButton {
+  const b = element('vscode-button', { icon: iconName }, label) as VscodeButton;
+  b.secondary = secondary;
+  return b;
+}
+
+function show(b: VscodeButton, visible: boolean, enabled: boolean): void {
+  b.hidden = !visible;
+  b.disabled = !enabled;
+  b.setAttribute('aria-disabled', String(!enabled));
+}

@@ -1,0 +1,155 @@
+/**
+ * Chat tab entry: wires the panel messages, the transcript reducer, the
+ * transcript view and the composer, and keeps draft and scroll in the webview
+ * state so they survive the tab being hidden and a window reload.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import './chat.css';
+import { statusLabel } from '../../shared/protocol';
+import { type ChatAction, type ChatState, ChatViewState, type FromWebview, ToWebview } from '../../shared/webview-protocol';
+import { Composer } from './composer';
+import { composerModel } from './composerModel';
+import { applyEvents, emptyTranscript, type TranscriptView as TranscriptModel } from './transcript';
+import { element, TranscriptView } from './transcriptView';
+
+interface VsCodeApi {
+  postMessage(message: FromWebview): void;
+  getState(): unknown;
+  setState(state: ChatViewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const restored = ChatViewState.safeParse(vscode.getState());
+let viewState: ChatViewState | undefined = restored.success ? restored.data : undefined;
+
+const header = element('header', { class: 'header' });
+const log = element('main', { id: 'transcript', class: 'transcript', role: 'log', 'aria-label': 'Transcript', 'aria-live': 'polite' });
+const placeholder = element('div', { class: 'placeholder' });
+const footer = element('footer', { class: 'composer' });
+document.body.append(header, log, placeholder, footer);
+
+const view = new TranscriptView(log);
+let transcript: TranscriptModel = emptyTranscript;
+let state: ChatState | undefined;
+/** Restore the saved scroll position at the next paint (after a snapshot). */
+let restoreScroll = true;
+let nextRequestId = 1;
+const pending = new Map<number, ChatAction>();
+
+const composer = new Composer(footer, viewState?.draft ?? '', {
+  send: (text) => request({ action: 'send', text }),
+  stop: () => request({ action: 'stop' }),
+  retry: () => request({ action: 'retry' }),
+  draftChanged: (draft) => saveState({ draft }),
+});
+
+function request(action: ChatAction): void {
+  const requestId = nextRequestId++;
+  pending.set(requestId, action);
+  vscode.postMessage({ type: 'request', requestId, request: action });
+}
+
+function saveState(change: Partial<ChatViewState>): void {
+  const sessionId = change.sessionId ?? viewState?.sessionId ?? state?.sessionId;
+  if (!sessionId) return;
+  viewState = ChatViewState.parse({ ...viewState, ...change, sessionId });
+  vscode.setState(viewState);
+}
+
+// ---------------------------------------------------------------------------
+// Painting: batched to one per animation frame while events stream in
+// ---------------------------------------------------------------------------
+
+let frame: number | undefined;
+function schedulePaint(): void {
+  frame ??= requestAnimationFrame(() => {
+    frame = undefined;
+    paint();
+  });
+}
+
+function paint(): void {
+  const pinned = restoreScroll ? (viewState?.pinnedToBottom ?? true) : isAtBottom();
+  view.render(transcript.items);
+  paintHeader();
+  paintPlaceholder();
+  composer.apply(composerModel(state));
+  if (restoreScroll && state?.sync.phase !== 'loading') {
+    restoreScroll = false;
+    if (!pinned) log.scrollTop = viewState?.scrollTop ?? 0;
+  }
+  if (pinned) log.scrollTop = log.scrollHeight;
+}
+
+function paintHeader(): void {
+  const title = state?.task?.title ?? '';
+  const status = state?.session ? statusLabel[state.session.status] : '';
+  header.replaceChildren(element('span', { class: 'task-title', title: title }, title), element('span', { class: 'session-status' }, status));
+  if (state?.session) header.dataset.status = state.session.status;
+}
+
+function paintPlaceholder(): void {
+  let text = '';
+  if (state?.sync.phase === 'failed') text = `Could not load the transcript: ${state.sync.message}`;
+  else if (transcript.items.length === 0) text = state?.sync.phase === 'live' ? 'No messages yet.' : 'Loading transcript...';
+  placeholder.textContent = text;
+  placeholder.hidden = text === '';
+  placeholder.dataset.tone = state?.sync.phase === 'failed' ? 'error' : 'info';
+}
+
+function isAtBottom(): boolean {
+  return log.scrollHeight - log.scrollTop - log.clientHeight < 8;
+}
+
+let scrollSave: number | undefined;
+log.addEventListener('scroll', () => {
+  if (restoreScroll) return;
+  scrollSave ??= requestAnimationFrame(() => {
+    scrollSave = undefined;
+    saveState({ scrollTop: log.scrollTop, pinnedToBottom: isAtBottom() });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Messages from the panel
+// ---------------------------------------------------------------------------
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = ToWebview.safeParse(event.data);
+  if (!parsed.success) {
+    console.warn('Foundry chat: ignored an invalid message', parsed.error.issues[0]?.message);
+    return;
+  }
+  const message = parsed.data;
+  switch (message.type) {
+    case 'snapshot':
+      if (viewState && viewState.sessionId !== message.state.sessionId) viewState = undefined;
+      state = message.state;
+      saveState({ sessionId: message.state.sessionId });
+      transcript = applyEvents(emptyTranscript, message.events);
+      view.clear();
+      restoreScroll = true;
+      paint();
+      if (document.hasFocus() && composerModel(state).inputEnabled) composer.focus();
+      return;
+    case 'events':
+      transcript = applyEvents(transcript, message.events);
+      schedulePaint();
+      return;
+    case 'state':
+      state = message.state;
+      schedulePaint();
+      return;
+    case 'reply': {
+      const action = pending.get(message.requestId);
+      if (!action) return;
+      pending.delete(message.requestId);
+      composer.settle(message.error, action.action === 'send' ? action.text : undefined);
+      return;
+    }
+  }
+});
+
+vscode.postMessage({ type: 'ready' });

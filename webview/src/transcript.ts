@@ -1,0 +1,343 @@
+/**
+ * Transcript events -> the chat tab's view model. Pure: no DOM, no messaging.
+ *
+ * `applyEvents` never mutates its input: items that changed are new objects and
+ * the rest are shared, so a renderer can compare items by identity.
+ *
+ * Payloads (see TranscriptEvent in shared/protocol.ts):
+ * - client: ACP JSON-RPC messages Foundry sent to the agent (`session/prompt` is a user turn);
+ * - agent: ACP messages from the agent (`session/update` notifications, responses);
+ * - foundry: a FoundryEvent.
+ */
+import type { FoundryEvent, TranscriptEvent } from '../../shared/protocol';
+
+export type ToolStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
+
+export interface PlanEntry {
+  readonly content: string;
+  readonly status: string;
+  readonly priority?: string;
+}
+
+export type TranscriptItem =
+  | { readonly kind: 'user'; readonly key: string; readonly text: string }
+  /** Markdown text streamed by the agent; `streaming` while more may be appended. */
+  | { readonly kind: 'agent'; readonly key: string; readonly text: string; readonly streaming: boolean }
+  | { readonly kind: 'thought'; readonly key: string; readonly text: string; readonly streaming: boolean }
+  | {
+      readonly kind: 'tool';
+      readonly key: string;
+      readonly toolCallId: string;
+      readonly title: string;
+      readonly toolKind: string;
+      readonly status: ToolStatus;
+    }
+  | { readonly kind: 'plan'; readonly key: string; readonly entries: readonly PlanEntry[] }
+  | { readonly kind: 'notice'; readonly key: string; readonly tone: 'info' | 'error'; readonly text: string };
+
+export interface TranscriptView {
+  /** Highest seq applied; events at or below it are ignored. */
+  readonly lastSeq: number;
+  readonly items: readonly TranscriptItem[];
+  /** Index of the agent or thought item that chunks are appended to, if any. */
+  readonly openIndex: number | undefined;
+  /** Index of the current turn's plan item, if any. */
+  readonly planIndex: number | undefined;
+  /** toolCallId -> index of its row. */
+  readonly tools: Readonly<Record<string, number>>;
+  /** JSON-RPC id -> method of requests Foundry sent that have not been answered yet. */
+  readonly pendingRequests: Readonly<Record<string, string>>;
+}
+
+export const emptyTranscript: TranscriptView = {
+  lastSeq: 0,
+  items: [],
+  openIndex: undefined,
+  planIndex: undefined,
+  tools: {},
+  pendingRequests: {},
+};
+
+/** Apply events in order; events with a seq already applied are skipped. */
+export function applyEvents(view: TranscriptView, events: readonly TranscriptEvent[]): TranscriptView {
+  const fresh = events.filter((e) => e.seq > view.lastSeq).sort((a, b) => a.seq - b.seq);
+  if (fresh.length === 0) return view;
+  const draft = new Draft(view);
+  for (const event of fresh) {
+    if (event.seq <= draft.lastSeq) continue;
+    draft.lastSeq = event.seq;
+    reduceEvent(draft, event);
+  }
+  return draft.finish();
+}
+
+/** Mutable working copy used inside one `applyEvents` call. */
+class Draft {
+  lastSeq: number;
+  items: TranscriptItem[];
+  openIndex: number | undefined;
+  planIndex: number | undefined;
+  tools: Record<string, number>;
+  pendingRequests: Record<string, string>;
+
+  constructor(view: TranscriptView) {
+    this.lastSeq = view.lastSeq;
+    this.items = [...view.items];
+    this.openIndex = view.openIndex;
+    this.planIndex = view.planIndex;
+    this.tools = { ...view.tools };
+    this.pendingRequests = { ...view.pendingRequests };
+  }
+
+  add(item: TranscriptItem): number {
+    this.items.push(item);
+    return this.items.length - 1;
+  }
+
+  /** Stop appending chunks to the open agent/thought item. */
+  closeStream(): void {
+    if (this.openIndex === undefined) return;
+    const item = this.items[this.openIndex];
+    if ((item.kind === 'agent' || item.kind === 'thought') && item.streaming) {
+      this.items[this.openIndex] = { ...item, streaming: false };
+    }
+    this.openIndex = undefined;
+  }
+
+  /** A new turn starts: chunks, the plan and tool ids start afresh. */
+  startTurn(): void {
+    this.closeStream();
+    this.planIndex = undefined;
+    this.tools = {};
+  }
+
+  finish(): TranscriptView {
+    return {
+      lastSeq: this.lastSeq,
+      items: this.items,
+      openIndex: this.openIndex,
+      planIndex: this.planIndex,
+      tools: this.tools,
+      pendingRequests: this.pendingRequests,
+    };
+  }
+}
+
+function reduceEvent(d: Draft, event: TranscriptEvent): void {
+  const key = `e${event.seq}`;
+  if (event.sender === 'foundry') return reduceFoundry(d, key, event.payload);
+  const msg = asRecord(event.payload);
+  if (!msg) return;
+  if (event.sender === 'client') return reduceClient(d, key, msg);
+  return reduceAgent(d, key, msg);
+}
+
+// ---------------------------------------------------------------------------
+// client: what Foundry sent to the agent
+// ---------------------------------------------------------------------------
+
+function reduceClient(d: Draft, key: string, msg: Record<string, unknown>): void {
+  const method = typeof msg.method === 'string' ? msg.method : undefined;
+  const id = rpcId(msg.id);
+  if (method === undefined) return; // a response to an agent's request (e.g. permission)
+  if (id !== undefined) d.pendingRequests[id] = method;
+  if (method !== 'session/prompt') return;
+  // A prompt is only sent once any session/load has finished, recorded answer or not.
+  for (const [pending, m] of Object.entries(d.pendingRequests)) if (m === 'session/load' && pending !== id) delete d.pendingRequests[pending];
+  d.startTurn();
+  const params = asRecord(msg.params);
+  d.add({ kind: 'user', key, text: contentText(params?.prompt) });
+}
+
+// ---------------------------------------------------------------------------
+// agent: what the agent sent to Foundry
+// ---------------------------------------------------------------------------
+
+function reduceAgent(d: Draft, key: string, msg: Record<string, unknown>): void {
+  if (msg.method === 'session/update') {
+    // While `session/load` is outstanding the agent replays history the transcript already holds.
+    if (Object.values(d.pendingRequests).includes('session/load')) return;
+    const update = asRecord(asRecord(msg.params)?.update);
+    if (update) reduceUpdate(d, key, update);
+    return;
+  }
+  if (typeof msg.method === 'string') return; // other requests from the agent: Foundry records its answer
+  const id = rpcId(msg.id);
+  if (id === undefined) return;
+  const method = d.pendingRequests[id];
+  delete d.pendingRequests[id];
+  const error = asRecord(msg.error);
+  if (error) {
+    if (method === 'session/prompt' || method === undefined) {
+      d.closeStream();
+      d.add({ kind: 'notice', key, tone: 'error', text: `The agent failed: ${str(error.message) ?? 'unknown error'}` });
+    }
+    return;
+  }
+  if (method !== 'session/prompt') return;
+  d.closeStream();
+  const stopReason = str(asRecord(msg.result)?.stopReason);
+  const notice = stopReason ? stopNotices[stopReason] : undefined;
+  if (notice) d.add({ kind: 'notice', key, tone: 'info', text: notice });
+}
+
+const stopNotices: Record<string, string> = {
+  cancelled: 'Turn cancelled.',
+  max_tokens: 'The agent stopped: it reached its token limit.',
+  max_turn_requests: 'The agent stopped: it reached its request limit for one turn.',
+  refusal: 'The agent refused to continue.',
+};
+
+function reduceUpdate(d: Draft, key: string, update: Record<string, unknown>): void {
+  switch (update.sessionUpdate) {
+    case 'agent_message_chunk':
+      return appendChunk(d, key, 'agent', contentText(update.content));
+    case 'agent_thought_chunk':
+      return appendChunk(d, key, 'thought', contentText(update.content));
+    case 'tool_call':
+    case 'tool_call_update':
+      return upsertTool(d, key, update);
+    case 'plan':
+      return setPlan(d, key, update);
+    default:
+      return; // usage, modes, commands, user_message_chunk replays: not shown
+  }
+}
+
+function appendChunk(d: Draft, key: string, kind: 'agent' | 'thought', text: string): void {
+  const open = d.openIndex === undefined ? undefined : d.items[d.openIndex];
+  if (open && open.kind === kind) {
+    d.items[d.openIndex!] = { ...open, text: open.text + text };
+    return;
+  }
+  d.closeStream();
+  d.openIndex = d.add({ kind, key, text, streaming: true });
+}
+
+function upsertTool(d: Draft, key: string, update: Record<string, unknown>): void {
+  const toolCallId = str(update.toolCallId);
+  if (toolCallId === undefined) return;
+  d.closeStream();
+  const index = d.tools[toolCallId];
+  const existing = index === undefined ? undefined : d.items[index];
+  const status = toolStatus(update.status);
+  if (existing && existing.kind === 'tool') {
+    d.items[index!] = {
+      ...existing,
+      title: str(update.title) ?? existing.title,
+      toolKind: str(update.kind) ?? existing.toolKind,
+      status: status ?? existing.status,
+    };
+    return;
+  }
+  d.tools[toolCallId] = d.add({
+    kind: 'tool',
+    key,
+    toolCallId,
+    title: str(update.title) ?? 'Tool call',
+    toolKind: str(update.kind) ?? 'other',
+    status: status ?? 'pending',
+  });
+}
+
+function setPlan(d: Draft, key: string, update: Record<string, unknown>): void {
+  const entries: PlanEntry[] = [];
+  for (const raw of Array.isArray(update.entries) ? update.entries : []) {
+    const entry = asRecord(raw);
+    const content = str(entry?.content);
+    if (content !== undefined) entries.push({ content, status: str(entry?.status) ?? 'pending', priority: str(entry?.priority) });
+  }
+  d.closeStream();
+  const existing = d.planIndex === undefined ? undefined : d.items[d.planIndex];
+  if (existing && existing.kind === 'plan') {
+    d.items[d.planIndex!] = { ...existing, entries };
+    return;
+  }
+  d.planIndex = d.add({ kind: 'plan', key, entries });
+}
+
+// ---------------------------------------------------------------------------
+// foundry: events Foundry itself recorded
+// ---------------------------------------------------------------------------
+
+const processEvents = new Set<FoundryEvent['kind']>(['agent_started', 'agent_stopped', 'agent_restarted', 'session_replaced', 'turn_interrupted']);
+
+function reduceFoundry(d: Draft, key: string, payload: unknown): void {
+  const event = asRecord(payload) as Partial<FoundryEvent> | undefined;
+  if (!event) return;
+  const text = str(event.text);
+  // The agent process came or went: requests to the old one will never be answered.
+  if (event.kind && processEvents.has(event.kind)) d.pendingRequests = {};
+  switch (event.kind) {
+    case 'turn_failed':
+      d.closeStream();
+      d.add({ kind: 'notice', key, tone: 'error', text: text ? `Turn failed: ${text}` : 'Turn failed.' });
+      return;
+    case 'turn_interrupted':
+      d.closeStream();
+      d.add({ kind: 'notice', key, tone: 'info', text: text ?? 'Turn interrupted.' });
+      return;
+    case 'agent_restarted':
+      d.add({ kind: 'notice', key, tone: 'info', text: text ?? 'The agent was restarted.' });
+      return;
+    case 'session_replaced':
+      d.add({
+        kind: 'notice',
+        key,
+        tone: 'info',
+        text: text ?? 'The agent could not resume the conversation; a new agent session started.',
+      });
+      return;
+    case 'permission_rejected':
+      d.add({ kind: 'notice', key, tone: 'info', text: text ? `Permission request rejected: ${text}` : 'Permission request rejected.' });
+      return;
+    case 'turn_ended':
+      d.closeStream();
+      return;
+    default:
+      return; // turn_started, agent_started, agent_stopped: not shown
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Payload helpers
+// ---------------------------------------------------------------------------
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function rpcId(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+function toolStatus(value: unknown): ToolStatus | undefined {
+  return value === 'pending' || value === 'in_progress' || value === 'completed' || value === 'failed' ? value : undefined;
+}
+
+/** Text of one ACP content block or an array of them; non-text blocks become a short placeholder. */
+function contentText(content: unknown): string {
+  if (Array.isArray(content)) return content.map(contentText).join('');
+  const block = asRecord(content);
+  if (!block) return '';
+  switch (block.type) {
+    case 'text':
+      return str(block.text) ?? '';
+    case 'resource_link':
+      return `[${str(block.name) ?? str(block.uri) ?? 'resource'}]`;
+    case 'resource': {
+      const resource = asRecord(block.resource);
+      return str(resource?.text) ?? `[${str(resource?.uri) ?? 'resource'}]`;
+    }
+    case 'image':
+      return '[image]';
+    case 'audio':
+      return '[audio]';
+    default:
+      return '';
+  }
+}
