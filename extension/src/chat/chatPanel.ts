@@ -1,0 +1,166 @@
+/**
+ * One chat tab: a webview panel bound to one session. Feeds the webview the
+ * session state and transcript (only after it said `ready`) and turns its
+ * requests into sidecar requests.
+ */
+import * as vscode from 'vscode';
+import { CancelTurn, MarkSessionRead, RetrySession, RetryTask, SendMessage, type TranscriptEvent } from '../../../shared/protocol';
+import { type ChatAction, type ChatState, ChatTask, FromWebview, type ToWebview } from '../../../shared/webview-protocol';
+import { DisposableScope } from '../disposable';
+import { chatHtml, chatWebviewOptions } from './chatHtml';
+import type { ChatHost } from './host';
+import { TranscriptSync } from './transcriptSync';
+
+export class ChatPanel implements vscode.Disposable {
+  private readonly scope = new DisposableScope();
+  private readonly sync: TranscriptSync;
+  /** The webview's script is running: posting is allowed. Reset when a hidden webview is torn down. */
+  private webviewReady = false;
+  /** Last state posted, to post only changes. */
+  private lastState = '';
+  private hadSession = false;
+  private sawWorkbenchChange = false;
+  private disposed = false;
+  private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.onDidDisposeEmitter.event;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly panel: vscode.WebviewPanel,
+    private readonly host: ChatHost,
+  ) {
+    panel.webview.options = chatWebviewOptions(host.extensionUri);
+    this.sync = this.scope.register(
+      new TranscriptSync(host, sessionId, {
+        appended: (events) => this.appended(events),
+        syncChanged: () => this.stateChanged(),
+      }),
+    );
+    this.scope.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.received(raw)));
+    this.scope.register(
+      panel.onDidChangeViewState(() => {
+        // A hidden webview is torn down (no retained context); it says `ready` again when shown.
+        if (!panel.visible) this.webviewReady = false;
+        else this.markRead();
+      }),
+    );
+    this.scope.register(
+      host.onDidChangeWorkbench(() => {
+        this.sawWorkbenchChange = true;
+        this.stateChanged();
+      }),
+    );
+    this.scope.register(host.onDidRestart(() => this.sync.resubscribe()));
+    this.scope.register(panel.onDidDispose(() => this.dispose()));
+    this.hadSession = host.getSession(sessionId) !== undefined;
+    this.updateTitle();
+    panel.webview.html = chatHtml(panel.webview, host.extensionUri, panel.title);
+    this.markRead();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /**
+   * Stop feeding the tab: unsubscribe and drop listeners. Runs when the user closes the tab, and when
+   * the extension deactivates - then the tab itself is left for VS Code to restore after a reload.
+   * The session itself stays open either way.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.scope.dispose();
+    this.onDidDisposeEmitter.fire();
+    this.onDidDisposeEmitter.dispose();
+  }
+
+  private received(raw: unknown): void {
+    const parsed = FromWebview.safeParse(raw);
+    if (!parsed.success) {
+      this.host.log.warn(`chat ${this.sessionId}: ignored an invalid webview message: ${parsed.error.issues[0]?.message}`);
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === 'ready') {
+      this.webviewReady = true;
+      this.lastState = JSON.stringify(this.state());
+      this.post({ type: 'snapshot', state: this.state(), events: this.sync.events });
+      return;
+    }
+    void this.perform(message.request).then(
+      () => this.post({ type: 'reply', requestId: message.requestId }),
+      (err: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: err instanceof Error ? err.message : String(err) }),
+    );
+  }
+
+  private async perform(action: ChatAction): Promise<void> {
+    const sessionId = this.sessionId;
+    switch (action.action) {
+      case 'send':
+        await this.host.request(SendMessage, { sessionId, text: action.text });
+        return;
+      case 'stop':
+        await this.host.request(CancelTurn, { sessionId });
+        return;
+      case 'retry': {
+        // A pending session waits on its task: when the task's provisioning failed, retry that.
+        const current = this.host.getSession(sessionId);
+        if (current && current.task.status === 'error' && current.session.status.startsWith('pending_')) {
+          await this.host.request(RetryTask, { taskId: current.task.id });
+        } else {
+          await this.host.request(RetrySession, { sessionId });
+        }
+        return;
+      }
+    }
+  }
+
+  private appended(events: TranscriptEvent[]): void {
+    this.post({ type: 'events', events });
+  }
+
+  private state(): ChatState {
+    const current = this.host.getSession(this.sessionId);
+    return {
+      sessionId: this.sessionId,
+      session: current?.session,
+      task: current ? ChatTask.parse(current.task) : undefined,
+      workbenchLoaded: current !== undefined || (this.host.isWorkbenchLoaded?.() ?? this.sawWorkbenchChange),
+      sync: this.sync.state,
+    };
+  }
+
+  private stateChanged(): void {
+    if (this.disposed) return;
+    const state = this.state();
+    const hasSession = state.session !== undefined;
+    // The store just learnt of the session (bootstrap after a reload): retry a failed load.
+    if (hasSession && !this.hadSession && state.sync.phase === 'failed') this.sync.resubscribe();
+    this.hadSession = hasSession;
+    this.updateTitle();
+    if (state.session?.unread) this.markRead();
+    const serialized = JSON.stringify(state);
+    if (serialized === this.lastState) return;
+    this.lastState = serialized;
+    this.post({ type: 'state', state });
+  }
+
+  private updateTitle(): void {
+    const name = this.host.getSession(this.sessionId)?.session.name;
+    if (name && this.panel.title !== name) this.panel.title = name;
+  }
+
+  /** Clear the session's unread mark while the tab is visible. */
+  private markRead(): void {
+    if (!this.panel.visible || !this.host.getSession(this.sessionId)?.session.unread) return;
+    this.host.request(MarkSessionRead, { sessionId: this.sessionId }).catch((err: unknown) => {
+      this.host.log.debug(`chat ${this.sessionId}: markSessionRead failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.webviewReady || this.disposed) return;
+    void this.panel.webview.postMessage(message);
+  }
+}
