@@ -1,0 +1,42 @@
+/**
+ * Every Foundry command id and its factory. Handlers are wrapped so a failure is shown to the
+ * user with what happened and a way to the logs ("Foundry sidecar is not running" when down).
+ */
+import * as vscode from 'vscode';
+import { reportError } from '../errors';
+import type { CommandEnv, CommandTable } from './commandEnv';
+import { closeSession, newSession, openSession, renameSession, retrySession } from './sessionCommands';
+import { restartSidecar, showLogs, showTraffic } from './sidecarCommands';
+import { addRepository, archiveTask, createTask, openWorktree, renameTask, retryTask, showTaskLog } from './taskCommands';
+
+export const Commands: CommandTable = {
+  'foundry.createTask': { title: 'Create Task', make: createTask },
+  'foundry.newSession': { title: 'New Session', make: newSession },
+  'foundry.openSession': { title: 'Open Session', make: openSession },
+  'foundry.addRepository': { title: 'Add Repository', make: addRepository },
+  'foundry.showTaskLog': { title: 'Show Task Log', make: showTaskLog },
+  'foundry.showLogs': { title: 'Show Logs', make: showLogs },
+  'foundry.restartSidecar': { title: 'Restart Sidecar', make: restartSidecar },
+  'foundry.showTraffic': { title: 'Show Sidecar Traffic', make: showTraffic },
+  'foundry.renameTask': { title: 'Rename Task', make: renameTask },
+  'foundry.retryTask': { title: 'Retry Task', make: retryTask },
+  'foundry.archiveTask': { title: 'Archive Task', make: archiveTask },
+  'foundry.openWorktree': { title: 'Open Worktree in New Window', make: openWorktree },
+  'foundry.closeSession': { title: 'Close Session', make: closeSession },
+  'foundry.retrySession': { title: 'Retry Session', make: retrySession },
+  'foundry.renameSession': { title: 'Rename Session', make: renameSession },
+};
+
+export function registerCommands(env: CommandEnv): vscode.Disposable[] {
+  return Object.entries(Commands).map(([id, { title, make }]) => {
+    const handler = make(env);
+    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        void reportError(env.ctx.log, `Foundry: ${title} failed`, error);
+        return undefined;
+      }
+    });
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Resolve a command's subject: a tree node or an id when invoked from the tree or a link,
+ * otherwise a QuickPick over the workbench store.
+ */
+import * as vscode from 'vscode';
+import { statusLabel, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
+import type { Ctx } from '../ctx';
+import type { TreeNode } from '../views/taskTree';
+import { taskDescription } from '../views/taskPresentation';
+
+function isNode(arg: unknown): arg is TreeNode {
+  return typeof arg === 'object' && arg !== null && 'kind' in arg;
+}
+
+export async function resolveTask(ctx: Ctx, arg: unknown, placeHolder = 'Select a task'): Promise<TaskSummary | undefined> {
+  if (typeof arg === 'string') return ctx.store.task(arg) ?? missing(`task ${arg}`);
+  if (isNode(arg)) {
+    if (arg.kind === 'task') return ctx.store.task(arg.taskId) ?? missing(`task ${arg.taskId}`);
+    if (arg.kind === 'session') return ctx.store.session(arg.sessionId)?.task ?? missing(`session ${arg.sessionId}`);
+  }
+  const tasks = ctx.store.activeTasks();
+  if (tasks.length === 0) {
+    void vscode.window.showInformationMessage('Foundry has no tasks yet. Run "Foundry: Create Task" first.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    tasks.map((task) => ({ label: task.title, description: taskDescription(task), detail: `${ctx.store.repo(task.repoId)?.name ?? ''} · ${task.branch}`, task })),
+    { placeHolder, matchOnDescription: true, matchOnDetail: true },
+  );
+  return picked?.task;
+}
+
+export async function resolveSession(
+  ctx: Ctx,
+  arg: unknown,
+  placeHolder = 'Select a session',
+): Promise<{ session: SessionSummary; task: TaskSummary } | undefined> {
+  if (typeof arg === 'string') return ctx.store.session(arg) ?? missing(`session ${arg}`);
+  if (isNode(arg) && arg.kind === 'session') return ctx.store.session(arg.sessionId) ?? missing(`session ${arg.sessionId}`);
+  const items = ctx.store
+    .activeTasks()
+    .flatMap((task) => task.sessions.map((session) => ({ label: session.name, description: `${task.title} · ${statusLabel[session.status]}`, found: { session, task } })));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('Foundry has no sessions yet. Run "Foundry: Create Task" first.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
+  return picked?.found;
+}
+
+/** One of the workspace folders: the only one, or a QuickPick when there are several. */
+export async function pickWorkspaceFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    void vscode.window.showInformationMessage('Open a folder with a git repository to use Foundry.', 'Open Folder').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('vscode.openFolder');
+    });
+    return undefined;
+  }
+  if (folders.length === 1) return folders[0];
+  const picked = await vscode.window.showQuickPick(
+    folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, folder })),
+    { placeHolder },
+  );
+  return picked?.folder;
+}
+
+function missing(what: string): never {
+  throw new Error(`Foundry does not know ${what} (it may have been removed).`);
+}

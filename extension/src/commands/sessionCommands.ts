@@ -1,0 +1,53 @@
+/** Session commands: new, open, close, retry, rename. */
+import * as vscode from 'vscode';
+import { CloseWorkbenchSession, CreateWorkbenchSession, MarkSessionRead, RenameWorkbenchSession, RetrySession } from '../../../shared/protocol';
+import type { CommandFactory } from './commandEnv';
+import { resolveSession, resolveTask } from './pickers';
+
+export const newSession: CommandFactory =
+  ({ ctx, chat }) =>
+  async (arg) => {
+    const task = await resolveTask(ctx, arg, 'Open a new session on which task?');
+    if (!task) return;
+    const session = await ctx.request(CreateWorkbenchSession, { taskId: task.id });
+    chat.open(session.id);
+  };
+
+export const openSession: CommandFactory =
+  ({ ctx, chat }) =>
+  async (arg) => {
+    const found = await resolveSession(ctx, arg, 'Open which session?');
+    if (!found) return;
+    chat.open(found.session.id);
+    if (found.session.unread) await ctx.request(MarkSessionRead, { sessionId: found.session.id });
+  };
+
+export const closeSession: CommandFactory =
+  ({ ctx }) =>
+  async (arg) => {
+    const found = await resolveSession(ctx, arg, 'Close which session?');
+    if (!found || found.session.status === 'closed') return;
+    await ctx.request(CloseWorkbenchSession, { sessionId: found.session.id });
+  };
+
+export const retrySession: CommandFactory =
+  ({ ctx }) =>
+  async (arg) => {
+    const found = await resolveSession(ctx, arg, 'Retry which session?');
+    if (!found) return;
+    await ctx.request(RetrySession, { sessionId: found.session.id });
+  };
+
+export const renameSession: CommandFactory =
+  ({ ctx }) =>
+  async (arg) => {
+    const found = await resolveSession(ctx, arg, 'Rename which session?');
+    if (!found) return;
+    const name = await vscode.window.showInputBox({
+      title: 'Foundry: Rename Session',
+      value: found.session.name,
+      validateInput: (value) => (value.trim() ? undefined : 'The name must not be empty.'),
+    });
+    if (name === undefined || name.trim() === found.session.name) return;
+    await ctx.request(RenameWorkbenchSession, { sessionId: found.session.id, name: name.trim() });
+  };

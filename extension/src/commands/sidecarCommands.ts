@@ -1,0 +1,29 @@
+/** Sidecar commands: logs, restart, traffic counters. */
+import * as vscode from 'vscode';
+import type { CommandFactory } from './commandEnv';
+
+export const showLogs: CommandFactory =
+  ({ ctx }) =>
+  () =>
+    ctx.log.show(true);
+
+export const restartSidecar: CommandFactory =
+  ({ ctx }) =>
+  async () => {
+    if (!ctx.hasFolder) {
+      void vscode.window.showInformationMessage('Open a folder with a git repository to use Foundry.');
+      return;
+    }
+    ctx.log.info('Restarting the sidecar on request.');
+    await ctx.restart();
+  };
+
+export const showTraffic: CommandFactory =
+  ({ ctx }) =>
+  () => {
+    const { sent, received } = ctx.traffic;
+    const text = `Foundry sidecar traffic: ${sent} sent, ${received} received`;
+    ctx.log.info(text);
+    void vscode.window.showInformationMessage(text);
+    return { sent, received };
+  };

@@ -1,0 +1,138 @@
+/** Task commands: create, rename, retry, archive, open worktree, show log, add repository. */
+import * as vscode from 'vscode';
+import { ArchiveTask, CreateTask, RenameTask, RetryTask } from '../../../shared/protocol';
+import { TaskLogDocuments } from '../taskLogDocument';
+import type { CommandFactory } from './commandEnv';
+import { pickWorkspaceFolder, resolveTask } from './pickers';
+import { registerRepo } from './repoRegistration';
+
+const branchSchema = CreateTask.params.shape.branch;
+
+export const createTask: CommandFactory =
+  ({ ctx, tree }) =>
+  async () => {
+    const folder = await pickWorkspaceFolder('Create the task in which repository?');
+    if (!folder) return;
+    const prompt = await vscode.window.showInputBox({
+      title: 'Foundry: Create Task',
+      prompt: 'What should the agent do?',
+      placeHolder: 'Describe the task (sent to the agent as its first message)',
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'Describe the task for the agent.'),
+    });
+    if (prompt === undefined) return;
+    const branch = await vscode.window.showInputBox({
+      title: 'Foundry: Create Task',
+      prompt: 'Branch name (optional; press Enter for foundry/<name-from-prompt>)',
+      placeHolder: 'foundry/my-change',
+      ignoreFocusOut: true,
+      validateInput: (value) => {
+        if (!value.trim()) return undefined;
+        const result = branchSchema.safeParse(value.trim());
+        return result.success ? undefined : (result.error.issues[0]?.message ?? 'Not a valid branch name.');
+      },
+    });
+    if (branch === undefined) return;
+    const repo = await registerRepo(ctx, folder.uri);
+    const task = await ctx.request(CreateTask, { repoId: repo.id, prompt: prompt.trim(), ...(branch.trim() ? { branch: branch.trim() } : {}) });
+    ctx.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
+    revealWhenPresent(ctx.store, task.id, (id) => tree.revealTask(id)).catch((error) => ctx.log.warn(`Could not reveal the new task: ${(error as Error).message}`));
+  };
+
+export const renameTask: CommandFactory =
+  ({ ctx }) =>
+  async (arg) => {
+    const task = await resolveTask(ctx, arg, 'Rename which task?');
+    if (!task) return;
+    const title = await vscode.window.showInputBox({
+      title: 'Foundry: Rename Task',
+      value: task.title,
+      validateInput: (value) => (value.trim() ? undefined : 'The title must not be empty.'),
+    });
+    if (title === undefined || title.trim() === task.title) return;
+    await ctx.request(RenameTask, { taskId: task.id, title: title.trim() });
+  };
+
+export const retryTask: CommandFactory =
+  ({ ctx }) =>
+  async (arg) => {
+    const task = await resolveTask(ctx, arg, 'Retry which task?');
+    if (!task) return;
+    const repo = ctx.store.repo(task.repoId);
+    // Send the setup script again so a fixed script is picked up by the retry.
+    if (repo) await registerRepo(ctx, vscode.Uri.file(repo.path));
+    await ctx.request(RetryTask, { taskId: task.id });
+  };
+
+export const archiveTask: CommandFactory =
+  ({ ctx }) =>
+  async (arg) => {
+    const task = await resolveTask(ctx, arg, 'Archive which task?');
+    if (!task) return;
+    const choice = await vscode.window.showWarningMessage(
+      `Archive the task "${task.title}"?`,
+      { modal: true, detail: `Its agent sessions stop and its worktree is removed; the branch ${task.branch} stays.` },
+      'Archive',
+    );
+    if (choice !== 'Archive') return;
+    await ctx.request(ArchiveTask, { taskId: task.id });
+  };
+
+export const openWorktree: CommandFactory =
+  ({ ctx }) =>
+  async (arg) => {
+    const task = await resolveTask(ctx, arg, 'Open the worktree of which task?');
+    if (!task) return;
+    if (!task.worktreePath) {
+      void vscode.window.showInformationMessage(`The worktree of "${task.title}" is not created yet (${task.status}).`);
+      return;
+    }
+    await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(task.worktreePath), { forceNewWindow: true });
+  };
+
+export const showTaskLog: CommandFactory =
+  ({ ctx }) =>
+  async (arg) => {
+    const task = await resolveTask(ctx, arg, 'Show the log of which task?');
+    if (!task) return;
+    const doc = await vscode.workspace.openTextDocument(TaskLogDocuments.uri(task.id, task.title));
+    await vscode.languages.setTextDocumentLanguage(doc, 'log');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  };
+
+export const addRepository: CommandFactory =
+  ({ ctx }) =>
+  async () => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const browse = { label: '$(folder-opened) Browse...', folder: undefined as vscode.Uri | undefined };
+    const picked = await vscode.window.showQuickPick([...folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f.uri })), browse], {
+      placeHolder: 'Add which git repository to Foundry?',
+    });
+    if (!picked) return;
+    let folder = picked.folder;
+    if (!folder) {
+      const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Add Repository' });
+      folder = chosen?.[0];
+    }
+    if (!folder) return;
+    const repo = await registerRepo(ctx, folder);
+    void vscode.window.showInformationMessage(`Foundry: added repository ${repo.name}${repo.setupScript ? ' (with a setup script)' : ''}.`);
+  };
+
+/** Reveal a task in the tree as soon as its push lands in the store (it usually already has). */
+function revealWhenPresent(store: { task(id: string): unknown; onDidChange: vscode.Event<void> }, taskId: string, reveal: (id: string) => Thenable<void>): Promise<void> {
+  if (store.task(taskId)) return Promise.resolve(reveal(taskId));
+  return new Promise((resolve) => {
+    const subscription = store.onDidChange(() => {
+      if (!store.task(taskId)) return;
+      subscription.dispose();
+      clearTimeout(giveUp);
+      resolve(reveal(taskId));
+    });
+    // The push normally arrives within milliseconds; stop listening if it never does.
+    const giveUp = setTimeout(() => {
+      subscription.dispose();
+      resolve();
+    }, 30_000);
+  });
+}

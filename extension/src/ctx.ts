@@ -1,0 +1,286 @@
+/**
+ * The controller: owns the sidecar client, the workbench store and the two disposal scopes -
+ * the extension's lifetime (`context.subscriptions`) and the current sidecar's lifetime
+ * (`clientScope`, disposed whenever the sidecar stops). Views and commands reach the sidecar
+ * only through `request`, which fails clearly while it is not running.
+ */
+import { mkdir } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { z } from 'zod';
+import {
+  GetWorkbench,
+  TranscriptAppended,
+  WorkbenchUpdated,
+  type ParamsOf,
+  type RequestDef,
+  type ResultOf,
+  type TranscriptAppendedParams,
+  type TranscriptEvent,
+  type WorkbenchUpdatedParams,
+} from '../../shared/protocol';
+import { initializationOptions, readConfig } from './config';
+import { DisposableScope } from './disposable';
+import { SidecarNotRunningError, toSidecarError } from './errors';
+import { checkRuntime, resolveRuntime } from './sidecar/runtime';
+import { Sidecar } from './sidecar/sidecarProcess';
+import { TrafficCounter } from './sidecar/traffic';
+import { WorkbenchStore } from './workbenchStore';
+
+export type SidecarState = 'noFolder' | 'starting' | 'running' | 'stopped' | 'failed';
+
+/** Consecutive failed starts or early crashes before Foundry stops retrying on its own. */
+const MaxAutoRestarts = 6;
+/** A sidecar that stayed up this long resets the crash count. */
+const HealthyUptimeMs = 180_000;
+
+export class Ctx implements vscode.Disposable {
+  readonly store = new WorkbenchStore();
+  readonly traffic = new TrafficCounter();
+  private readonly stateChanged = new vscode.EventEmitter<SidecarState>();
+  readonly onDidChangeState = this.stateChanged.event;
+  private readonly restarted = new vscode.EventEmitter<void>();
+  /** Fires after each (re)start once the store has bootstrapped. */
+  readonly onDidRestart = this.restarted.event;
+
+  private currentState: SidecarState = 'stopped';
+  private failure: string | undefined;
+  private sidecar: Sidecar | undefined;
+  private clientScope = new DisposableScope();
+  private starting: Promise<Sidecar | undefined> | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private crashCount = 0;
+  private crashNotified = false;
+  private startedAt = 0;
+  private disposed = false;
+
+  private bootstrapping: Promise<void> | undefined;
+  private buffered: WorkbenchUpdatedParams[] = [];
+  private readonly transcriptListeners = new Map<string, Set<(events: TranscriptEvent[]) => void>>();
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+  ) {
+    context.subscriptions.push(this.store, this.stateChanged, this.restarted, this);
+    context.subscriptions.push(this.store.onDidChange(() => this.updateContextKeys()));
+    this.updateContextKeys();
+  }
+
+  get state(): SidecarState {
+    return this.currentState;
+  }
+
+  /** Why the sidecar is not running, when it failed. */
+  get failureMessage(): string | undefined {
+    return this.failure;
+  }
+
+  get hasFolder(): boolean {
+    return this.context.storageUri !== undefined && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+  }
+
+  /** Start the sidecar (no-op while one runs or starts). Resolves once the store is bootstrapped. */
+  start(): Promise<Sidecar | undefined> {
+    if (this.sidecar) return Promise.resolve(this.sidecar);
+    this.starting ??= this.doStart().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    await this.starting?.catch(() => undefined);
+    const sidecar = this.sidecar;
+    this.sidecar = undefined;
+    this.clientScope.dispose();
+    this.clientScope = new DisposableScope();
+    if (sidecar) await sidecar.stop();
+    if (!this.disposed) this.setState(this.hasFolder ? 'stopped' : 'noFolder');
+  }
+
+  async restart(): Promise<void> {
+    this.crashCount = 0;
+    this.failure = undefined;
+    await this.stop();
+    await this.start();
+  }
+
+  /** A typed request to the sidecar; waits for a start in progress, fails clearly when not running. */
+  async request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
+    const sidecar = this.sidecar ?? (await this.starting);
+    if (!sidecar || this.currentState !== 'running') {
+      throw new SidecarNotRunningError(this.hasFolder ? this.failure : 'open a folder to use Foundry');
+    }
+    try {
+      return await sidecar.client.sendRequest<ResultOf<D>>(def.method, params);
+    } catch (error) {
+      throw toSidecarError(def.method, error);
+    }
+  }
+
+  /** Listen to transcript events pushed for a session this window subscribed to. */
+  onTranscript(sessionId: string, listener: (events: TranscriptEvent[]) => void): vscode.Disposable {
+    let listeners = this.transcriptListeners.get(sessionId);
+    if (!listeners) this.transcriptListeners.set(sessionId, (listeners = new Set()));
+    listeners.add(listener);
+    return new vscode.Disposable(() => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.transcriptListeners.delete(sessionId);
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    void this.stop();
+  }
+
+  private async doStart(): Promise<Sidecar | undefined> {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    const storage = this.context.storageUri;
+    if (!storage || !this.hasFolder) {
+      this.setState('noFolder');
+      return undefined;
+    }
+    this.setState('starting');
+    const began = performance.now();
+    const config = readConfig();
+    const runtime = resolveRuntime(config.sidecarRuntime);
+    const check = await checkRuntime(runtime);
+    if (!check.ok) {
+      this.fail(check.message, ['Open Settings', 'Show Logs']);
+      return undefined;
+    }
+    const dataDir = storage.fsPath;
+    await mkdir(dataDir, { recursive: true });
+    const sidecar: Sidecar = new Sidecar({
+      runtime,
+      serverPath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'server.js').fsPath,
+      cwd: dataDir,
+      initializationOptions: initializationOptions(dataDir, config),
+      log: this.log,
+      traffic: this.traffic,
+      onUnexpectedClose: () => this.onUnexpectedClose(sidecar),
+    });
+    this.sidecar = sidecar;
+    this.clientScope.register(sidecar.client.onNotification(WorkbenchUpdated.method, (p: WorkbenchUpdatedParams) => this.onWorkbenchUpdated(sidecar, p)));
+    this.clientScope.register(sidecar.client.onNotification(TranscriptAppended.method, (p: TranscriptAppendedParams) => this.onTranscriptAppended(p)));
+    try {
+      await sidecar.start();
+      this.startedAt = Date.now();
+      await this.bootstrap(sidecar);
+    } catch (error) {
+      if (this.sidecar !== sidecar) return undefined;
+      this.log.error(`Sidecar failed to start: ${(error as Error).message}`);
+      this.sidecar = undefined;
+      this.clientScope.dispose();
+      this.clientScope = new DisposableScope();
+      await sidecar.stop();
+      this.scheduleRestart(`it failed to start (${(error as Error).message})`);
+      return undefined;
+    }
+    if (this.sidecar !== sidecar) return undefined;
+    this.log.info(`Sidecar ready in ${Math.round(performance.now() - began)} ms (Node ${check.version}, data in ${dataDir})`);
+    this.failure = undefined;
+    this.setState('running');
+    this.restarted.fire();
+    return sidecar;
+  }
+
+  private onUnexpectedClose(sidecar: Sidecar): void {
+    if (this.sidecar !== sidecar || this.disposed) return;
+    this.sidecar = undefined;
+    this.clientScope.dispose();
+    this.clientScope = new DisposableScope();
+    void sidecar.stop();
+    if (Date.now() - this.startedAt > HealthyUptimeMs) this.crashCount = 0;
+    this.scheduleRestart('it stopped unexpectedly');
+  }
+
+  private scheduleRestart(why: string): void {
+    if (this.disposed) return;
+    this.crashCount++;
+    if (this.crashCount > MaxAutoRestarts) {
+      this.fail(`The Foundry sidecar is not running: ${why}, ${MaxAutoRestarts} times in a row. Run "Foundry: Restart Sidecar" after checking the logs.`, ['Show Logs', 'Restart Sidecar']);
+      return;
+    }
+    const delay = Math.min(30_000, 1_000 * 2 ** (this.crashCount - 1));
+    this.failure = `it ${why.replace(/^it /, '')}; restarting`;
+    this.log.error(`Sidecar: ${why}. Restarting in ${delay} ms (attempt ${this.crashCount} of ${MaxAutoRestarts}).`);
+    this.setState('starting');
+    if (!this.crashNotified) {
+      this.crashNotified = true;
+      void vscode.window.showWarningMessage(`The Foundry sidecar ${why.replace(/^it /, '')}. Foundry is restarting it.`, 'Show Logs').then((choice) => {
+        if (choice === 'Show Logs') this.log.show(true);
+      });
+    }
+    this.restartTimer = setTimeout(() => void this.start(), delay);
+  }
+
+  private fail(message: string, actions: string[]): void {
+    this.failure = message;
+    this.log.error(message);
+    this.setState('failed');
+    void vscode.window.showErrorMessage(message, ...actions).then(async (choice) => {
+      if (choice === 'Show Logs') this.log.show(true);
+      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'foundry.sidecar.runtime');
+      if (choice === 'Restart Sidecar') await this.restart();
+    });
+  }
+
+  /** Bootstrap from GetWorkbench; pushes arriving meanwhile are buffered and applied after. */
+  private bootstrap(sidecar: Sidecar): Promise<void> {
+    this.bootstrapping ??= (async () => {
+      let again = false;
+      try {
+        this.buffered = [];
+        const workbench = await sidecar.client.sendRequest<ResultOf<typeof GetWorkbench>>(GetWorkbench.method, {});
+        if (this.sidecar !== sidecar) return;
+        this.store.reset(workbench);
+        const pending = this.buffered.sort((a, b) => a.version - b.version);
+        this.buffered = [];
+        again = pending.some((update) => this.store.apply(update) === 'gap');
+      } finally {
+        this.bootstrapping = undefined;
+      }
+      if (again) {
+        this.log.info('Workbench: a pushed version was missed during bootstrap; bootstrapping again.');
+        await this.bootstrap(sidecar);
+      }
+    })();
+    return this.bootstrapping;
+  }
+
+  private onWorkbenchUpdated(sidecar: Sidecar, update: WorkbenchUpdatedParams): void {
+    if (this.sidecar !== sidecar) return;
+    if (this.bootstrapping) {
+      this.buffered.push(update);
+      return;
+    }
+    if (this.store.apply(update) === 'gap') {
+      this.log.info(`Workbench: version ${update.version} after ${this.store.currentVersion}; bootstrapping again.`);
+      this.bootstrap(sidecar).catch((error) => this.log.error(`Workbench bootstrap failed: ${(error as Error).message}`));
+    }
+  }
+
+  private onTranscriptAppended(params: TranscriptAppendedParams): void {
+    for (const listener of this.transcriptListeners.get(params.sessionId) ?? []) {
+      try {
+        listener(params.events);
+      } catch (error) {
+        this.log.error(`Transcript listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private setState(state: SidecarState): void {
+    if (this.currentState === state) return;
+    this.currentState = state;
+    void vscode.commands.executeCommand('setContext', 'foundry.state', state);
+    this.stateChanged.fire(state);
+  }
+
+  private updateContextKeys(): void {
+    void vscode.commands.executeCommand('setContext', 'foundry.hasTasks', this.store.activeTasks().length > 0);
+  }
+}

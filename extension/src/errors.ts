@@ -1,0 +1,41 @@
+/** Errors the user sees, and the one place commands turn failures into messages. */
+import * as vscode from 'vscode';
+import { ResponseError } from 'vscode-languageclient/node';
+import { ErrorCodes } from '../../shared/protocol';
+
+/** The sidecar is not running (no folder, crashed, failed to start, or stopped). */
+export class SidecarNotRunningError extends Error {
+  constructor(reason?: string) {
+    super(reason ? `Foundry sidecar is not running: ${reason}` : 'Foundry sidecar is not running.');
+  }
+}
+
+/** A request the sidecar answered with an error; `code` is one of ErrorCodes. */
+export class SidecarRequestError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get isInvalidState(): boolean {
+    return this.code === ErrorCodes.InvalidState;
+  }
+}
+
+export function toSidecarError(method: string, error: unknown): Error {
+  if (error instanceof ResponseError) return new SidecarRequestError(method, error.code, error.message);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Report a failed command: what happened, and the way to the logs. */
+export async function reportError(log: vscode.LogOutputChannel, what: string, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  log.error(`${what}: ${message}`);
+  const actions = error instanceof SidecarNotRunningError ? ['Show Logs', 'Restart Sidecar'] : ['Show Logs'];
+  const choice = await vscode.window.showErrorMessage(error instanceof SidecarNotRunningError ? message : `${what}: ${message}`, ...actions);
+  if (choice === 'Show Logs') log.show(true);
+  if (choice === 'Restart Sidecar') await vscode.commands.executeCommand('foundry.restartSidecar');
+}
