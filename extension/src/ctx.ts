@@ -22,7 +22,7 @@ import { initializationOptions, readConfig } from './config';
 import { DisposableScope } from './disposable';
 import { SidecarNotRunningError, toSidecarError } from './errors';
 import { checkRuntime, resolveRuntime } from './sidecar/runtime';
-import { Sidecar } from './sidecar/sidecarProcess';
+import type { Sidecar } from './sidecar/sidecarProcess';
 import { TrafficCounter } from './sidecar/traffic';
 import { WorkbenchStore } from './workbenchStore';
 
@@ -153,6 +153,8 @@ export class Ctx implements vscode.Disposable {
     }
     const dataDir = storage.fsPath;
     await mkdir(dataDir, { recursive: true });
+    // Loaded on first start, not at activation: the language client is most of the bundle.
+    const { Sidecar } = await import('./sidecar/sidecarProcess');
     const sidecar: Sidecar = new Sidecar({
       runtime,
       serverPath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'server.js').fsPath,

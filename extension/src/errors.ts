@@ -1,6 +1,5 @@
 /** Errors the user sees, and the one place commands turn failures into messages. */
 import * as vscode from 'vscode';
-import { ResponseError } from 'vscode-languageclient/node';
 import { ErrorCodes } from '../../shared/protocol';
 
 /** The sidecar is not running (no folder, crashed, failed to start, or stopped). */
@@ -26,7 +25,9 @@ export class SidecarRequestError extends Error {
 }
 
 export function toSidecarError(method: string, error: unknown): Error {
-  if (error instanceof ResponseError) return new SidecarRequestError(method, error.code, error.message);
+  // A JSON-RPC ResponseError (checked by shape, so this module does not load the client library).
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && typeof code === 'number') return new SidecarRequestError(method, code, error.message);
   return error instanceof Error ? error : new Error(String(error));
 }
 
