@@ -172,8 +172,11 @@ export const FoundryEvent = z.object({
     'permission_rejected',
   ]),
   turnId: z.string().optional(),
+  /** Human-readable detail: the error of a failed turn, the notice of a restart. */
   text: z.string().optional(),
   stopReason: z.string().optional(),
+  /** The user's message of a turn that failed before it reached the agent (so it is never lost). */
+  prompt: z.string().optional(),
 });
 export type FoundryEvent = z.infer<typeof FoundryEvent>;
 

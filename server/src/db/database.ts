@@ -1,0 +1,85 @@
+/**
+ * The sidecar's SQLite database: better-sqlite3 (synchronous, WAL, synchronous=NORMAL so a
+ * committed row survives kill -9) with kysely as a type-checked query builder. Queries are
+ * compiled by kysely and executed synchronously here, so a handler's write is one short,
+ * atomic transaction on the main thread.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  Kysely,
+  DummyDriver,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type Compilable,
+} from 'kysely';
+import type { Database } from './schema';
+import { migrations } from './migrations';
+
+export class Db {
+  readonly raw: BetterSqlite3.Database;
+  /** Query builder only: never executes; `run`/`all`/`get` execute compiled queries. */
+  readonly q: Kysely<Database>;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(file: string) {
+    this.raw = new BetterSqlite3(file);
+    this.raw.pragma('journal_mode = WAL');
+    this.raw.pragma('synchronous = NORMAL');
+    this.raw.pragma('foreign_keys = ON');
+    this.raw.pragma('busy_timeout = 5000');
+    this.q = new Kysely<Database>({
+      dialect: {
+        createAdapter: () => new SqliteAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+      },
+    });
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const current = this.raw.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < migrations.length; v++) {
+      this.raw.transaction(() => {
+        this.raw.exec(migrations[v]);
+        this.raw.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  private prepare(query: Compilable): { stmt: BetterSqlite3.Statement; params: unknown[] } {
+    const { sql, parameters } = query.compile();
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.raw.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return { stmt, params: parameters as unknown[] };
+  }
+
+  all<R>(query: Compilable<R>): R[] {
+    const { stmt, params } = this.prepare(query);
+    return stmt.all(...params) as R[];
+  }
+
+  get<R>(query: Compilable<R>): R | undefined {
+    const { stmt, params } = this.prepare(query);
+    return stmt.get(...params) as R | undefined;
+  }
+
+  run(query: Compilable): BetterSqlite3.RunResult {
+    const { stmt, params } = this.prepare(query);
+    return stmt.run(...params);
+  }
+
+  /** Run `fn` in one transaction (synchronous; nested calls become savepoints). */
+  tx<T>(fn: () => T): T {
+    return this.raw.transaction(fn)();
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Versioned schema migrations. Each entry runs once, in order, inside a transaction;
+ * `PRAGMA user_version` records how many ran. Append only - never edit a shipped one.
+ */
+export const migrations: readonly string[] = [
+  // 1: initial schema
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  INSERT INTO meta (key, value) VALUES ('workbench_version', '0');
+  CREATE TABLE repos (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
+    default_branch TEXT NOT NULL, setup_script TEXT, created_at INTEGER NOT NULL
+  );
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY, repo_id TEXT NOT NULL REFERENCES repos(id), title TEXT NOT NULL,
+    prompt TEXT NOT NULL, branch TEXT NOT NULL, branch_explicit INTEGER NOT NULL DEFAULT 0,
+    base_ref TEXT, status TEXT NOT NULL, status_message TEXT, error_message TEXT, failed_stage TEXT,
+    agent TEXT NOT NULL, model TEXT, worktree_path TEXT,
+    changes_files INTEGER NOT NULL DEFAULT 0, changes_added INTEGER NOT NULL DEFAULT 0,
+    changes_removed INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX tasks_repo ON tasks(repo_id);
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY, task_id TEXT NOT NULL REFERENCES tasks(id), name TEXT NOT NULL,
+    agent TEXT NOT NULL, model TEXT, status TEXT NOT NULL, unread INTEGER NOT NULL DEFAULT 0,
+    error_message TEXT, acp_session_id TEXT, is_first INTEGER NOT NULL DEFAULT 0,
+    first_prompt_sent INTEGER NOT NULL DEFAULT 0, turn_id TEXT, position INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_task ON sessions(task_id);
+  CREATE TABLE transcript (
+    session_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, sender TEXT NOT NULL,
+    payload TEXT NOT NULL, PRIMARY KEY (session_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL,
+    task_id TEXT NOT NULL, step TEXT, attempts INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
+    error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_open ON jobs(status) WHERE status IN ('queued', 'running');
+  CREATE TABLE task_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT NOT NULL, at INTEGER NOT NULL,
+    kind TEXT NOT NULL, stage TEXT, duration_ms INTEGER, message TEXT
+  );
+  CREATE INDEX task_history_task ON task_history(task_id);
+  CREATE TABLE processes (
+    pgid INTEGER PRIMARY KEY, owner TEXT NOT NULL, kind TEXT NOT NULL, started_at INTEGER NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,111 @@
+/** Row types of the sidecar's SQLite tables (kysely's database interface). */
+export interface RepoRow {
+  id: string;
+  name: string;
+  path: string;
+  default_branch: string;
+  setup_script: string | null;
+  created_at: number;
+}
+
+export interface TaskRow {
+  id: string;
+  repo_id: string;
+  title: string;
+  prompt: string;
+  branch: string;
+  /** Whether the user chose the branch (ensure_name then keeps it exact unless taken). */
+  branch_explicit: number;
+  base_ref: string | null;
+  status: string;
+  status_message: string | null;
+  error_message: string | null;
+  /** The stage that failed, for retryTask. */
+  failed_stage: string | null;
+  agent: string;
+  model: string | null;
+  worktree_path: string | null;
+  changes_files: number;
+  changes_added: number;
+  changes_removed: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionRow {
+  id: string;
+  task_id: string;
+  name: string;
+  agent: string;
+  model: string | null;
+  status: string;
+  unread: number;
+  error_message: string | null;
+  /** The agent's own ACP session id (internal). */
+  acp_session_id: string | null;
+  /** Whether this is the task's first session (its prompt is turn one). */
+  is_first: number;
+  first_prompt_sent: number;
+  /** Turn in progress, if any. */
+  turn_id: string | null;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TranscriptRow {
+  session_id: string;
+  seq: number;
+  at: number;
+  sender: string;
+  payload: string;
+}
+
+export interface JobRow {
+  id: number;
+  kind: string;
+  /** Task id (provision, changes, archive) or session id (create_session). */
+  subject: string;
+  /** The task the job writes to: jobs of one task never run at once. */
+  task_id: string;
+  step: string | null;
+  attempts: number;
+  status: string;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface HistoryRow {
+  id: number;
+  task_id: string;
+  at: number;
+  kind: string;
+  stage: string | null;
+  duration_ms: number | null;
+  message: string | null;
+}
+
+export interface ProcessRow {
+  /** Process group id (= pid of the group leader). */
+  pgid: number;
+  owner: string;
+  kind: string;
+  started_at: number;
+}
+
+export interface MetaRow {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  repos: RepoRow;
+  tasks: TaskRow;
+  sessions: SessionRow;
+  transcript: TranscriptRow;
+  jobs: JobRow;
+  task_history: HistoryRow;
+  processes: ProcessRow;
+  meta: MetaRow;
+}

@@ -1,0 +1,193 @@
+/**
+ * Agent processes spoken to over ACP (stdio, newline-delimited JSON-RPC) with the ACP SDK.
+ * One process per Foundry session (`key`). Every conversation message that crosses the
+ * connection is reported raw (`acp` event) so the transcript keeps the ACP message as
+ * sent or received; history replayed by `session/load` is not reported again.
+ */
+import { Readable, Writable } from 'node:stream';
+import type { ChildProcess } from 'node:child_process';
+import { client, methods, ndJsonStream, PROTOCOL_VERSION, type AnyMessage, type ClientConnection } from '@agentclientprotocol/sdk';
+import type { EffectsApi, EffectsEvent } from './api';
+import type { ProcessEffects } from './processes';
+
+interface AgentProcess {
+  child: ChildProcess;
+  conn: ClientConnection;
+  loadSession: boolean;
+  /** ACP sessions whose history is being replayed: their updates are not new. */
+  loading: Set<string>;
+  exited: Promise<void>;
+}
+
+const RECORDED_REQUESTS = new Set(['session/prompt', 'session/request_permission']);
+const RECORDED_NOTIFICATIONS = new Set(['session/update', 'session/cancel']);
+/** Long turns are normal for agents: no request timeout of our own on a prompt. */
+const INIT_TIMEOUT_MS = 30_000;
+
+export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: ProcessEffects) {
+  const agents = new Map<string, AgentProcess>();
+
+  const get = (key: string): AgentProcess => {
+    const a = agents.get(key);
+    if (!a) throw new Error('agent process is not running');
+    return a;
+  };
+
+  function recordingStream(key: string, child: ChildProcess, loading: Set<string>) {
+    const base = ndJsonStream(
+      Writable.toWeb(child.stdin!) as WritableStream<Uint8Array>,
+      Readable.toWeb(child.stdout!) as unknown as ReadableStream<Uint8Array>,
+    );
+    const sentIds = new Set<unknown>(); // requests we sent that are recorded
+    const receivedIds = new Set<unknown>(); // requests the agent sent that are recorded
+    const record = (sender: 'client' | 'agent', msg: AnyMessage) => {
+      const m = msg as { id?: unknown; method?: string; params?: { sessionId?: string } };
+      const mine = sender === 'client' ? sentIds : receivedIds;
+      const theirs = sender === 'client' ? receivedIds : sentIds;
+      let keep = false;
+      if (m.method && m.id !== undefined) {
+        keep = RECORDED_REQUESTS.has(m.method);
+        if (keep) mine.add(m.id);
+      } else if (m.method) {
+        keep = RECORDED_NOTIFICATIONS.has(m.method) && !(m.params?.sessionId && loading.has(m.params.sessionId));
+      } else if (m.id !== undefined && theirs.has(m.id)) {
+        keep = true;
+        theirs.delete(m.id);
+      }
+      if (keep) emit({ type: 'acp', key, sender, message: msg });
+    };
+    const readable = base.readable.pipeThrough(
+      new TransformStream<AnyMessage, AnyMessage>({
+        transform(msg, ctl) {
+          record('agent', msg);
+          ctl.enqueue(msg);
+        },
+      }),
+    );
+    const writer = base.writable.getWriter();
+    const writable = new WritableStream<AnyMessage>({
+      write(msg) {
+        record('client', msg);
+        return writer.write(msg);
+      },
+      close: () => writer.close(),
+      abort: (r) => writer.abort(r),
+    });
+    return { readable, writable };
+  }
+
+  async function stop(key: string): Promise<void> {
+    const a = agents.get(key);
+    if (!a) return;
+    agents.delete(key);
+    a.conn.close();
+    a.child.stdin?.end();
+    const timer = setTimeout(() => a.child.pid && processes.killGroup(a.child.pid, 'SIGKILL'), 2000);
+    if (a.child.pid) processes.killGroup(a.child.pid, 'SIGTERM');
+    await a.exited;
+    clearTimeout(timer);
+  }
+
+  const api: Pick<
+    EffectsApi,
+    'agentStart' | 'agentNewSession' | 'agentLoadSession' | 'agentPrompt' | 'agentCancel' | 'agentStop' | 'agentRunning'
+  > = {
+    async agentStart({ key, command, args, env, cwd }) {
+      await stop(key);
+      const child = processes.spawnGroup(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] }, key, 'agent');
+      const exited = new Promise<void>((resolve) => {
+        child.once('exit', (code, signal) => {
+          if (agents.get(key)?.child === child) agents.delete(key);
+          emit({ type: 'agentExited', key, code, signal });
+          resolve();
+        });
+      });
+      const spawnError = new Promise<never>((_, reject) =>
+        child.once('error', (e) => reject(new Error(`could not start agent '${command}': ${e.message}`))),
+      );
+      spawnError.catch(() => {});
+      let stderrTail = '';
+      child.stderr?.on('data', (d: Buffer) => {
+        stderrTail = (stderrTail + d.toString()).slice(-2000);
+      });
+      const loading = new Set<string>();
+      const app = client({ name: 'foundry' })
+        .onRequest(methods.client.session.requestPermission, ({ params }) => {
+          const reject = params.options.find((o) => o.kind === 'reject_once') ?? params.options.find((o) => o.kind === 'reject_always');
+          emit({ type: 'permissionRejected', key, title: params.toolCall.title ?? 'tool call' });
+          return reject ? { outcome: { outcome: 'selected', optionId: reject.optionId } } : { outcome: { outcome: 'cancelled' } };
+        })
+        .onNotification(methods.client.session.update, () => {});
+      const conn = app.connect(recordingStream(key, child, loading));
+      const entry: AgentProcess = { child, conn, loadSession: false, loading, exited };
+      agents.set(key, entry);
+      const died = exited.then(() => {
+        throw new Error(`agent exited during start${stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('agent did not answer initialize within 30 s')), INIT_TIMEOUT_MS);
+      });
+      try {
+        const init = await Promise.race([
+          conn.agent.request(methods.agent.initialize, {
+            protocolVersion: PROTOCOL_VERSION,
+            clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+          }),
+          spawnError,
+          died,
+          timeout,
+        ]);
+        entry.loadSession = init.agentCapabilities?.loadSession === true;
+      } catch (e) {
+        await stop(key);
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+      return { pgid: child.pid!, loadSession: entry.loadSession };
+    },
+
+    async agentNewSession({ key, cwd }) {
+      const r = await get(key).conn.agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
+      return { acpSessionId: r.sessionId };
+    },
+
+    async agentLoadSession({ key, acpSessionId, cwd }) {
+      const a = get(key);
+      a.loading.add(acpSessionId);
+      try {
+        await a.conn.agent.request(methods.agent.session.load, { sessionId: acpSessionId, cwd, mcpServers: [] });
+      } finally {
+        a.loading.delete(acpSessionId);
+      }
+    },
+
+    async agentPrompt({ key, acpSessionId, text }) {
+      const a = get(key);
+      const died = a.exited.then(() => {
+        throw new Error('agent process exited during the turn');
+      });
+      const r = await Promise.race([
+        a.conn.agent.request(methods.agent.session.prompt, { sessionId: acpSessionId, prompt: [{ type: 'text', text }] }),
+        died,
+      ]);
+      return { stopReason: r.stopReason };
+    },
+
+    async agentCancel({ key, acpSessionId }) {
+      const a = agents.get(key);
+      if (a) await a.conn.agent.notify(methods.agent.session.cancel, { sessionId: acpSessionId });
+    },
+
+    agentStop: ({ key }) => stop(key),
+    agentRunning: ({ key }) => agents.has(key),
+  };
+
+  return {
+    api,
+    stopAll: async () => {
+      await Promise.all([...agents.keys()].map(stop));
+    },
+  };
+}

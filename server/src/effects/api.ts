@@ -1,0 +1,61 @@
+/**
+ * The effects worker's API. Everything that spawns a process or touches git or an agent
+ * runs in a worker thread, so the request loop on the main thread never pays for a
+ * spawn (FACTS.md: ~1 ms of the calling thread per child process). The main thread owns
+ * all state; the worker owns none.
+ */
+import type { Changes } from '../../../shared/protocol';
+
+/** A worker method may answer synchronously or asynchronously. */
+export type Async<T> = T | Promise<T>;
+
+export interface EffectsApi {
+  repoInfo(p: { path: string }): Async<{ toplevel: string; defaultBranch: string }>;
+  listBranches(p: { repoPath: string }): Async<string[]>;
+  /** Idempotent: an existing worktree at `worktreePath` on `branch` is reused. Returns the base commit. */
+  createWorktree(p: { repoPath: string; worktreePath: string; branch: string; baseRef: string | null }): Async<{ baseRef: string }>;
+  /** `git worktree remove` (never forced: git refuses a dirty tree). */
+  removeWorktree(p: { repoPath: string; worktreePath: string }): Async<void>;
+  isDirty(p: { worktreePath: string }): Async<boolean>;
+  /** Run a shell script in its own process group; output appended to logPath. */
+  runScript(p: { owner: string; script: string; cwd: string; logPath: string; env: Record<string, string> }): Async<{
+    exitCode: number | null;
+    signal: string | null;
+  }>;
+  /** End process groups left by a crashed sidecar. */
+  killGroups(p: { pgids: number[] }): Async<void>;
+  diffStat(p: { worktreePath: string; baseRef: string }): Async<Changes>;
+  watch(p: { taskId: string; path: string; debounceMs: number }): Async<void>;
+  unwatch(p: { taskId: string }): Async<void>;
+  agentStart(p: { key: string; command: string; args: string[]; env: Record<string, string>; cwd: string }): Async<{
+    pgid: number;
+    loadSession: boolean;
+  }>;
+  agentNewSession(p: { key: string; cwd: string }): Async<{ acpSessionId: string }>;
+  agentLoadSession(p: { key: string; acpSessionId: string; cwd: string }): Async<void>;
+  agentPrompt(p: { key: string; acpSessionId: string; text: string }): Async<{ stopReason: string }>;
+  agentCancel(p: { key: string; acpSessionId: string }): Async<void>;
+  agentStop(p: { key: string }): Async<void>;
+  agentRunning(p: { key: string }): Async<boolean>;
+  /** Stop every agent and script (sidecar shutdown). */
+  shutdown(p: Record<string, never>): Async<void>;
+}
+
+export type EffectsMethod = keyof EffectsApi;
+export type EffectsParams<M extends EffectsMethod> = Parameters<EffectsApi[M]>[0];
+export type EffectsResult<M extends EffectsMethod> = Awaited<ReturnType<EffectsApi[M]>>;
+
+export type EffectsEvent =
+  | { type: 'spawned'; pgid: number; owner: string; kind: 'script' | 'agent' }
+  | { type: 'exited'; pgid: number }
+  | { type: 'acp'; key: string; sender: 'client' | 'agent'; message: unknown }
+  | { type: 'permissionRejected'; key: string; title: string }
+  | { type: 'agentExited'; key: string; code: number | null; signal: string | null }
+  | { type: 'fsChanged'; taskId: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export type ToWorker = { type: 'call'; id: number; method: EffectsMethod; params: unknown };
+export type FromWorker =
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; message: string }
+  | { type: 'event'; event: EffectsEvent };

@@ -1,0 +1,111 @@
+/** Git effects (simple-git): repository facts, worktrees, and the changes projection's numbers. */
+import { simpleGit } from 'simple-git';
+import { existsSync } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { EffectsApi } from './api';
+
+const git = (cwd: string) => simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4 });
+const MAX_UNTRACKED_BYTES = 2 * 1024 * 1024;
+
+export function createGitEffects(): Pick<
+  EffectsApi,
+  'repoInfo' | 'listBranches' | 'createWorktree' | 'removeWorktree' | 'isDirty' | 'diffStat'
+> {
+  return {
+    async repoInfo({ path }) {
+      if (!existsSync(path)) throw new Error(`path does not exist: ${path}`);
+      let toplevel: string;
+      try {
+        toplevel = (await git(path).revparse(['--show-toplevel'])).trim();
+      } catch {
+        throw new Error(`path is not a git repository: ${path}`);
+      }
+      let defaultBranch = 'main';
+      try {
+        defaultBranch = (await git(toplevel).raw(['symbolic-ref', '--short', 'HEAD'])).trim() || 'main';
+      } catch {
+        // detached HEAD: keep the conventional default
+      }
+      return { toplevel: resolve(toplevel), defaultBranch };
+    },
+
+    async listBranches({ repoPath }) {
+      const out = await git(repoPath).raw(['branch', '--format=%(refname:short)']);
+      return out.split('\n').map((s) => s.trim()).filter(Boolean);
+    },
+
+    async createWorktree({ repoPath, worktreePath, branch, baseRef }) {
+      const repo = git(repoPath);
+      const base = baseRef ?? (await repo.revparse(['HEAD'])).trim();
+      if (existsSync(worktreePath)) {
+        const head = await git(worktreePath)
+          .raw(['rev-parse', '--abbrev-ref', 'HEAD'])
+          .then((s) => s.trim())
+          .catch(() => '');
+        const top = await git(worktreePath)
+          .revparse(['--show-toplevel'])
+          .then((s) => resolve(s.trim()))
+          .catch(() => '');
+        if (head === branch && top === resolve(worktreePath)) return { baseRef: base };
+        // A partial checkout from an interrupted attempt: it holds nothing of the user's yet.
+        await rm(worktreePath, { recursive: true, force: true });
+      }
+      await repo.raw(['worktree', 'prune']);
+      const branches = (await repo.raw(['branch', '--format=%(refname:short)'])).split('\n').map((s) => s.trim());
+      if (branches.includes(branch)) await repo.raw(['worktree', 'add', worktreePath, branch]);
+      else await repo.raw(['worktree', 'add', '-b', branch, worktreePath, base]);
+      return { baseRef: base };
+    },
+
+    async removeWorktree({ repoPath, worktreePath }) {
+      if (!existsSync(worktreePath)) {
+        await git(repoPath).raw(['worktree', 'prune']);
+        return;
+      }
+      await git(repoPath).raw(['worktree', 'remove', worktreePath]);
+    },
+
+    async isDirty({ worktreePath }) {
+      if (!existsSync(worktreePath)) return false;
+      const out = await git(worktreePath).raw(['status', '--porcelain']);
+      return out.trim().length > 0;
+    },
+
+    async diffStat({ worktreePath, baseRef }) {
+      const g = git(worktreePath);
+      const numstat = await g.raw(['diff', '--numstat', baseRef]);
+      const files = new Set<string>();
+      let added = 0;
+      let removed = 0;
+      for (const line of numstat.split('\n')) {
+        const [a, r, file] = line.split('\t');
+        if (!file) continue;
+        files.add(file);
+        added += Number(a) || 0;
+        removed += Number(r) || 0;
+      }
+      const untracked = (await g.raw(['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
+      for (const file of untracked) {
+        files.add(file);
+        added += await countLines(join(worktreePath, file));
+      }
+      return { files: files.size, added, removed };
+    },
+  };
+}
+
+async function countLines(file: string): Promise<number> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile() || s.size > MAX_UNTRACKED_BYTES) return 0;
+    const buf = await readFile(file);
+    if (buf.includes(0)) return 0; // binary
+    if (buf.length === 0) return 0;
+    let n = 0;
+    for (const b of buf) if (b === 10) n++;
+    return buf[buf.length - 1] === 10 ? n : n + 1;
+  } catch {
+    return 0;
+  }
+}

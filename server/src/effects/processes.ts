@@ -1,0 +1,74 @@
+/**
+ * Child processes in their own process groups. Every group is reported (`spawned`) so the
+ * main thread records it, and ended on shutdown; after a crash, recorded groups are ended
+ * before a step resumes.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EffectsApi, EffectsEvent } from './api';
+
+export interface ProcessEffects {
+  api: Pick<EffectsApi, 'runScript' | 'killGroups'>;
+  /** Spawn a command as the leader of a new process group, tracked until it exits. */
+  spawnGroup(command: string, args: string[], opts: SpawnOptions, owner: string, kind: 'script' | 'agent'): ChildProcess;
+  killGroup(pgid: number, signal?: NodeJS.Signals): void;
+  killAll(): void;
+}
+
+export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEffects {
+  const live = new Set<number>();
+
+  const killGroup = (pgid: number, signal: NodeJS.Signals = 'SIGKILL') => {
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      // already gone
+    }
+  };
+
+  const spawnGroup: ProcessEffects['spawnGroup'] = (command, args, opts, owner, kind) => {
+    const child = spawn(command, args, { ...opts, detached: true });
+    if (child.pid) {
+      const pgid = child.pid;
+      live.add(pgid);
+      emit({ type: 'spawned', pgid, owner, kind });
+      child.once('exit', () => {
+        // The leader exited: end whatever it left behind in its group.
+        killGroup(pgid);
+        live.delete(pgid);
+        emit({ type: 'exited', pgid });
+      });
+    }
+    return child;
+  };
+
+  return {
+    spawnGroup,
+    killGroup,
+    killAll: () => {
+      for (const pgid of live) killGroup(pgid);
+    },
+    api: {
+      runScript({ owner, script, cwd, logPath, env }) {
+        mkdirSync(dirname(logPath), { recursive: true });
+        const log = createWriteStream(logPath, { flags: 'a' });
+        return new Promise<{ exitCode: number | null; signal: string | null }>((resolve, reject) => {
+          const child = spawnGroup('bash', ['-c', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }, owner, 'script');
+          child.stdout?.pipe(log, { end: false });
+          child.stderr?.pipe(log, { end: false });
+          child.once('error', (e) => {
+            log.end();
+            reject(e);
+          });
+          child.once('close', (exitCode, signal) => {
+            log.end(() => resolve({ exitCode, signal }));
+          });
+        });
+      },
+      killGroups({ pgids }) {
+        for (const pgid of pgids) killGroup(pgid);
+      },
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** Effects worker entry: dispatches calls from the main thread to the effect modules. */
+import { parentPort } from 'node:worker_threads';
+import type { EffectsApi, EffectsEvent, FromWorker, ToWorker } from './api';
+import { createGitEffects } from './git';
+import { createProcessEffects } from './processes';
+import { createAgentEffects } from './acp';
+import { createWatchEffects } from './watch';
+
+const port = parentPort!;
+const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
+
+const processes = createProcessEffects(emit);
+const agents = createAgentEffects(emit, processes);
+const watches = createWatchEffects(emit);
+const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unknown } = {
+  ...createGitEffects(),
+  ...processes.api,
+  ...agents.api,
+  ...watches,
+  shutdown: async () => {
+    watches.unwatchAll();
+    await agents.stopAll();
+    processes.killAll();
+  },
+};
+
+port.on('message', async (m: ToWorker) => {
+  try {
+    const fn = api[m.method] as (p: unknown) => unknown;
+    const result = await fn(m.params);
+    port.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker);
+  } catch (e) {
+    port.postMessage({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
+  }
+});

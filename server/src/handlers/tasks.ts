@@ -1,0 +1,157 @@
+import { open } from 'node:fs/promises';
+import type { Handlers } from './define';
+import { invalidParams, invalidState, notFound } from '../errors';
+import { newId } from '../ids';
+import { slugify, titleFromPrompt, uniqueName } from './naming';
+import { toRepo, toTask } from '../store/summaries';
+import type { SessionRow, TaskRow } from '../db/schema';
+import type { Sidecar } from '../sidecar';
+
+const SETUP_LOG_TAIL = 256 * 1024;
+
+export function mustTask(sc: Sidecar, taskId: string): TaskRow {
+  const t = sc.store.task(taskId);
+  if (!t) throw notFound('task', taskId);
+  return t;
+}
+
+export function checkAgent(sc: Sidecar, agent: string, field = 'agent'): void {
+  if (!sc.opts.agents.has(agent)) throw invalidParams(`${field}: unknown agent '${agent}' (known: ${[...sc.opts.agents.keys()].join(', ')})`);
+}
+
+/** Put a failed task back on its provisioning workflow at the stage that failed. */
+export function retryProvisioning(sc: Sidecar, t: TaskRow): void {
+  const stage = t.failed_stage ?? 'init_ensure_name';
+  sc.db.tx(() => {
+    sc.store.updateTask(t.id, { status: stage, error_message: null, status_message: 'Retrying' });
+    for (const s of sc.store.sessionsOf(t.id)) {
+      if (s.status === 'error') sc.store.updateSession(s.id, { status: 'pending_provision', error_message: null });
+    }
+    sc.store.addHistory(t.id, { kind: 'retry', stage });
+    sc.jobs.add('provision', t.id, t.id, stage);
+  });
+  sc.publisher.taskChanged(t.id);
+}
+
+export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'RenameTask' | 'ArchiveTask' | 'RetryTask' | 'GetTaskLog'> = {
+  CreateTask(sc, p) {
+    const repo = sc.store.repo(p.repoId);
+    if (!repo) throw notFound('repo', p.repoId);
+    const agent = p.agent ?? sc.opts.defaultAgent;
+    checkAgent(sc, agent);
+    const title = p.title ?? titleFromPrompt(p.prompt);
+    const known = new Set(sc.store.branches(repo.id));
+    if (p.branch && known.has(p.branch)) throw invalidParams(`branch: '${p.branch}' is already used by another task`);
+    const branch = p.branch ?? uniqueName(`foundry/${slugify(title)}`, known);
+    const now = Date.now();
+    const task: TaskRow = {
+      id: newId('task'),
+      repo_id: repo.id,
+      title,
+      prompt: p.prompt,
+      branch,
+      branch_explicit: p.branch ? 1 : 0,
+      base_ref: null,
+      status: 'init_enqueue_provision',
+      status_message: 'Queued',
+      error_message: null,
+      failed_stage: null,
+      agent,
+      model: p.model ?? null,
+      worktree_path: null,
+      changes_files: 0,
+      changes_added: 0,
+      changes_removed: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    const session: SessionRow = {
+      id: newId('ses'),
+      task_id: task.id,
+      name: 'Chat 1',
+      agent,
+      model: p.model ?? null,
+      status: 'pending_provision',
+      unread: 0,
+      error_message: null,
+      acp_session_id: null,
+      is_first: 1,
+      first_prompt_sent: 0,
+      turn_id: null,
+      position: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    sc.db.tx(() => {
+      sc.store.insertTask(task);
+      sc.store.insertSession(session);
+      sc.store.addHistory(task.id, { kind: 'created', message: `branch ${branch}, agent ${agent}` });
+      sc.jobs.add('provision', task.id, task.id);
+    });
+    sc.publisher.taskChanged(task.id);
+    return toTask(task, [session]);
+  },
+
+  GetWorkbench(sc) {
+    return { version: sc.publisher.currentVersion(), repos: sc.store.repos().map(toRepo), tasks: sc.store.allTaskSummaries() };
+  },
+
+  RenameTask(sc, { taskId, title }) {
+    const t = mustTask(sc, taskId);
+    if (t.title !== title) {
+      sc.db.tx(() => {
+        sc.store.updateTask(taskId, { title });
+        sc.store.addHistory(taskId, { kind: 'renamed', message: title });
+      });
+      sc.publisher.taskChanged(taskId);
+    }
+    return sc.store.taskSummary(taskId)!;
+  },
+
+  async ArchiveTask(sc, { taskId }) {
+    let t = mustTask(sc, taskId);
+    if (t.status === 'archived') return sc.store.taskSummary(taskId)!;
+    const archivable = () => t.status === 'idle' || t.status === 'error';
+    if (!archivable()) throw invalidState('archiveTask', t.status, t.status === 'running' ? 'stop the running turn first' : 'wait until it settles');
+    if (t.worktree_path && (await sc.effects.call('isDirty', { worktreePath: t.worktree_path }))) {
+      throw invalidState('archiveTask', 'uncommitted_changes', 'the worktree holds uncommitted work; commit or discard it first');
+    }
+    t = mustTask(sc, taskId);
+    if (!archivable()) throw invalidState('archiveTask', t.status);
+    sc.db.tx(() => {
+      sc.store.updateTask(taskId, { status: 'archive_remove_sandbox', status_message: 'Archiving', error_message: null });
+      sc.jobs.add('archive', taskId, taskId);
+    });
+    sc.publisher.taskChanged(taskId);
+    return sc.store.taskSummary(taskId)!;
+  },
+
+  RetryTask(sc, { taskId }) {
+    const t = mustTask(sc, taskId);
+    if (t.status !== 'error') throw invalidState('retryTask', t.status, 'only a task in error can be retried');
+    retryProvisioning(sc, t);
+    return sc.store.taskSummary(taskId)!;
+  },
+
+  async GetTaskLog(sc, { taskId }) {
+    mustTask(sc, taskId);
+    return { history: sc.store.history(taskId), setupOutput: await readTail(sc.setupLogPath(taskId), SETUP_LOG_TAIL) };
+  },
+};
+
+async function readTail(file: string, max: number): Promise<string> {
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const { size } = await fh.stat();
+      const len = Math.min(size, max);
+      const buf = Buffer.alloc(len);
+      await fh.read(buf, 0, len, size - len);
+      return buf.toString('utf8');
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return '';
+  }
+}

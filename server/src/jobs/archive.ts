@@ -1,0 +1,31 @@
+/** Archive: stop the task's agents, stop watching, remove the worktree (the branch stays). */
+import type { JobRow } from '../db/schema';
+import type { Sidecar } from '../sidecar';
+import { errorMessage } from '../errors';
+
+export function archiveJob(sc: Sidecar) {
+  return async (job: JobRow): Promise<void> => {
+    const t = sc.store.task(job.subject);
+    if (!t || t.status !== 'archive_remove_sandbox') return;
+    try {
+      for (const s of sc.store.sessionsOf(t.id)) await sc.turns.stop(s.id);
+      await sc.effects.call('unwatch', { taskId: t.id });
+      // Never forced: git refuses to remove a worktree holding uncommitted work.
+      if (t.worktree_path) await sc.effects.call('removeWorktree', { repoPath: sc.store.repo(t.repo_id)!.path, worktreePath: t.worktree_path });
+      sc.db.tx(() => {
+        for (const s of sc.store.sessionsOf(t.id)) if (s.status !== 'closed') sc.store.updateSession(s.id, { status: 'closed', turn_id: null });
+        sc.store.updateTask(t.id, { status: 'archived', status_message: null, error_message: null });
+        sc.store.addHistory(t.id, { kind: 'archived' });
+      });
+    } catch (e) {
+      sc.db.tx(() => {
+        sc.store.updateTask(t.id, { status: 'idle', error_message: `Archive failed: ${errorMessage(e)}` });
+        sc.store.addHistory(t.id, { kind: 'error', stage: 'archive_remove_sandbox', message: errorMessage(e) });
+      });
+      if (t.worktree_path) sc.watch(t.id, t.worktree_path);
+      throw e;
+    } finally {
+      sc.publisher.taskChanged(t.id);
+    }
+  };
+}

@@ -1,0 +1,13 @@
+import type { Sidecar } from '../sidecar';
+import { provisionJob } from './provision';
+import { createSessionJob } from './sessions';
+import { changesJob } from './changes';
+import { archiveJob } from './archive';
+
+/** One handler per job kind. */
+export function registerJobs(sc: Sidecar): void {
+  sc.jobs.register('provision', provisionJob(sc));
+  sc.jobs.register('create_session', createSessionJob(sc));
+  sc.jobs.register('changes', changesJob(sc));
+  sc.jobs.register('archive', archiveJob(sc));
+}

@@ -1,0 +1,167 @@
+/**
+ * The task provisioning workflow: ensure_name -> create_sandbox -> ensure_agent ->
+ * create_session. Each stage is idempotent and the job row records the stage it is in, so
+ * a sidecar that crashed mid-stage resumes there; the client re-sends nothing.
+ */
+import { existsSync } from 'node:fs';
+import { appendFile, open } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import type { ProvisionStage } from '../../../shared/protocol';
+import type { JobRow } from '../db/schema';
+import type { Sidecar } from '../sidecar';
+import { errorMessage } from '../errors';
+import { newId } from '../ids';
+
+type Stage = Exclude<ProvisionStage, 'init_enqueue_provision'>;
+export const STAGES: Stage[] = ['init_ensure_name', 'init_create_sandbox', 'init_ensure_agent', 'init_create_session'];
+const MESSAGES: Record<Stage, string> = {
+  init_ensure_name: 'Checking the branch name against git',
+  init_create_sandbox: 'Creating the worktree and running the setup script',
+  init_ensure_agent: 'Checking that the agent can be launched',
+  init_create_session: 'Starting the agent session and sending the prompt',
+};
+
+export function provisionJob(sc: Sidecar) {
+  const steps: Record<Stage, (taskId: string) => Promise<void>> = {
+    init_ensure_name: (id) => ensureName(sc, id),
+    init_create_sandbox: (id) => createSandbox(sc, id),
+    init_ensure_agent: (id) => ensureAgent(sc, id),
+    init_create_session: (id) => createFirstSession(sc, id),
+  };
+  return async (job: JobRow): Promise<void> => {
+    const taskId = job.subject;
+    const from = Math.max(0, STAGES.indexOf(job.step as Stage));
+    for (const stage of STAGES.slice(from)) {
+      const t = sc.store.task(taskId);
+      if (!t || t.status === 'archived' || t.status === 'archive_remove_sandbox') return;
+      sc.db.tx(() => {
+        sc.store.updateJob(job.id, { step: stage });
+        sc.store.updateTask(taskId, { status: stage, status_message: MESSAGES[stage], error_message: null, failed_stage: null });
+        sc.store.addHistory(taskId, { kind: 'stage_started', stage });
+      });
+      sc.publisher.taskChanged(taskId);
+      const started = Date.now();
+      try {
+        await steps[stage](taskId);
+      } catch (e) {
+        failStage(sc, taskId, stage, e);
+        throw e;
+      }
+      sc.store.addHistory(taskId, { kind: 'stage_finished', stage, durationMs: Date.now() - started });
+    }
+    finishProvisioning(sc, taskId);
+  };
+}
+
+function failStage(sc: Sidecar, taskId: string, stage: Stage, e: unknown): void {
+  const message = errorMessage(e);
+  sc.db.tx(() => {
+    sc.store.updateTask(taskId, { status: 'error', status_message: null, error_message: message, failed_stage: stage });
+    sc.store.addHistory(taskId, { kind: 'error', stage, message });
+    if (stage === 'init_create_session') {
+      const first = sc.store.sessionsOf(taskId).find((s) => s.is_first === 1);
+      if (first && first.status === 'pending_session_create') sc.store.updateSession(first.id, { status: 'error', error_message: message });
+    }
+  });
+  sc.publisher.taskChanged(taskId);
+}
+
+function finishProvisioning(sc: Sidecar, taskId: string): void {
+  sc.db.tx(() => {
+    sc.store.updateTask(taskId, { status: sc.settledStatus(taskId), status_message: null });
+    for (const s of sc.store.sessionsOf(taskId)) {
+      if (s.is_first === 0 && s.status === 'pending_provision') sc.jobs.add('create_session', s.id, taskId);
+    }
+  });
+  sc.publisher.taskChanged(taskId);
+  const t = sc.store.task(taskId);
+  if (t?.worktree_path) sc.watch(taskId, t.worktree_path);
+  sc.refreshChanges(taskId);
+}
+
+async function ensureName(sc: Sidecar, taskId: string): Promise<void> {
+  const t = sc.store.task(taskId)!;
+  if (t.worktree_path && existsSync(t.worktree_path)) return; // the branch is already ours
+  const repo = sc.store.repo(t.repo_id)!;
+  const inGit = new Set(await sc.effects.call('listBranches', { repoPath: repo.path }));
+  const taken = new Set([...inGit, ...sc.store.branches(t.repo_id).filter((b) => b !== t.branch)]);
+  const current = sc.store.task(taskId)!;
+  if (!taken.has(current.branch)) return;
+  let n = 2;
+  while (taken.has(`${current.branch}-${n}`)) n++;
+  const branch = `${current.branch}-${n}`;
+  sc.store.updateTask(taskId, { branch });
+  sc.store.addHistory(taskId, { kind: 'stage_started', stage: 'init_ensure_name', message: `branch ${current.branch} exists in git; using ${branch}` });
+}
+
+async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
+  const t = sc.store.task(taskId)!;
+  const repo = sc.store.repo(t.repo_id)!;
+  const worktreePath = sc.worktreePath(taskId);
+  const { baseRef } = await sc.effects.call('createWorktree', { repoPath: repo.path, worktreePath, branch: t.branch, baseRef: t.base_ref });
+  sc.store.updateTask(taskId, { worktree_path: worktreePath, base_ref: baseRef });
+  sc.publisher.taskChanged(taskId);
+  const script = sc.store.repo(t.repo_id)?.setup_script;
+  if (!script?.trim()) return;
+  const logPath = sc.setupLogPath(taskId);
+  await appendFile(logPath, `--- setup script started ${new Date().toISOString()} ---\n`);
+  const r = await sc.effects.call('runScript', {
+    owner: taskId,
+    script,
+    cwd: worktreePath,
+    logPath,
+    env: { FOUNDRY_TASK_ID: taskId, FOUNDRY_REPO_PATH: repo.path, FOUNDRY_WORKTREE: worktreePath, FOUNDRY_BRANCH: t.branch },
+  });
+  if (r.exitCode !== 0) {
+    const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`;
+    const last = await lastLine(logPath);
+    throw new Error(`Setup script ${how}${last ? `: ${last}` : ''}`);
+  }
+}
+
+async function ensureAgent(sc: Sidecar, taskId: string): Promise<void> {
+  const t = sc.store.task(taskId)!;
+  const def = sc.opts.agents.get(t.agent);
+  if (!def) throw new Error(`Unknown agent '${t.agent}'`);
+  if (!commandExists(def.command)) throw new Error(`Agent '${t.agent}' cannot be launched: '${def.command}' was not found`);
+}
+
+async function createFirstSession(sc: Sidecar, taskId: string): Promise<void> {
+  const t = sc.store.task(taskId)!;
+  const first = sc.store.sessionsOf(taskId).find((s) => s.is_first === 1);
+  if (!first || first.status === 'closed') return;
+  if (first.first_prompt_sent === 1 && (first.status === 'ready' || first.status === 'running')) return;
+  sc.store.updateSession(first.id, { status: 'pending_session_create', error_message: null });
+  sc.publisher.taskChanged(taskId);
+  await sc.turns.createAgentSession(first.id);
+  const turnId = newId('turn');
+  const sendPrompt = first.first_prompt_sent === 0;
+  sc.db.tx(() => {
+    sc.store.updateSession(first.id, sendPrompt ? { status: 'running', turn_id: turnId, first_prompt_sent: 1 } : { status: 'ready' });
+  });
+  sc.publisher.taskChanged(taskId);
+  if (sendPrompt) void sc.turns.runTurn(first.id, turnId, t.prompt);
+}
+
+function commandExists(command: string): boolean {
+  if (command.includes('/')) return existsSync(command);
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+}
+
+async function lastLine(file: string): Promise<string> {
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const { size } = await fh.stat();
+      const len = Math.min(size, 4096);
+      const buf = Buffer.alloc(len);
+      await fh.read(buf, 0, len, size - len);
+      const lines = buf.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--- setup script'));
+      return (lines.at(-1) ?? '').slice(0, 300);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return '';
+  }
+}

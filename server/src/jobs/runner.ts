@@ -1,0 +1,97 @@
+/**
+ * Durable jobs: rows in SQLite, run through p-queue with bounded concurrency, never two
+ * jobs of one task at once (one writer per task). On start, queued and interrupted jobs
+ * are picked up again; an interrupted job resumes at its recorded step.
+ */
+import PQueue from 'p-queue';
+import type { JobRow } from '../db/schema';
+import type { Store } from '../store/store';
+import { errorMessage } from '../errors';
+
+export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive';
+export type JobHandler = (job: JobRow) => Promise<void>;
+
+export class JobRunner {
+  private readonly queue: PQueue;
+  private readonly waiting = new Map<string, number[]>();
+  private readonly busy = new Set<string>();
+  private handlers = new Map<string, JobHandler>();
+  private idleListeners: (() => void)[] = [];
+
+  constructor(
+    private readonly store: Store,
+    concurrency: number,
+    private readonly log: (msg: string) => void,
+  ) {
+    this.queue = new PQueue({ concurrency });
+  }
+
+  register(kind: JobKind, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  /** Insert a job row (call inside the caller's transaction), then schedule it after commit. */
+  add(kind: JobKind, subject: string, taskId: string, step: string | null = null): number {
+    const id = this.store.insertJob(kind, subject, taskId, step);
+    queueMicrotask(() => this.schedule(id, taskId));
+    return id;
+  }
+
+  /** Pick up every queued or interrupted job (sidecar start). */
+  resumeAll(): JobRow[] {
+    const open = this.store.openJobs();
+    for (const job of open) this.schedule(job.id, job.task_id);
+    return open.filter((j) => j.status === 'running');
+  }
+
+  /** True when nothing is queued or running. */
+  get idle(): boolean {
+    return this.busy.size === 0 && this.waiting.size === 0;
+  }
+
+  onIdle(listener: () => void): void {
+    this.idleListeners.push(listener);
+  }
+
+  private schedule(jobId: number, taskId: string): void {
+    const list = this.waiting.get(taskId) ?? [];
+    if (list.includes(jobId)) return;
+    list.push(jobId);
+    this.waiting.set(taskId, list);
+    this.pump(taskId);
+  }
+
+  private pump(taskId: string): void {
+    if (this.busy.has(taskId)) return;
+    const list = this.waiting.get(taskId);
+    const jobId = list?.shift();
+    if (list && list.length === 0) this.waiting.delete(taskId);
+    if (jobId === undefined) return;
+    this.busy.add(taskId);
+    void this.queue
+      .add(() => this.run(jobId))
+      .finally(() => {
+        this.busy.delete(taskId);
+        this.pump(taskId);
+        if (this.idle) for (const l of this.idleListeners) l();
+      });
+  }
+
+  private async run(jobId: number): Promise<void> {
+    const job = this.store.job(jobId);
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
+    const handler = this.handlers.get(job.kind);
+    if (!handler) {
+      this.store.updateJob(job.id, { status: 'failed', error: `unknown job kind ${job.kind}` });
+      return;
+    }
+    this.store.updateJob(job.id, { status: 'running', attempts: job.attempts + 1 });
+    try {
+      await handler({ ...job, attempts: job.attempts + 1, status: 'running' });
+      this.store.updateJob(job.id, { status: 'done', error: null });
+    } catch (e) {
+      this.log(`job ${job.kind} ${job.subject} failed: ${errorMessage(e)}`);
+      this.store.updateJob(job.id, { status: 'failed', error: errorMessage(e) });
+    }
+  }
+}

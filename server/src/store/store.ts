@@ -1,0 +1,198 @@
+/**
+ * Typed access to the sidecar's rows. Every method is one short synchronous statement;
+ * callers group writes with `db.tx`.
+ */
+import type { Db } from '../db/database';
+import type { HistoryRow, JobRow, RepoRow, SessionRow, TaskRow, TranscriptRow } from '../db/schema';
+import type { HistoryEvent, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
+import { toTask } from './summaries';
+
+export class Store {
+  constructor(readonly db: Db) {}
+  private get q() {
+    return this.db.q;
+  }
+
+  // --- repos
+  repo(id: string): RepoRow | undefined {
+    return this.db.get(this.q.selectFrom('repos').selectAll().where('id', '=', id));
+  }
+  repoByPath(path: string): RepoRow | undefined {
+    return this.db.get(this.q.selectFrom('repos').selectAll().where('path', '=', path));
+  }
+  repos(): RepoRow[] {
+    return this.db.all(this.q.selectFrom('repos').selectAll().orderBy('created_at'));
+  }
+  insertRepo(r: RepoRow): void {
+    this.db.run(this.q.insertInto('repos').values(r));
+  }
+  updateRepo(id: string, patch: Partial<RepoRow>): void {
+    this.db.run(this.q.updateTable('repos').set(patch).where('id', '=', id));
+  }
+
+  // --- tasks
+  task(id: string): TaskRow | undefined {
+    return this.db.get(this.q.selectFrom('tasks').selectAll().where('id', '=', id));
+  }
+  tasks(): TaskRow[] {
+    return this.db.all(this.q.selectFrom('tasks').selectAll().orderBy('created_at'));
+  }
+  insertTask(t: TaskRow): void {
+    this.db.run(this.q.insertInto('tasks').values(t));
+  }
+  updateTask(id: string, patch: Partial<TaskRow>): void {
+    this.db.run(this.q.updateTable('tasks').set({ ...patch, updated_at: Date.now() }).where('id', '=', id));
+  }
+  branches(repoId: string): string[] {
+    return this.db.all(this.q.selectFrom('tasks').select('branch').where('repo_id', '=', repoId)).map((r) => r.branch);
+  }
+
+  // --- sessions
+  session(id: string): SessionRow | undefined {
+    return this.db.get(this.q.selectFrom('sessions').selectAll().where('id', '=', id));
+  }
+  sessionsOf(taskId: string): SessionRow[] {
+    return this.db.all(this.q.selectFrom('sessions').selectAll().where('task_id', '=', taskId).orderBy('position'));
+  }
+  allSessions(): SessionRow[] {
+    return this.db.all(this.q.selectFrom('sessions').selectAll().orderBy('task_id').orderBy('position'));
+  }
+  insertSession(s: SessionRow): void {
+    this.db.run(this.q.insertInto('sessions').values(s));
+  }
+  updateSession(id: string, patch: Partial<SessionRow>): void {
+    this.db.run(this.q.updateTable('sessions').set({ ...patch, updated_at: Date.now() }).where('id', '=', id));
+  }
+
+  // --- summaries
+  taskSummary(id: string): TaskSummary | undefined {
+    const t = this.task(id);
+    return t && toTask(t, this.sessionsOf(id));
+  }
+  allTaskSummaries(): TaskSummary[] {
+    const byTask = new Map<string, SessionRow[]>();
+    for (const s of this.allSessions()) {
+      const list = byTask.get(s.task_id) ?? [];
+      list.push(s);
+      byTask.set(s.task_id, list);
+    }
+    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? []));
+  }
+
+  // --- transcript
+  lastSeq(sessionId: string): number {
+    const row = this.db.get(
+      this.q.selectFrom('transcript').select((eb) => eb.fn.max('seq').as('m')).where('session_id', '=', sessionId),
+    );
+    return (row?.m as number | null) ?? 0;
+  }
+  appendTranscript(row: TranscriptRow): void {
+    this.db.run(this.q.insertInto('transcript').values(row));
+  }
+  transcript(sessionId: string, after: number, limit: number): TranscriptEvent[] {
+    return this.db
+      .all(
+        this.q
+          .selectFrom('transcript')
+          .selectAll()
+          .where('session_id', '=', sessionId)
+          .where('seq', '>', after)
+          .orderBy('seq')
+          .limit(limit),
+      )
+      .map(toEvent);
+  }
+
+  // --- history
+  addHistory(taskId: string, e: Omit<HistoryEvent, 'at'>): void {
+    this.db.run(
+      this.q.insertInto('task_history').values({
+        task_id: taskId,
+        at: Date.now(),
+        kind: e.kind,
+        stage: e.stage ?? null,
+        duration_ms: e.durationMs ?? null,
+        message: e.message ?? null,
+      } as HistoryRow),
+    );
+  }
+  history(taskId: string): HistoryEvent[] {
+    return this.db.all(this.q.selectFrom('task_history').selectAll().where('task_id', '=', taskId).orderBy('id')).map((h) => ({
+      at: h.at,
+      kind: h.kind as HistoryEvent['kind'],
+      ...(h.stage ? { stage: h.stage } : {}),
+      ...(h.duration_ms != null ? { durationMs: h.duration_ms } : {}),
+      ...(h.message ? { message: h.message } : {}),
+    }));
+  }
+
+  // --- jobs
+  insertJob(kind: string, subject: string, taskId: string, step: string | null = null): number {
+    const now = Date.now();
+    const r = this.db.run(
+      this.q.insertInto('jobs').values({
+        kind,
+        subject,
+        task_id: taskId,
+        step,
+        attempts: 0,
+        status: 'queued',
+        error: null,
+        created_at: now,
+        updated_at: now,
+      } as JobRow),
+    );
+    return Number(r.lastInsertRowid);
+  }
+  job(id: number): JobRow | undefined {
+    return this.db.get(this.q.selectFrom('jobs').selectAll().where('id', '=', id));
+  }
+  openJobs(): JobRow[] {
+    return this.db.all(this.q.selectFrom('jobs').selectAll().where('status', 'in', ['queued', 'running']).orderBy('id'));
+  }
+  openJobFor(kind: string, subject: string): JobRow | undefined {
+    return this.db.get(
+      this.q
+        .selectFrom('jobs')
+        .selectAll()
+        .where('kind', '=', kind)
+        .where('subject', '=', subject)
+        .where('status', 'in', ['queued', 'running']),
+    );
+  }
+  updateJob(id: number, patch: Partial<JobRow>): void {
+    this.db.run(this.q.updateTable('jobs').set({ ...patch, updated_at: Date.now() }).where('id', '=', id));
+  }
+
+  // --- processes (process groups the sidecar started, to end after a crash)
+  addProcess(pgid: number, owner: string, kind: string): void {
+    this.db.run(
+      this.q
+        .insertInto('processes')
+        .values({ pgid, owner, kind, started_at: Date.now() })
+        .onConflict((oc) => oc.column('pgid').doUpdateSet({ owner, kind })),
+    );
+  }
+  removeProcess(pgid: number): void {
+    this.db.run(this.q.deleteFrom('processes').where('pgid', '=', pgid));
+  }
+  processes(): { pgid: number; owner: string; kind: string }[] {
+    return this.db.all(this.q.selectFrom('processes').select(['pgid', 'owner', 'kind']));
+  }
+
+  // --- meta
+  version(): number {
+    return Number(this.db.get(this.q.selectFrom('meta').select('value').where('key', '=', 'workbench_version'))?.value ?? 0);
+  }
+  setVersion(v: number): void {
+    this.db.run(this.q.updateTable('meta').set({ value: String(v) }).where('key', '=', 'workbench_version'));
+  }
+}
+
+export const toEvent = (r: TranscriptRow): TranscriptEvent => ({
+  seq: r.seq,
+  sessionId: r.session_id,
+  at: r.at,
+  sender: r.sender as TranscriptSender,
+  payload: JSON.parse(r.payload),
+});

@@ -1,0 +1,57 @@
+/**
+ * Coalesces state changes into `foundry/workbenchUpdated` notifications. Callers commit
+ * first, then mark what changed; one notification per tick carries every changed task as a
+ * whole summary, with a persisted version that grows by one per notification.
+ */
+import type { Store } from '../store/store';
+import type { WorkbenchUpdatedParams } from '../../../shared/protocol';
+import { toRepo } from '../store/summaries';
+
+export class Publisher {
+  private readonly tasks = new Set<string>();
+  private readonly repos = new Set<string>();
+  private scheduled = false;
+  private version: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly send: (p: WorkbenchUpdatedParams) => void,
+  ) {
+    this.version = store.version();
+  }
+
+  currentVersion(): number {
+    return this.version;
+  }
+
+  taskChanged(taskId: string): void {
+    this.tasks.add(taskId);
+    this.schedule();
+  }
+
+  repoChanged(repoId: string): void {
+    this.repos.add(repoId);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Build and send one notification for everything marked since the last flush. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.tasks.size === 0 && this.repos.size === 0) return;
+    const taskIds = [...this.tasks];
+    const repoIds = [...this.repos];
+    this.tasks.clear();
+    this.repos.clear();
+    const tasks = taskIds.map((id) => this.store.taskSummary(id)).filter((t) => t !== undefined);
+    const repos = repoIds.map((id) => this.store.repo(id)).filter((r) => r !== undefined).map(toRepo);
+    this.version += 1;
+    this.store.setVersion(this.version);
+    this.send({ version: this.version, tasks, removedTaskIds: [], ...(repos.length ? { repos } : {}) });
+  }
+}
