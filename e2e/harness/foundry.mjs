@@ -1,0 +1,86 @@
+// One call that gives a test a real VS Code (code-server) with the Foundry extension installed,
+// opened on a fresh git repository, in a fresh Chromium - and tears all of it down afterwards.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { installFolderName, stageExtension } from '../../scripts/extension-files.mjs';
+import { launchBrowser } from './browser.mjs';
+import { isolatedEnv, startCodeServer, writeUserSettings } from './codeServer.mjs';
+import { createGitRepo } from './gitRepo.mjs';
+import { assertPrerequisites, ROOT } from './paths.mjs';
+import { makeRunDirs } from './tempDirs.mjs';
+import { screenshot, waitForWorkbench } from './workbench.mjs';
+
+/** Foundry settings that make the tests fast (agents stop after a short idle). */
+export const FAST_SETTINGS = {
+  'foundry.defaultAgent': 'demo',
+  'foundry.agentIdleStopSeconds': 5,
+  'foundry.jobConcurrency': 4,
+};
+
+/**
+ * @param {import('node:test').TestContext} t  cleanup is registered with t.after
+ * @param {object} [o]
+ * @param {Record<string,string>} [o.files]  files of the repository's initial commit
+ * @param {string} [o.setupScript]  committed as .foundry/setup.sh
+ * @param {Record<string,unknown>} [o.settings]  extra user settings
+ * @param {Record<string,string>} [o.env]  extra environment for code-server and its children
+ * @param {(dirs) => Promise<void>|void} [o.installExtension]  defaults to copying the unpacked extension built in dist/
+ * @param {string} [o.name]  names the screenshot taken when the test fails
+ */
+export async function openFoundry(t, o = {}) {
+  assertPrerequisites();
+  const token = randomUUID();
+  const dirs = makeRunDirs();
+  const repoPath = join(dirs.repos, 'sample-repo');
+  createGitRepo(repoPath, {
+    files: o.files ?? { 'src/hello.txt': 'hello\n' },
+    setupScript: o.setupScript,
+  });
+  if (o.installExtension) await o.installExtension(dirs);
+  else stageExtension(join(dirs.extensions, installFolderName()), ROOT);
+  writeUserSettings(dirs.userData, { ...FAST_SETTINGS, ...o.settings });
+
+  const server = await startCodeServer({ dirs, token, env: o.env ?? {} });
+  let browser;
+  const cleanup = async () => {
+    if (browser) await browser.context.close().catch(() => {});
+    const stragglers = await server.stop();
+    if (stragglers.length) {
+      t.diagnostic(`processes left after code-server stopped (killed): ${stragglers.map((p) => `${p.pid} ${p.cmdline}`).join(' | ')}`);
+    }
+    if (process.env.FOUNDRY_E2E_KEEP) t.diagnostic(`kept ${dirs.root}`);
+    else dirs.remove();
+  };
+  t.after(cleanup);
+
+  browser = await launchBrowser({ profileDir: dirs.browserProfile, env: isolatedEnv(dirs, token) });
+  const { page } = browser;
+  const url = `${server.url}/?folder=${encodeURIComponent(repoPath)}`;
+  await page.goto(url);
+  await waitForWorkbench(page);
+
+  return {
+    page,
+    url,
+    repoPath,
+    dirs,
+    server,
+    token,
+    /** Reloads the window (like "Developer: Reload Window") and waits for the workbench. */
+    async reload() {
+      await page.reload();
+      await waitForWorkbench(page);
+    },
+    /** Screenshot for the artifacts folder, named after the test. */
+    shot: (name) => screenshot(page, name),
+  };
+}
+
+/** Takes a screenshot named after the test when it failed (call from t.afterEach / catch). */
+export async function shotOnFailure(foundry, name) {
+  try {
+    await foundry?.shot(`failure-${name}`);
+  } catch {
+    // The page may be gone.
+  }
+}

@@ -1,0 +1,140 @@
+// Helpers that drive the VS Code workbench the way a user does: the command palette, the Foundry
+// view, quick inputs, editor tabs and the chat webview. Every helper waits on UI state.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS_DIR } from './paths.mjs';
+
+export const DEFAULT_TIMEOUT = 30_000;
+
+/** Waits until the workbench has rendered its parts. */
+export async function waitForWorkbench(page, timeout = 60_000) {
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
+}
+
+const quickInput = (page) => page.locator('.quick-input-widget');
+const quickInputBox = (page) => page.locator('.quick-input-widget .quick-input-box input');
+
+/**
+ * Runs a command by its palette title (e.g. "Foundry: Create Task"): F1, type, wait until the
+ * highlighted entry is that command, Enter.
+ */
+export async function runCommand(page, title, { timeout = DEFAULT_TIMEOUT } = {}) {
+  await dismissQuickInput(page);
+  await page.locator('.monaco-workbench').focus().catch(() => {});
+  await page.keyboard.press('F1');
+  await quickInputBox(page).waitFor({ state: 'visible', timeout });
+  await quickInputBox(page).fill(`>${title}`);
+  const focused = page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused');
+  await focused.filter({ hasText: title }).waitFor({ state: 'visible', timeout });
+  await quickInputBox(page).press('Enter');
+}
+
+/** Closes any open quick input (palette, pick or input box). */
+export async function dismissQuickInput(page) {
+  if (await quickInput(page).isVisible()) {
+    await page.keyboard.press('Escape');
+    await quickInput(page).waitFor({ state: 'hidden' });
+  }
+}
+
+/**
+ * Answers the open input box (showInputBox): waits for one whose prompt contains `promptText`,
+ * types `value`, presses Enter and waits for that prompt to go away. Returns the time Enter was
+ * pressed (performance.now()).
+ */
+export async function answerInput(page, promptText, value, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const message = page.locator('.quick-input-widget .quick-input-message', { hasText: promptText });
+  await message.waitFor({ state: 'visible', timeout });
+  await quickInputBox(page).fill(value);
+  const pressedAt = performance.now();
+  await quickInputBox(page).press('Enter');
+  await message.waitFor({ state: 'hidden', timeout });
+  return pressedAt;
+}
+
+/** Picks the quick-pick entry whose label contains `label`. */
+export async function pickQuickItem(page, label, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ state: 'visible', timeout });
+  await row.click();
+}
+
+/** The Foundry view container in the side bar. */
+export function foundryView(page) {
+  return page.locator('.part.sidebar [id="workbench.view.extension.foundry"]');
+}
+
+/** Opens the Foundry view from the activity bar (activating the extension lazily). */
+export async function openFoundryView(page, { timeout = DEFAULT_TIMEOUT } = {}) {
+  if (await foundryView(page).isVisible()) return;
+  await page.locator('.part.activitybar .action-item a[aria-label^="Foundry"]').first().click({ timeout });
+  await foundryView(page).waitFor({ state: 'visible', timeout });
+}
+
+/** A row of the Foundry task tree whose text contains `label` (a string or RegExp). */
+export function treeItem(page, label) {
+  return foundryView(page).locator('.monaco-list-row[role="treeitem"]').filter({ hasText: label });
+}
+
+/** Waits for a tree row containing `label`; returns its locator. */
+export async function waitForTreeItem(page, label, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const row = treeItem(page, label).first();
+  await row.waitFor({ state: 'visible', timeout });
+  return row;
+}
+
+/** The description (grey text after the label) of a tree row. */
+export async function treeItemDescription(row) {
+  return ((await row.locator('.label-description').first().textContent()) ?? '').trim();
+}
+
+/** Waits until the tree row containing `label` has a description matching `pattern`. */
+export async function waitForTreeDescription(page, label, pattern, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const row = treeItem(page, label).first();
+  await row.locator('.label-description', { hasText: pattern }).waitFor({ state: 'visible', timeout });
+  return row;
+}
+
+/** Expands a collapsed tree row (a task, to show its sessions). */
+export async function expandTreeItem(row) {
+  if ((await row.getAttribute('aria-expanded')) === 'false') {
+    await row.click();
+    await row.press('ArrowRight');
+  }
+  await row.page().waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await row.elementHandle());
+}
+
+/** The editor tab whose title contains `title`. */
+export function editorTab(page, title) {
+  return page.locator('.part.editor .tabs-container .tab').filter({ hasText: title });
+}
+
+/**
+ * The chat webview of the active editor. VS Code hosts a webview in an outer iframe
+ * (`iframe.webview`) holding the extension's document in `#active-frame`; hidden webviews stay
+ * in the DOM, so take the visible one.
+ */
+export function chatFrame(page) {
+  return page.locator('iframe.webview.ready:visible').last().contentFrame().locator('iframe#active-frame').contentFrame();
+}
+
+/** The chat webview whose outer frame belongs to the editor group showing `title`. */
+export async function waitForChat(page, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const frame = chatFrame(page);
+  await frame.locator('[aria-label="Message"]').first().waitFor({ state: 'attached', timeout });
+  return frame;
+}
+
+/** Saves a full-page screenshot to .test-artifacts/<name>.png; returns its path. */
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** A notification toast whose message contains `text`. */
+export function notification(page, text) {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+}
