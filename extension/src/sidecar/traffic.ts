@@ -1,13 +1,15 @@
 /**
  * Counts every JSON-RPC message that crosses the connection to the sidecar, both ways, at the
  * transport - so LSP housekeeping and log messages count too. `foundry.showTraffic` reports the
- * counters; with FOUNDRY_TRAFFIC_LOG set to a file path, one line per message (time, direction,
- * method or "response") is appended to it for tests. Only method names are written, never payloads.
+ * counters; with FOUNDRY_CLIENT_TRAFFIC_LOG set to a file path, one line per message
+ * `<epochMs> <sent|received> <method|response>` is appended to it for tests. (The sidecar honours
+ * FOUNDRY_TRAFFIC_LOG on its side; a separate name keeps the two logs apart.) Only method names
+ * are written, never payloads.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { DataCallback, Disposable, Message, MessageReader, MessageWriter } from 'vscode-languageclient/node';
 
-export const TrafficLogEnv = 'FOUNDRY_TRAFFIC_LOG';
+export const TrafficLogEnv = 'FOUNDRY_CLIENT_TRAFFIC_LOG';
 
 export class TrafficCounter {
   sent = 0;
