@@ -18,7 +18,6 @@ export class Composer {
   private readonly status = element('div', { class: 'status', 'data-role': 'status', role: 'status', 'aria-live': 'polite' });
   private readonly detail = element('div', { class: 'status-detail' });
   private readonly input = element('vscode-textarea', {
-    label: 'Message',
     rows: '3',
     resize: 'vertical',
     placeholder: 'Message the agent (Enter to send, Shift+Enter for a new line)',
@@ -33,6 +32,8 @@ export class Composer {
   private refusal: string | undefined;
 
   constructor(root: HTMLElement, draft: string, private readonly events: ComposerEvents) {
+    // `label` is a property only; it becomes the inner textarea's aria-label ("Message").
+    this.input.label = 'Message';
     this.input.value = draft;
     const actions = element('div', { class: 'actions' }, this.retryButton, this.stopButton, this.sendButton);
     root.append(element('div', { class: 'status-row' }, this.status, this.detail), this.input, actions);
