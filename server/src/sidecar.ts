@@ -67,7 +67,7 @@ export class Sidecar {
     this.store = new Store(this.db);
     this.publisher = new Publisher(this.store, channels.workbenchUpdated);
     this.transcripts = new Transcripts(this.store, channels.transcriptAppended);
-    this.effects = new Effects(opts.bundleDir);
+    this.effects = new Effects(opts.bundleDir, channels.log);
     this.effects.onEvent((e) => this.onEffectsEvent(e));
     this.jobs = new JobRunner(this.store, opts.jobConcurrency, channels.log);
     this.turns = new Turns(this);

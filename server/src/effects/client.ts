@@ -9,10 +9,13 @@ export class Effects {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private listener: (e: EffectsEvent) => void = () => {};
 
-  constructor(bundleDir: string) {
+  constructor(bundleDir: string, log: (m: string) => void) {
     this.worker = new Worker(join(bundleDir, 'effects-worker.js'));
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
-    this.worker.on('error', (e) => this.failAll(e));
+    this.worker.on('error', (e) => {
+      log(`effects worker error: ${e.stack ?? e.message}`);
+      this.failAll(e);
+    });
     this.worker.on('exit', (code) => this.failAll(new Error(`effects worker exited with code ${code}`)));
   }
 

@@ -1,0 +1,154 @@
+// Test harness: drives the BUILT sidecar (dist/server.js) as a child process through a real
+// vscode-jsonrpc connection, on temp folders with real git repositories.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const serverJs = join(root, 'dist', 'server.js');
+
+export function tempDir(prefix = 'foundry-test-') {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+export { git };
+
+/** A real git repository with one commit. */
+export function makeRepo(dir, files = { 'README.md': '# demo\n' }) {
+  mkdirSync(dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.email', 'test@example.invalid');
+  git(dir, 'config', 'user.name', 'Foundry Test');
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'initial');
+  return dir;
+}
+
+/**
+ * Start the sidecar on `dataDir`. Returns a client that mirrors the workbench from
+ * notifications and counts every message crossing the connection.
+ */
+export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
+  dataDir ??= tempDir('foundry-data-');
+  const child = spawn(process.execPath, [serverJs, '--stdio'], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d.toString();
+    if (process.env.FOUNDRY_TEST_VERBOSE) process.stderr.write(d);
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const reader = new StreamMessageReader(child.stdout);
+  const writer = new StreamMessageWriter(child.stdin);
+  const traffic = { in: 0, out: 0, methods: [] };
+  const listen = reader.listen.bind(reader);
+  reader.listen = (cb) => listen((m) => { traffic.in++; traffic.methods.push(`in ${m.method ?? 'response'}`); cb(m); });
+  const write = writer.write.bind(writer);
+  writer.write = (m) => { traffic.out++; traffic.methods.push(`out ${m.method ?? 'response'}`); return write(m); };
+  const conn = createMessageConnection(reader, writer);
+  const state = { version: 0, tasks: new Map(), repos: new Map() };
+  const listeners = new Set();
+  const transcripts = new Map();
+  const notify = () => { for (const l of [...listeners]) l(); };
+  conn.onNotification('foundry/workbenchUpdated', (p) => {
+    state.version = p.version;
+    for (const t of p.tasks) state.tasks.set(t.id, t);
+    for (const r of p.repos ?? []) state.repos.set(r.id, r);
+    (state.log ??= []).push(p);
+    notify();
+  });
+  conn.onNotification('foundry/transcriptAppended', (p) => {
+    const list = transcripts.get(p.sessionId) ?? [];
+    list.push(...p.events);
+    transcripts.set(p.sessionId, list);
+    notify();
+  });
+  conn.listen();
+  const init = await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    initializationOptions: { dataDir, agentIdleStopMs: 60_000, changesDebounceMs: 100, ...options },
+  });
+  await conn.sendNotification('initialized', {});
+  const client = {
+    child, conn, dataDir, state, traffic, transcripts, exited, init,
+    get stderr() { return stderr; },
+    request: (method, params) => conn.sendRequest(method, params),
+    /** Resolve when `pred()` is truthy, re-checked after every notification. */
+    waitFor(pred, what = 'condition', timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          let v;
+          try { v = pred(); } catch (e) { return done(e); }
+          if (v) done(null, v);
+        };
+        const timer = setTimeout(() => done(new Error(`timed out waiting for ${what}; tasks: ${JSON.stringify([...state.tasks.values()].map((t) => [t.title, t.status, t.errorMessage, t.sessions.map((s) => s.status)]))}`)), timeoutMs);
+        const done = (err, v) => { clearTimeout(timer); listeners.delete(check); err ? reject(err) : resolve(v); };
+        listeners.add(check);
+        check();
+      });
+    },
+    task: (id) => state.tasks.get(id),
+    waitTask(id, statuses, timeoutMs) {
+      const want = [].concat(statuses);
+      return client.waitFor(() => want.includes(state.tasks.get(id)?.status) && state.tasks.get(id), `task ${id} in ${want}`, timeoutMs);
+    },
+    waitSession(taskId, sessionId, statuses, timeoutMs) {
+      const want = [].concat(statuses);
+      return client.waitFor(() => {
+        const s = state.tasks.get(taskId)?.sessions.find((x) => x.id === sessionId);
+        return s && want.includes(s.status) && s;
+      }, `session ${sessionId} in ${want}`, timeoutMs);
+    },
+    /** Full transcript via getTranscript paging. */
+    async transcript(sessionId) {
+      const all = [];
+      let after = 0;
+      for (;;) {
+        const page = await conn.sendRequest('foundry/getTranscript', { sessionId, after, limit: 200 });
+        all.push(...page.events);
+        if (page.events.length === 0) return all;
+        after = page.next;
+      }
+    },
+    async stop() {
+      try {
+        await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 3000))]);
+        await conn.sendNotification('exit');
+      } catch {}
+      conn.dispose();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+    kill9() {
+      conn.dispose();
+      child.kill('SIGKILL');
+      return exited;
+    },
+  };
+  return client;
+}
+
+/** Agent text of a transcript: concatenated agent_message_chunk texts. */
+export function agentText(events) {
+  return events
+    .filter((e) => e.sender === 'agent' && e.payload?.method === 'session/update' && e.payload.params?.update?.sessionUpdate === 'agent_message_chunk')
+    .map((e) => e.payload.params.update.content?.text ?? '')
+    .join('');
+}
+
+export function cleanup(...dirs) {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
