@@ -1,0 +1,148 @@
+// Every request of the contract through the real sidecar: results and error codes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { Requests, ErrorCodes } from '../../shared/protocol.ts';
+import { startSidecar, makeRepo, tempDir, cleanup } from './harness.mjs';
+
+let dir, sc, repo, repoPath;
+before(async () => {
+  dir = tempDir();
+  repoPath = makeRepo(join(dir, 'repo'));
+  sc = await startSidecar({ dataDir: join(dir, 'data') });
+  repo = await sc.request(Requests.AddRepo.method, { path: repoPath });
+});
+after(async () => {
+  await sc.stop();
+  cleanup(dir);
+});
+
+const rejects = (p, code, re) =>
+  assert.rejects(p, (e) => {
+    assert.equal(e.code, code, `code of: ${e.message}`);
+    if (re) assert.match(e.message, re);
+    return true;
+  });
+
+test('ping is a no-op round trip', async () => {
+  assert.deepEqual(await sc.request(Requests.Ping.method, {}), {});
+});
+
+test('addRepo is idempotent by path, updates the setup script, refuses non-repositories', async () => {
+  const again = await sc.request(Requests.AddRepo.method, { path: join(repoPath, '.'), setupScript: 'echo hi' });
+  assert.equal(again.id, repo.id);
+  assert.equal(again.setupScript, 'echo hi');
+  assert.equal(again.defaultBranch, 'main');
+  const plain = tempDir('foundry-plain-');
+  await rejects(sc.request(Requests.AddRepo.method, { path: plain }), ErrorCodes.InvalidParams, /path: .*not a git repository/);
+  await rejects(sc.request(Requests.AddRepo.method, { path: join(plain, 'missing') }), ErrorCodes.InvalidParams, /path: /);
+  cleanup(plain);
+  const wb = await sc.request(Requests.GetWorkbench.method, {});
+  assert.equal(wb.repos.length, 1);
+  await sc.request(Requests.AddRepo.method, { path: repoPath }); // back to no setup script
+});
+
+test('createTask derives title and a unique branch, returns at once with its first session pending', async () => {
+  const a = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'Fix the login bug\nmore detail' });
+  const b = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'Fix the login bug' });
+  assert.equal(a.title, 'Fix the login bug');
+  assert.equal(a.branch, 'foundry/fix-the-login-bug');
+  assert.equal(b.branch, 'foundry/fix-the-login-bug-2');
+  assert.equal(a.status, 'init_enqueue_provision');
+  assert.equal(a.sessions.length, 1);
+  assert.equal(a.sessions[0].status, 'pending_provision');
+  assert.equal(a.agent, 'demo');
+  await sc.waitTask(a.id, 'idle');
+  await sc.waitTask(b.id, 'idle');
+});
+
+test('createTask refuses bad branches, unknown repos and agents with clear errors', async () => {
+  await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'x', branch: '--force' }), ErrorCodes.InvalidParams, /branch/);
+  await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'x', branch: 'a..b' }), ErrorCodes.InvalidParams, /branch/);
+  await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'x', branch: 'has space' }), ErrorCodes.InvalidParams, /branch/);
+  await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: '' }), ErrorCodes.InvalidParams, /prompt/);
+  await rejects(sc.request(Requests.CreateTask.method, { repoId: 'repo_nope', prompt: 'x' }), ErrorCodes.NotFound, /repo_nope/);
+  await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'x', agent: 'nobody' }), ErrorCodes.InvalidParams, /agent: unknown agent 'nobody'/);
+});
+
+test('an explicit branch is kept; one taken in git gets the next suffix during ensure_name', async () => {
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('git', ['branch', 'feature/taken'], { cwd: repoPath });
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'explicit', branch: 'feature/taken' });
+  assert.equal(t.branch, 'feature/taken');
+  const done = await sc.waitTask(t.id, 'idle');
+  assert.equal(done.branch, 'feature/taken-2');
+  await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'again', branch: 'feature/taken-2' }), ErrorCodes.InvalidParams, /already used/);
+});
+
+test('session and task requests: not found names the id, wrong state names the state', async () => {
+  for (const def of [Requests.RenameTask, Requests.ArchiveTask, Requests.RetryTask, Requests.GetTaskLog, Requests.CreateWorkbenchSession]) {
+    await rejects(sc.request(def.method, { taskId: 'task_missing', title: 't' }), ErrorCodes.NotFound, /task_missing/);
+  }
+  for (const def of [
+    Requests.SendMessage, Requests.CancelTurn, Requests.GetTranscript, Requests.SubscribeSession, Requests.UnsubscribeSession,
+    Requests.RetrySession, Requests.CloseWorkbenchSession, Requests.RenameWorkbenchSession, Requests.MarkSessionRead,
+  ]) {
+    await rejects(sc.request(def.method, { sessionId: 'ses_missing', text: 't', name: 'n' }), ErrorCodes.NotFound, /ses_missing/);
+  }
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'states' });
+  await rejects(sc.request(Requests.SendMessage.method, { sessionId: t.sessions[0].id, text: 'too early' }), ErrorCodes.InvalidState, /'pending_provision'|'pending_session_create'|'running'/);
+  await rejects(sc.request(Requests.RetryTask.method, { taskId: t.id }), ErrorCodes.InvalidState, /state is/);
+  const idle = await sc.waitTask(t.id, 'idle');
+  await rejects(sc.request(Requests.RetrySession.method, { sessionId: idle.sessions[0].id }), ErrorCodes.InvalidState, /'ready'/);
+});
+
+test('rename, new session, close, mark read, task log', async () => {
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'misc' });
+  const renamed = await sc.request(Requests.RenameTask.method, { taskId: t.id, title: 'Renamed task' });
+  assert.equal(renamed.title, 'Renamed task');
+  await rejects(sc.request(Requests.RenameTask.method, { taskId: t.id, title: '   ' }), ErrorCodes.InvalidParams, /title/);
+  const s2 = await sc.request(Requests.CreateWorkbenchSession.method, { taskId: t.id });
+  assert.equal(s2.name, 'Chat 2');
+  assert.ok(['pending_provision', 'pending_session_create'].includes(s2.status));
+  await sc.waitSession(t.id, s2.id, 'ready');
+  const named = await sc.request(Requests.RenameWorkbenchSession.method, { sessionId: s2.id, name: 'Review' });
+  assert.equal(named.name, 'Review');
+  const closed = await sc.request(Requests.CloseWorkbenchSession.method, { sessionId: s2.id });
+  assert.equal(closed.status, 'closed');
+  await rejects(sc.request(Requests.SendMessage.method, { sessionId: s2.id, text: 'hi' }), ErrorCodes.InvalidState, /'closed'/);
+  const done = await sc.waitTask(t.id, 'idle');
+  // The first turn ended while no client was subscribed: unread until marked read.
+  assert.equal(done.sessions[0].unread, true);
+  const read = await sc.request(Requests.MarkSessionRead.method, { sessionId: done.sessions[0].id });
+  assert.equal(read.unread, false);
+  const log = await sc.request(Requests.GetTaskLog.method, { taskId: t.id });
+  const kinds = log.history.map((h) => `${h.kind}:${h.stage ?? ''}`);
+  assert.ok(kinds.includes('created:'));
+  assert.ok(kinds.includes('stage_finished:init_create_sandbox'));
+  assert.ok(log.history.find((h) => h.kind === 'stage_finished').durationMs >= 0);
+  assert.equal(typeof log.setupOutput, 'string');
+});
+
+test('archive refuses a worktree with uncommitted work, then archives once it is committed', async () => {
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'archive me' });
+  const idle = await sc.waitTask(t.id, 'idle');
+  writeFileSync(join(idle.worktreePath, 'wip.txt'), 'uncommitted\n');
+  await rejects(sc.request(Requests.ArchiveTask.method, { taskId: t.id }), ErrorCodes.InvalidState, /uncommitted/);
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('git', ['add', '-A'], { cwd: idle.worktreePath });
+  execFileSync('git', ['-c', 'user.email=a@b.c', '-c', 'user.name=t', 'commit', '-qm', 'wip'], { cwd: idle.worktreePath });
+  const archiving = await sc.request(Requests.ArchiveTask.method, { taskId: t.id });
+  assert.equal(archiving.status, 'archive_remove_sandbox');
+  const archived = await sc.waitTask(t.id, 'archived');
+  assert.ok(archived.sessions.every((s) => s.status === 'closed'));
+  const wb = await sc.request(Requests.GetWorkbench.method, {});
+  assert.ok(wb.tasks.some((x) => x.id === t.id && x.status === 'archived'), 'archived tasks stay in the workbench');
+  await rejects(sc.request(Requests.CreateWorkbenchSession.method, { taskId: t.id }), ErrorCodes.InvalidState, /'archived'/);
+  const { existsSync } = await import('node:fs');
+  assert.equal(existsSync(idle.worktreePath), false, 'worktree removed');
+  assert.match(execFileSync('git', ['branch', '--list', idle.branch], { cwd: repoPath, encoding: 'utf8' }), /foundry\//, 'branch kept');
+});
+
+test('getWorkbench version matches the last notification and notifications never skip a version', async () => {
+  const wb = await sc.request(Requests.GetWorkbench.method, {});
+  const versions = sc.state.log.map((n) => n.version);
+  for (let i = 1; i < versions.length; i++) assert.equal(versions[i], versions[i - 1] + 1);
+  assert.equal(wb.version, versions.at(-1));
+});
