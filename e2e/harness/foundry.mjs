@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { installFolderName, stageExtension } from '../../scripts/extension-files.mjs';
 import { launchBrowser } from './browser.mjs';
 import { isolatedEnv, startCodeServer, writeUserSettings } from './codeServer.mjs';
+import { makeGates } from './gates.mjs';
 import { createGitRepo } from './gitRepo.mjs';
 import { assertPrerequisites, ROOT } from './paths.mjs';
 import { makeRunDirs } from './tempDirs.mjs';
@@ -39,8 +40,9 @@ export async function openFoundry(t, o = {}) {
   if (o.installExtension) await o.installExtension(dirs);
   else stageExtension(join(dirs.extensions, installFolderName()), ROOT);
   writeUserSettings(dirs.userData, { ...FAST_SETTINGS, ...o.settings });
+  const gates = makeGates(join(dirs.root, 'gates'));
 
-  const server = await startCodeServer({ dirs, token, env: o.env ?? {} });
+  const server = await startCodeServer({ dirs, token, env: { ...gates.env, ...o.env } });
   let browser;
   const cleanup = async () => {
     if (browser) await browser.context.close().catch(() => {});
@@ -64,6 +66,7 @@ export async function openFoundry(t, o = {}) {
     url,
     repoPath,
     dirs,
+    gates,
     server,
     token,
     /** Reloads the window (like "Developer: Reload Window") and waits for the workbench. */

@@ -1,0 +1,35 @@
+// The chat tab as a user sees it: the transcript and the composer (message box, Send / Stop /
+// Retry, status line). Locators pierce the @vscode-elements shadow roots.
+import { DEFAULT_TIMEOUT } from './workbench.mjs';
+
+/** Locators for the composer and transcript inside a chat webview frame. */
+export function chatParts(frame) {
+  const button = (label) => frame.locator('vscode-button:not([hidden])').filter({ hasText: label });
+  return {
+    input: frame.locator('textarea[aria-label="Message"]'),
+    disabledInput: frame.locator('textarea[aria-label="Message"]:disabled'),
+    enabledInput: frame.locator('textarea[aria-label="Message"]:enabled'),
+    status: frame.locator('[data-role="status"]'),
+    send: button('Send'),
+    stop: button('Stop'),
+    retry: button('Retry'),
+    agentMessages: frame.locator('[data-role="agent"]'),
+    userMessages: frame.locator('[data-role="user"]'),
+    notices: frame.locator('[data-role="notice"]'),
+  };
+}
+
+/** Types `text` into the composer and presses Send; waits until the message shows as sent. */
+export async function sendMessage(frame, text, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const c = chatParts(frame);
+  await c.enabledInput.waitFor({ state: 'visible', timeout });
+  await c.input.fill(text);
+  await c.send.click({ timeout });
+  const firstLine = text.split('\n')[0];
+  await c.userMessages.filter({ hasText: firstLine }).last().waitFor({ state: 'visible', timeout });
+}
+
+/** Resolves when an agent message contains `text`. */
+export async function waitForAgentText(frame, text, { timeout = DEFAULT_TIMEOUT } = {}) {
+  await chatParts(frame).agentMessages.filter({ hasText: text }).last().waitFor({ state: 'visible', timeout });
+}

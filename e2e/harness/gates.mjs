@@ -1,0 +1,59 @@
+// Setup-script gates: a repository's .foundry/setup.sh that holds provisioning until the test
+// releases it, so "the task is still provisioning" is certain rather than a matter of timing.
+// The sidecar runs setup scripts with the extension host's environment, which inherits
+// FOUNDRY_E2E_GATES from code-server's.
+import { existsSync, mkdirSync, watch, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export const GATES_ENV = 'FOUNDRY_E2E_GATES';
+
+/**
+ * A setup script that, when FOUNDRY_E2E_GATES is set, announces `<gate>.waiting` and waits for
+ * `<gate>.release`, the gate being the task's branch with `/` replaced by `_`. It then leaves a
+ * visible trace in the worktree. `exitCode` makes it fail after the gate.
+ */
+export function gatedSetupScript({ exitCode = 0 } = {}) {
+  return `#!/bin/sh
+echo "setup: preparing $FOUNDRY_BRANCH"
+if [ -n "$${GATES_ENV}" ]; then
+  gate="$${GATES_ENV}/$(printf %s "$FOUNDRY_BRANCH" | tr / _)"
+  touch "$gate.waiting"
+  while [ ! -e "$gate.release" ]; do sleep 0.05; done
+fi
+echo "prepared by .foundry/setup.sh" > .setup-done
+${exitCode ? `echo "setup: failing on purpose" >&2\nexit ${exitCode}` : 'echo "setup: done"'}
+`;
+}
+
+export function makeGates(dir) {
+  mkdirSync(dir, { recursive: true });
+  const gate = (branch) => join(dir, branch.replaceAll('/', '_'));
+  return {
+    dir,
+    env: { [GATES_ENV]: dir },
+    /** Resolves once the setup script of `branch` is running and held at its gate. */
+    waitUntilHeld: (branch, timeoutMs = 30_000) => waitForFile(`${gate(branch)}.waiting`, timeoutMs),
+    isHeld: (branch) => existsSync(`${gate(branch)}.waiting`) && !existsSync(`${gate(branch)}.release`),
+    release: (branch) => writeFileSync(`${gate(branch)}.release`, ''),
+  };
+}
+
+/** Resolves when `path` exists (fs.watch on its folder); rejects after `timeoutMs`. */
+export function waitForFile(path, timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    const dir = dirname(path);
+    const name = basename(path);
+    let timer;
+    const watcher = watch(dir, (_event, file) => {
+      if ((file === null || file === name) && existsSync(path)) done();
+    });
+    const done = (error) => {
+      clearTimeout(timer);
+      watcher.close();
+      if (error) reject(error);
+      else resolve();
+    };
+    timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${path}`)), timeoutMs);
+    if (existsSync(path)) done();
+  });
+}

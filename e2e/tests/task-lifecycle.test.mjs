@@ -1,0 +1,119 @@
+// A task's life as a user meets it in a real VS Code: created from the palette and in the tree at
+// once while its setup script is held; a second tab opened while it provisions (composer disabled,
+// then enabled); released to idle; a streamed reply; Stop and send again; a window reload that
+// keeps tasks, tabs and drafts. The steps share one window, in order.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
+import { gatedSetupScript } from '../harness/gates.mjs';
+import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import {
+  answerInput,
+  chatFrame,
+  editorTab,
+  openFoundryView,
+  pickQuickItem,
+  runCommand,
+  treeItem,
+  waitForChat,
+  waitForTreeDescription,
+  waitForTreeItem,
+} from '../harness/workbench.mjs';
+
+const PROMPT = 'Say hello from the held task';
+const BRANCH = 'e2e/held';
+const IDLE = /^(Idle|\+\d+ -\d+)$/;
+
+test('a task from the palette: instant in the tree, tabs, streaming, stop, reload', async (t) => {
+  const f = await openFoundry(t, {
+    setupScript: gatedSetupScript(),
+    // Slow chunks make streaming visible to the eye and to the test alike.
+    env: { FOUNDRY_DEMO_CHUNK_DELAY_MS: '60' },
+  });
+  const { page } = f;
+  t.afterEach(async (ctx) => {
+    if (ctx.passed === false) await shotOnFailure(f, ctx.name.replace(/\W+/g, '-'));
+  });
+
+  await t.test('the new task is in the tree within 1 s of Enter while its setup script is held', async () => {
+    await openFoundryView(page);
+    await runCommand(page, 'Foundry: Create Task');
+    await answerInput(page, 'What should the agent do?', PROMPT);
+    const enterAt = await answerInput(page, 'Branch name', BRANCH);
+    await waitForTreeItem(page, PROMPT);
+    const elapsed = performance.now() - enterAt;
+    t.diagnostic(`task visible in the tree ${Math.round(elapsed)} ms after Enter`);
+    console.log(`# create task -> tree item: ${Math.round(elapsed)} ms`);
+    assert.ok(elapsed < 1000, `the task took ${Math.round(elapsed)} ms to appear (limit 1000 ms)`);
+
+    // Provisioning is certainly still running: the setup script is waiting at its gate.
+    await f.gates.waitUntilHeld(BRANCH);
+    await waitForTreeDescription(page, PROMPT, 'Creating worktree');
+    assert.ok(f.gates.isHeld(BRANCH));
+    await f.shot('explorer-provisioning');
+  });
+
+  await t.test('a second tab opened while the task provisions has its composer disabled, then enabled', async () => {
+    await runCommand(page, 'Foundry: New Session');
+    await pickQuickItem(page, PROMPT);
+    await editorTab(page, 'Chat 2').waitFor({ state: 'visible' });
+    const frame = await waitForChat(page);
+    const c = chatParts(frame);
+    await c.disabledInput.waitFor({ state: 'visible' });
+    await c.status.filter({ hasText: 'Preparing environment' }).waitFor({ state: 'visible' });
+    assert.ok(f.gates.isHeld(BRANCH), 'the setup script is still held while the composer is disabled');
+
+    f.gates.release(BRANCH);
+    await c.enabledInput.waitFor({ state: 'visible' });
+  });
+
+  await t.test('released, the task reaches idle', async () => {
+    const row = await waitForTreeDescription(page, PROMPT, IDLE);
+    t.diagnostic(`task row: ${(await row.textContent())?.trim()}`);
+    await f.shot('explorer-idle');
+  });
+
+  await t.test('a reply streams in: part of it shows before the turn ends, then all of it', async () => {
+    const frame = chatFrame(page);
+    const c = chatParts(frame);
+    await sendMessage(frame, 'First part of the reply.\nsleep 2500\nSecond part of the reply.');
+    await waitForAgentText(frame, 'First part of the reply.');
+    // The turn is still running: Stop is offered and the rest has not arrived.
+    assert.ok(await c.stop.isVisible(), 'Stop is shown while the turn runs');
+    assert.equal(await c.agentMessages.filter({ hasText: 'Second part of the reply.' }).count(), 0);
+    await waitForAgentText(frame, 'Second part of the reply.');
+    await c.send.waitFor({ state: 'visible' });
+    await c.stop.waitFor({ state: 'hidden' });
+    await f.shot('chat-tab');
+  });
+
+  await t.test('Stop ends a long turn, and the next message gets its reply', async () => {
+    const frame = chatFrame(page);
+    const c = chatParts(frame);
+    await sendMessage(frame, 'Starting a long job.\nsleep 60000\nThis line must never arrive.');
+    await waitForAgentText(frame, 'Starting a long job.');
+    await c.stop.click();
+    await c.send.waitFor({ state: 'visible' });
+    await sendMessage(frame, 'Back after the stop.');
+    await waitForAgentText(frame, 'Back after the stop.');
+    assert.equal(await c.agentMessages.filter({ hasText: 'This line must never arrive.' }).count(), 0);
+  });
+
+  await t.test('after a window reload the task, the open tabs and the unsent draft are still there', async () => {
+    const draft = 'An unsent draft that must survive a reload';
+    let c = chatParts(chatFrame(page));
+    await c.input.fill(draft);
+
+    await f.reload();
+    await openFoundryView(page);
+    await waitForTreeItem(page, PROMPT);
+    await waitForTreeDescription(page, PROMPT, IDLE);
+    await editorTab(page, 'Chat 2').waitFor({ state: 'visible' });
+    const frame = await waitForChat(page);
+    c = chatParts(frame);
+    await waitForAgentText(frame, 'Second part of the reply.');
+    await c.enabledInput.waitFor({ state: 'visible' });
+    assert.equal(await c.input.inputValue(), draft);
+    assert.ok(await treeItem(page, PROMPT).first().isVisible());
+  });
+});
