@@ -31,6 +31,8 @@ export type TranscriptItem =
       readonly title: string;
       readonly toolKind: string;
       readonly status: ToolStatus;
+      /** Text the tool reported (e.g. why it failed); diffs and terminals are not repeated here. */
+      readonly detail: string;
     }
   | { readonly kind: 'plan'; readonly key: string; readonly entries: readonly PlanEntry[] }
   | { readonly kind: 'notice'; readonly key: string; readonly tone: 'info' | 'error'; readonly text: string };
@@ -170,7 +172,7 @@ function reduceAgent(d: Draft, key: string, msg: Record<string, unknown>): void 
   if (error) {
     if (method === 'session/prompt' || method === undefined) {
       d.closeStream();
-      d.add({ kind: 'notice', key, tone: 'error', text: `The agent failed: ${str(error.message) ?? 'unknown error'}` });
+      d.add({ kind: 'notice', key, tone: 'error', text: turnFailed(str(error.message)) });
     }
     return;
   }
@@ -227,6 +229,7 @@ function upsertTool(d: Draft, key: string, update: Record<string, unknown>): voi
       title: str(update.title) ?? existing.title,
       toolKind: str(update.kind) ?? existing.toolKind,
       status: status ?? existing.status,
+      detail: update.content === undefined ? existing.detail : toolDetail(update.content),
     };
     return;
   }
@@ -237,6 +240,7 @@ function upsertTool(d: Draft, key: string, update: Record<string, unknown>): voi
     title: str(update.title) ?? 'Tool call',
     toolKind: str(update.kind) ?? 'other',
     status: status ?? 'pending',
+    detail: toolDetail(update.content),
   });
 }
 
@@ -269,10 +273,14 @@ function reduceFoundry(d: Draft, key: string, payload: unknown): void {
   // The agent process came or went: requests to the old one will never be answered.
   if (event.kind && processEvents.has(event.kind)) d.pendingRequests = {};
   switch (event.kind) {
-    case 'turn_failed':
+    case 'turn_failed': {
       d.closeStream();
-      d.add({ kind: 'notice', key, tone: 'error', text: text ? `Turn failed: ${text}` : 'Turn failed.' });
+      const last = d.items.at(-1);
+      // Usually follows the agent's error response, already shown with the same message.
+      if (last?.kind === 'notice' && last.tone === 'error' && last.text === turnFailed(text)) return;
+      d.add({ kind: 'notice', key, tone: 'error', text: turnFailed(text) });
       return;
+    }
     case 'turn_interrupted':
       d.closeStream();
       d.add({ kind: 'notice', key, tone: 'info', text: text ?? 'Turn interrupted.' });
@@ -299,6 +307,10 @@ function reduceFoundry(d: Draft, key: string, payload: unknown): void {
   }
 }
 
+function turnFailed(message: string | undefined): string {
+  return message ? `Turn failed: ${message}` : 'Turn failed.';
+}
+
 // ---------------------------------------------------------------------------
 // Payload helpers
 // ---------------------------------------------------------------------------
@@ -317,6 +329,17 @@ function rpcId(value: unknown): string | undefined {
 
 function toolStatus(value: unknown): ToolStatus | undefined {
   return value === 'pending' || value === 'in_progress' || value === 'completed' || value === 'failed' ? value : undefined;
+}
+
+/** The text parts of a tool call's content list (`{type: 'content', content: block}` entries). */
+function toolDetail(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((entry) => asRecord(entry))
+    .filter((entry) => entry?.type === 'content')
+    .map((entry) => contentText(entry?.content))
+    .filter((text) => text !== '')
+    .join('\n');
 }
 
 /** Text of one ACP content block or an array of them; non-text blocks become a short placeholder. */

@@ -57,6 +57,7 @@ function create(item: TranscriptItem): HTMLElement {
         element('span', { class: 'status-icon' }),
         element('span', { class: 'kind-icon' }),
         element('span', { class: 'title' }),
+        element('span', { class: 'detail' }),
       );
     case 'plan':
       return element('div', { class: 'plan', 'data-role': 'plan' }, element('div', { class: 'plan-title' }, icon('checklist'), ' Plan'), element('ul'));
@@ -81,6 +82,7 @@ function update(el: HTMLElement, item: TranscriptItem): void {
       child(el, '.status-icon').replaceChildren(statusIcon(item.status));
       child(el, '.kind-icon').replaceChildren(icon(toolKindIcons[item.toolKind] ?? 'tools'));
       child(el, '.title').textContent = item.title;
+      child(el, '.detail').textContent = item.detail;
       el.title = `${item.title} (${item.toolKind}, ${item.status.replace('_', ' ')})`;
       return;
     case 'plan':

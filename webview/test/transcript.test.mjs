@@ -61,11 +61,12 @@ test('tool calls are rows whose status follows their updates; text after a tool 
     update(4, { sessionUpdate: 'tool_call_update', toolCallId: 't1', status: 'in_progress' }),
     update(5, { sessionUpdate: 'tool_call_update', toolCallId: 't1', status: 'completed' }),
     update(6, { sessionUpdate: 'tool_call', toolCallId: 't2', title: 'Run tests', kind: 'execute', status: 'in_progress' }),
-    update(7, { sessionUpdate: 'tool_call_update', toolCallId: 't2', status: 'failed' }),
+    update(7, { sessionUpdate: 'tool_call_update', toolCallId: 't2', status: 'failed', content: [{ type: 'content', content: { type: 'text', text: 'exit code 1' } }] }),
     chunk(8, 'Done.'),
   ]);
   assert.deepEqual(summary(view.items), ['user:write it', 'agent:Writing.', 'tool:Write a.txt:completed', 'tool:Run tests:failed', 'agent:Done.']);
   assert.equal(view.items[2].toolKind, 'edit');
+  assert.equal(view.items[3].detail, 'exit code 1', 'why a tool failed is kept for its row');
 });
 
 test('thoughts, plans, stop reasons, agent errors and foundry events', () => {
@@ -78,9 +79,10 @@ test('thoughts, plans, stop reasons, agent errors and foundry events', () => {
     ev(6, 'foundry', { kind: 'turn_interrupted', text: 'The sidecar restarted during the turn.' }),
     prompt(7, 1, 'again'),
     ev(8, 'agent', { jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'boom' } }),
-    ev(9, 'foundry', { kind: 'turn_failed', text: 'agent exited' }),
-    ev(10, 'foundry', { kind: 'agent_stopped' }),
-    ev(11, 'foundry', { kind: 'permission_rejected', text: 'Edit file' }),
+    ev(9, 'foundry', { kind: 'turn_failed', text: 'boom' }),
+    ev(10, 'foundry', { kind: 'turn_failed', text: 'agent exited' }),
+    ev(11, 'foundry', { kind: 'agent_stopped' }),
+    ev(12, 'foundry', { kind: 'permission_rejected', text: 'Edit file' }),
   ]);
   const kinds = view.items.map((i) => [i.kind, i.kind === 'notice' ? i.tone : '']);
   assert.deepEqual(kinds, [
@@ -96,7 +98,7 @@ test('thoughts, plans, stop reasons, agent errors and foundry events', () => {
   ]);
   assert.equal(view.items[2].entries[0].status, 'completed', 'a plan update replaces the turn plan');
   assert.equal(view.items[3].text, 'Turn cancelled.');
-  assert.match(view.items[6].text, /boom/);
+  assert.equal(view.items[6].text, 'Turn failed: boom', 'the error response and turn_failed with its message show once');
   assert.match(view.items[7].text, /agent exited/);
   assert.match(view.items[8].text, /Edit file/);
 });
