@@ -111,6 +111,20 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
         return s && want.includes(s.status) && s;
       }, `session ${sessionId} in ${want}`, timeoutMs);
     },
+    /**
+     * Send a message and wait for its turn to end (the pushed foundry turn_ended/turn_failed
+     * event, then the session back to ready). Subscribes to the session for the pushes.
+     */
+    async turn(taskId, sessionId, text) {
+      await conn.sendRequest('foundry/subscribeSession', { sessionId });
+      const { turnId } = await conn.sendRequest('foundry/sendMessage', { sessionId, text });
+      const end = await client.waitFor(
+        () => (transcripts.get(sessionId) ?? []).find((e) => e.sender === 'foundry' && e.payload.turnId === turnId && /turn_(ended|failed)/.test(e.payload.kind)),
+        `end of turn ${turnId}`,
+      );
+      await client.waitSession(taskId, sessionId, 'ready');
+      return { turnId, end: end.payload };
+    },
     /** Full transcript via getTranscript paging. */
     async transcript(sessionId) {
       const all = [];

@@ -109,6 +109,7 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
       let stderrTail = '';
       child.stderr?.on('data', (d: Buffer) => {
         stderrTail = (stderrTail + d.toString()).slice(-2000);
+        emit({ type: 'log', level: 'info', message: `agent ${key}: ${d.toString().trimEnd()}` });
       });
       const loading = new Set<string>();
       const app = client({ name: 'foundry' })
