@@ -39,6 +39,8 @@ export class Sidecar {
   readonly client: LanguageClient;
   private child: ChildProcess | undefined;
   private stopping = false;
+  /** The connection closed on its own; the client has already stopped itself. */
+  private closed = false;
 
   constructor(private readonly options: SidecarOptions) {
     const clientOptions: LanguageClientOptions = {
@@ -52,9 +54,10 @@ export class Sidecar {
           return { action: ErrorAction.Continue, handled: true };
         },
         closed: () => {
-          if (!this.stopping) options.onUnexpectedClose();
+          this.closed = true;
+          if (!this.stopping) queueMicrotask(() => options.onUnexpectedClose());
           // The controller restarts with backoff and bootstraps again; the client must not.
-          return { action: CloseAction.DoNotRestart, handled: true };
+          return { action: CloseAction.DoNotRestart, handled: true, message: 'Sidecar connection closed; Foundry restarts it.' };
         },
       },
     };
@@ -73,7 +76,7 @@ export class Sidecar {
   async stop(): Promise<void> {
     this.stopping = true;
     try {
-      if (this.client.needsStop()) await this.client.stop(StopTimeoutMs);
+      if (!this.closed && this.client.needsStop()) await this.client.stop(StopTimeoutMs);
     } catch (error) {
       this.options.log.warn(`Sidecar did not shut down cleanly: ${(error as Error).message}`);
     }
