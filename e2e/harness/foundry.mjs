@@ -24,7 +24,8 @@ export const FAST_SETTINGS = {
  * @param {Record<string,string>} [o.files]  files of the repository's initial commit
  * @param {string} [o.setupScript]  committed as .foundry/setup.sh
  * @param {Record<string,unknown>} [o.settings]  extra user settings
- * @param {Record<string,string>} [o.env]  extra environment for code-server and its children
+ * @param {Record<string,string> | ((dirs) => Record<string,string>)} [o.env]  extra environment for
+ *   code-server and its children (a function receives the run's folders)
  * @param {(dirs) => Promise<void>|void} [o.installExtension]  defaults to copying the unpacked extension built in dist/
  * @param {string} [o.name]  names the screenshot taken when the test fails
  */
@@ -42,7 +43,7 @@ export async function openFoundry(t, o = {}) {
   writeUserSettings(dirs.userData, { ...FAST_SETTINGS, ...o.settings });
   const gates = makeGates(join(dirs.root, 'gates'));
 
-  const server = await startCodeServer({ dirs, token, env: { ...gates.env, ...o.env } });
+  const server = await startCodeServer({ dirs, token, env: { ...gates.env, ...(typeof o.env === 'function' ? o.env(dirs) : o.env) } });
   let browser;
   const cleanup = async () => {
     if (browser) await browser.context.close().catch(() => {});

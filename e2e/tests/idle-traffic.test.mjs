@@ -1,0 +1,66 @@
+// Counts the JSON-RPC messages between the extension and its sidecar (the extension appends one
+// line per message to FOUNDRY_TRAFFIC_LOG): a known action moves the count, and a settled
+// workbench exchanges nothing over 10 s of idle.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import { answerInput, openFoundryView, runCommand, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+
+const PROMPT = 'A quick task that settles';
+const IDLE_WINDOW_MS = 10_000;
+
+/** The traffic log's lines: [{at, direction, method}]. */
+function readTraffic(path) {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [at, direction, method] = line.split(' ');
+      return { at: Number(at), direction, method };
+    });
+}
+
+test('a known action moves the message count; a settled workbench exchanges nothing for 10 s', async (t) => {
+  let trafficLog;
+  const f = await openFoundry(t, {
+    env: (dirs) => ({ FOUNDRY_TRAFFIC_LOG: (trafficLog = join(dirs.root, 'traffic.log')) }),
+  });
+  const { page } = f;
+  try {
+    await openFoundryView(page);
+    await runCommand(page, 'Foundry: Create Task');
+    await answerInput(page, 'What should the agent do?', PROMPT);
+    const before = readTraffic(trafficLog).length;
+    await answerInput(page, 'Branch name', '');
+    await waitForTreeItem(page, PROMPT);
+    const afterCreate = readTraffic(trafficLog);
+    t.diagnostic(`messages: ${before} before Create Task, ${afterCreate.length} once the task showed`);
+    assert.ok(afterCreate.length > before, 'creating a task exchanged messages with the sidecar');
+    assert.ok(
+      afterCreate.slice(before).some((m) => m.method?.endsWith('/createTask')),
+      'the createTask request was counted',
+    );
+
+    // Settled: provisioned, the first turn (the prompt) answered.
+    await waitForTreeDescription(page, PROMPT, /^(Idle|\+\d+ -\d+)$/);
+    const start = readTraffic(trafficLog);
+    const startAt = Date.now();
+    // The one measured wait of the suite: the idle window itself.
+    await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+    const end = readTraffic(trafficLog);
+    const during = end.slice(start.length);
+    t.diagnostic(`messages during ${IDLE_WINDOW_MS / 1000} s of idle: ${during.length}`);
+    console.log(`# idle traffic over ${IDLE_WINDOW_MS} ms: ${during.length} messages (${start.length} before)`);
+    assert.deepEqual(
+      during.map((m) => `+${m.at - startAt}ms ${m.direction} ${m.method}`),
+      [],
+      'no message crossed the connection while the workbench was idle',
+    );
+  } catch (error) {
+    await shotOnFailure(f, 'idle-traffic');
+    throw error;
+  }
+});

@@ -1,0 +1,63 @@
+// A repository whose setup script fails: the task shows the error in the tree and in its chat tab,
+// and Retry, once the script is fixed, provisions the task to idle.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chatParts } from '../harness/chat.mjs';
+import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import { writeFile } from '../harness/gitRepo.mjs';
+import {
+  answerInput,
+  editorTab,
+  openFoundryView,
+  runCommand,
+  treeItem,
+  waitForChat,
+  waitForTreeDescription,
+  waitForTreeItem,
+} from '../harness/workbench.mjs';
+
+const PROMPT = 'Build on a broken setup';
+const BROKEN = `#!/bin/sh
+echo "setup: installing the toolchain"
+echo "setup: the toolchain archive is missing" >&2
+exit 3
+`;
+const FIXED = `#!/bin/sh
+echo "setup: installing the toolchain"
+echo ok > .toolchain-ready
+`;
+
+test('a failing setup script shows its error; Retry works once the script is fixed', async (t) => {
+  const f = await openFoundry(t, { setupScript: BROKEN });
+  const { page } = f;
+  try {
+    await openFoundryView(page);
+    await runCommand(page, 'Foundry: Create Task');
+    await answerInput(page, 'What should the agent do?', PROMPT);
+    await answerInput(page, 'Branch name', 'e2e/broken');
+    await waitForTreeItem(page, PROMPT);
+    await waitForTreeDescription(page, PROMPT, 'Error');
+
+    // The task's first session shows why, with Retry.
+    await treeItem(page, 'Chat 1').first().click();
+    await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+    const frame = await waitForChat(page);
+    const c = chatParts(frame);
+    await c.status.filter({ hasText: 'Setting up the task failed' }).waitFor({ state: 'visible' });
+    const shown = (await c.status.textContent()) ?? '';
+    t.diagnostic(`error shown: ${shown}`);
+    assert.match(shown, /exit|code|3|failed/i);
+    await c.retry.waitFor({ state: 'visible' });
+    assert.ok(await c.disabledInput.isVisible(), 'no message can be sent while the task is in error');
+    await f.shot('chat-setup-error');
+
+    // Fix the script in the repository, then Retry from the chat tab.
+    writeFile(f.repoPath, '.foundry/setup.sh', FIXED);
+    await c.retry.click();
+    await waitForTreeDescription(page, PROMPT, /^(Idle|\+\d+ -\d+)$/);
+    await c.enabledInput.waitFor({ state: 'visible' });
+  } catch (error) {
+    await shotOnFailure(f, 'setup-failure');
+    throw error;
+  }
+});
