@@ -20,7 +20,7 @@ import {
 } from '../../shared/protocol';
 import { initializationOptions, readConfig } from './config';
 import { DisposableScope } from './disposable';
-import { SidecarNotRunningError, toSidecarError } from './errors';
+import { NoFolderError, SidecarNotRunningError, toSidecarError } from './errors';
 import { checkRuntime, resolveRuntime } from './sidecar/runtime';
 import type { Sidecar } from './sidecar/sidecarProcess';
 import { TrafficCounter } from './sidecar/traffic';
@@ -105,12 +105,17 @@ export class Ctx implements vscode.Disposable {
     await this.start();
   }
 
+  /** Throw the error a user should see when the sidecar is neither running nor starting. */
+  requireRunning(): void {
+    if (!this.hasFolder) throw new NoFolderError();
+    if (this.currentState !== 'running' && this.currentState !== 'starting') throw new SidecarNotRunningError(this.failure);
+  }
+
   /** A typed request to the sidecar; waits for a start in progress, fails clearly when not running. */
   async request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
     const sidecar = this.sidecar ?? (await this.starting);
-    if (!sidecar || this.currentState !== 'running') {
-      throw new SidecarNotRunningError(this.hasFolder ? this.failure : 'open a folder to use Foundry');
-    }
+    if (!this.hasFolder) throw new NoFolderError();
+    if (!sidecar || this.currentState !== 'running') throw new SidecarNotRunningError(this.failure);
     try {
       return await sidecar.client.sendRequest<ResultOf<D>>(def.method, params);
     } catch (error) {

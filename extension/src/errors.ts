@@ -9,6 +9,13 @@ export class SidecarNotRunningError extends Error {
   }
 }
 
+/** No folder is open, so there is no workspace storage and no sidecar. */
+export class NoFolderError extends Error {
+  constructor() {
+    super('Open a folder with a git repository to use Foundry.');
+  }
+}
+
 /** A request the sidecar answered with an error; `code` is one of ErrorCodes. */
 export class SidecarRequestError extends Error {
   constructor(
@@ -35,6 +42,10 @@ export function toSidecarError(method: string, error: unknown): Error {
 export async function reportError(log: vscode.LogOutputChannel, what: string, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   log.error(`${what}: ${message}`);
+  if (error instanceof NoFolderError) {
+    if ((await vscode.window.showInformationMessage(message, 'Open Folder')) === 'Open Folder') await vscode.commands.executeCommand('vscode.openFolder');
+    return;
+  }
   const actions = error instanceof SidecarNotRunningError ? ['Show Logs', 'Restart Sidecar'] : ['Show Logs'];
   const choice = await vscode.window.showErrorMessage(error instanceof SidecarNotRunningError ? message : `${what}: ${message}`, ...actions);
   if (choice === 'Show Logs') log.show(true);

@@ -18,6 +18,7 @@ export async function resolveTask(ctx: Ctx, arg: unknown, placeHolder = 'Select 
     if (arg.kind === 'task') return ctx.store.task(arg.taskId) ?? missing(`task ${arg.taskId}`);
     if (arg.kind === 'session') return ctx.store.session(arg.sessionId)?.task ?? missing(`session ${arg.sessionId}`);
   }
+  ctx.requireRunning();
   const tasks = ctx.store.activeTasks();
   if (tasks.length === 0) {
     void vscode.window.showInformationMessage('Foundry has no tasks yet. Run "Foundry: Create Task" first.');
@@ -37,6 +38,7 @@ export async function resolveSession(
 ): Promise<{ session: SessionSummary; task: TaskSummary } | undefined> {
   if (typeof arg === 'string') return ctx.store.session(arg) ?? missing(`session ${arg}`);
   if (isNode(arg) && arg.kind === 'session') return ctx.store.session(arg.sessionId) ?? missing(`session ${arg.sessionId}`);
+  ctx.requireRunning();
   const items = ctx.store
     .activeTasks()
     .flatMap((task) => task.sessions.map((session) => ({ label: session.name, description: `${task.title} · ${statusLabel[session.status]}`, found: { session, task } })));

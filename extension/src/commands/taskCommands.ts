@@ -11,6 +11,7 @@ const branchSchema = CreateTask.params.shape.branch;
 export const createTask: CommandFactory =
   ({ ctx, tree }) =>
   async () => {
+    ctx.requireRunning();
     const folder = await pickWorkspaceFolder('Create the task in which repository?');
     if (!folder) return;
     const prompt = await vscode.window.showInputBox({
@@ -103,6 +104,7 @@ export const showTaskLog: CommandFactory =
 export const addRepository: CommandFactory =
   ({ ctx }) =>
   async () => {
+    ctx.requireRunning();
     const folders = vscode.workspace.workspaceFolders ?? [];
     const browse = { label: '$(folder-opened) Browse...', folder: undefined as vscode.Uri | undefined };
     const picked = await vscode.window.showQuickPick([...folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f.uri })), browse], {

@@ -45,9 +45,11 @@ export function sessionDescription(session: SessionSummary): string {
   return session.unread ? `${statusLabel[session.status]} · unread` : statusLabel[session.status];
 }
 
-export function sessionIcon(session: SessionSummary): vscode.ThemeIcon {
+export function sessionIcon(session: SessionSummary, task?: TaskSummary): vscode.ThemeIcon {
   switch (session.status) {
     case 'pending_provision':
+      // Waiting on a task whose provisioning failed: nothing is in progress until a retry.
+      return task?.status === 'error' ? new vscode.ThemeIcon('circle-large-outline') : new vscode.ThemeIcon('loading~spin');
     case 'pending_session_create':
     case 'running':
       return new vscode.ThemeIcon('loading~spin');

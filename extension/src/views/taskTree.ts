@@ -86,7 +86,6 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     item.tooltip = `${repo.path}\nDefault branch: ${repo.defaultBranch}${repo.setupScript ? '\nHas a setup script' : ''}`;
     item.iconPath = new vscode.ThemeIcon('repo');
     item.contextValue = 'repo';
-    item.resourceUri = vscode.Uri.file(repo.path);
     return item;
   }
 
@@ -105,7 +104,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     item.id = `session:${session.id}`;
     item.description = sessionDescription(session);
     item.tooltip = sessionTooltip(session);
-    item.iconPath = sessionIcon(session);
+    item.iconPath = sessionIcon(session, this.store.session(session.id)?.task);
     item.contextValue = `session:${session.status}${session.unread ? ':unread' : ''}`;
     item.command = { command: 'foundry.openSession', title: 'Open Session', arguments: [session.id] };
     return item;
