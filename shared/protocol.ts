@@ -397,6 +397,17 @@ export const TranscriptAppended = notification(
 );
 export type TranscriptAppendedParams = z.infer<typeof TranscriptAppended.params>;
 
-export const Notifications = { WorkbenchUpdated, TranscriptAppended } as const;
+/**
+ * Whether the sidecar has background work: pushed only when `quiescent` flips. Quiescent
+ * means no job is queued or running and no turn is in progress - then nothing more is sent
+ * until something changes. Lets a status bar show a spinner and tests wait for "settled".
+ */
+export const ServerStatus = notification(
+  'foundry/serverStatus',
+  z.object({ quiescent: z.boolean(), jobs: z.number(), turns: z.number() }),
+);
+export type ServerStatusParams = z.infer<typeof ServerStatus.params>;
+
+export const Notifications = { WorkbenchUpdated, TranscriptAppended, ServerStatus } as const;
 
 export type Workbench = ResultOf<typeof GetWorkbench>;

@@ -38,6 +38,7 @@ connection.onInitialize(async (params) => {
     throw new ResponseError(ErrorCodes.InvalidState, errorMessage(e));
   }
   sidecar = new Sidecar(resolveOptions(parsed.data, dirname(__filename)), {
+    serverStatus: (p) => void connection.sendNotification(Notifications.ServerStatus.method, p),
     workbenchUpdated: (p) => void connection.sendNotification(Notifications.WorkbenchUpdated.method, p),
     transcriptAppended: (p) => void connection.sendNotification(Notifications.TranscriptAppended.method, p),
     log,

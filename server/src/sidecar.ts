@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentDefinition, InitializationOptions, TaskStatus, TranscriptAppendedParams, WorkbenchUpdatedParams } from '../../shared/protocol';
+import type { AgentDefinition, InitializationOptions, ServerStatusParams, TaskStatus, TranscriptAppendedParams, WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -41,6 +41,7 @@ export function resolveOptions(init: InitializationOptions, bundleDir: string): 
 }
 
 export interface Channels {
+  serverStatus(p: ServerStatusParams): void;
   workbenchUpdated(p: WorkbenchUpdatedParams): void;
   transcriptAppended(p: TranscriptAppendedParams): void;
   log(message: string): void;
@@ -71,7 +72,26 @@ export class Sidecar {
     this.effects.onEvent((e) => this.onEffectsEvent(e));
     this.jobs = new JobRunner(this.store, opts.jobConcurrency, channels.log);
     this.turns = new Turns(this);
+    this.jobs.onChange(() => this.activityChanged());
     registerJobs(this);
+  }
+
+  private quiescent = true;
+  private statusScheduled = false;
+
+  /** Re-check quiescence at the end of the tick; push serverStatus only when it flips. */
+  activityChanged(): void {
+    if (this.statusScheduled) return;
+    this.statusScheduled = true;
+    setImmediate(() => {
+      this.statusScheduled = false;
+      const jobs = this.jobs.count;
+      const turns = this.turns.running.size;
+      const quiescent = jobs === 0 && turns === 0;
+      if (quiescent === this.quiescent) return;
+      this.quiescent = quiescent;
+      this.channels.serverStatus({ quiescent, jobs, turns });
+    });
   }
 
   log(message: string): void {

@@ -67,6 +67,10 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
     (state.log ??= []).push(p);
     notify();
   });
+  conn.onNotification('foundry/serverStatus', (p) => {
+    state.serverStatus = p;
+    notify();
+  });
   conn.onNotification('foundry/transcriptAppended', (p) => {
     const list = transcripts.get(p.sessionId) ?? [];
     list.push(...p.events);
@@ -100,6 +104,14 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
       });
     },
     task: (id) => state.tasks.get(id),
+    /** Every task settled (idle/error/archived) and the sidecar quiescent (no job, no turn). */
+    settle(timeoutMs) {
+      return client.waitFor(
+        () => (state.serverStatus?.quiescent ?? true) && [...state.tasks.values()].every((t) => ['idle', 'error', 'archived'].includes(t.status)),
+        'settled workbench',
+        timeoutMs,
+      );
+    },
     waitTask(id, statuses, timeoutMs) {
       const want = [].concat(statuses);
       return client.waitFor(() => want.includes(state.tasks.get(id)?.status) && state.tasks.get(id), `task ${id} in ${want}`, timeoutMs);

@@ -15,6 +15,8 @@ export class Turns {
   /** Sessions whose ACP session is live in their running agent process. */
   private readonly attached = new Set<string>();
   private readonly cancelled = new Set<string>();
+  /** Sessions with a turn in progress. */
+  readonly running = new Set<string>();
 
   constructor(private readonly sc: Sidecar) {}
 
@@ -79,6 +81,8 @@ export class Turns {
   /** Run one turn in the background; the session is already `running` with this turnId. */
   async runTurn(sessionId: string, turnId: string, text: string): Promise<void> {
     this.clearIdleStop(sessionId);
+    this.running.add(sessionId);
+    this.sc.activityChanged();
     let sent = false;
     try {
       await this.attach(sessionId);
@@ -95,7 +99,9 @@ export class Turns {
       this.sc.transcripts.foundry(sessionId, { kind: 'turn_failed', turnId, text: errorMessage(e), ...(sent ? {} : { prompt: text }) });
     } finally {
       this.cancelled.delete(turnId);
+      this.running.delete(sessionId);
       this.endTurn(sessionId, turnId);
+      this.sc.activityChanged();
     }
   }
 

@@ -16,7 +16,7 @@ export class JobRunner {
   private readonly waiting = new Map<string, number[]>();
   private readonly busy = new Set<string>();
   private handlers = new Map<string, JobHandler>();
-  private idleListeners: (() => void)[] = [];
+  private listeners: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -44,13 +44,16 @@ export class JobRunner {
     return open.filter((j) => j.status === 'running');
   }
 
-  /** True when nothing is queued or running. */
-  get idle(): boolean {
-    return this.busy.size === 0 && this.waiting.size === 0;
+  /** Jobs queued or running. */
+  get count(): number {
+    let n = this.busy.size;
+    for (const list of this.waiting.values()) n += list.length;
+    return n;
   }
 
-  onIdle(listener: () => void): void {
-    this.idleListeners.push(listener);
+  /** Called whenever the count may have changed. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   private schedule(jobId: number, taskId: string): void {
@@ -59,6 +62,7 @@ export class JobRunner {
     list.push(jobId);
     this.waiting.set(taskId, list);
     this.pump(taskId);
+    for (const l of this.listeners) l();
   }
 
   private pump(taskId: string): void {
@@ -73,7 +77,7 @@ export class JobRunner {
       .finally(() => {
         this.busy.delete(taskId);
         this.pump(taskId);
-        if (this.idle) for (const l of this.idleListeners) l();
+        for (const l of this.listeners) l();
       });
   }
 
