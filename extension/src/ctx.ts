@@ -61,7 +61,7 @@ export class Ctx implements vscode.Disposable {
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
   ) {
-    context.subscriptions.push(this.store, this.stateChanged, this.restarted, this);
+    context.subscriptions.push(this.store, this.traffic, this.stateChanged, this.restarted, this);
     context.subscriptions.push(this.store.onDidChange(() => this.updateContextKeys()));
     this.updateContextKeys();
   }
