@@ -113,7 +113,8 @@ export class Ctx implements vscode.Disposable {
 
   /** A typed request to the sidecar; waits for a start in progress, fails clearly when not running. */
   async request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
-    const sidecar = this.sidecar ?? (await this.starting);
+    // A start in progress (activation, restart) finishes first: the request then meets a bootstrapped sidecar.
+    const sidecar = this.starting ? await this.starting : this.sidecar;
     if (!this.hasFolder) throw new NoFolderError();
     if (!sidecar || this.currentState !== 'running') throw new SidecarNotRunningError(this.failure);
     try {
