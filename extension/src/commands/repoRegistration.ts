@@ -1,6 +1,6 @@
 /** Register a repository with the sidecar, sending its current setup script. */
 import * as vscode from 'vscode';
-import { AddRepo, type Repo } from '../../../shared/protocol';
+import { AddRepo, RetryTask, type Repo, type TaskSummary } from '../../../shared/protocol';
 import type { Ctx } from '../ctx';
 import { readSetupScript } from '../setupScript';
 
@@ -10,4 +10,14 @@ export async function registerRepo(ctx: Ctx, folder: vscode.Uri): Promise<Repo> 
   const repo = await ctx.request(AddRepo, { path: folder.fsPath, ...(setupScript !== undefined ? { setupScript } : {}) });
   ctx.store.upsertRepo(repo);
   return repo;
+}
+
+/**
+ * RetryTask, after sending the repository's setup script again so a fixed script is picked up.
+ * Every retry goes through here: the tree, the palette and the chat tab's Retry button.
+ */
+export async function retryTaskWithCurrentSetup(ctx: Ctx, taskId: string): Promise<TaskSummary> {
+  const repo = ctx.store.repo(ctx.store.task(taskId)?.repoId ?? '');
+  if (repo) await registerRepo(ctx, vscode.Uri.file(repo.path));
+  return ctx.request(RetryTask, { taskId });
 }

@@ -1,10 +1,10 @@
 /** Task commands: create, rename, retry, archive, open worktree, show log, add repository. */
 import * as vscode from 'vscode';
-import { ArchiveTask, CreateTask, RenameTask, RetryTask } from '../../../shared/protocol';
+import { ArchiveTask, CreateTask, RenameTask } from '../../../shared/protocol';
 import { TaskLogDocuments } from '../taskLogDocument';
 import type { CommandFactory } from './commandEnv';
 import { pickWorkspaceFolder, resolveTask } from './pickers';
-import { registerRepo } from './repoRegistration';
+import { registerRepo, retryTaskWithCurrentSetup } from './repoRegistration';
 
 const branchSchema = CreateTask.params.shape.branch;
 
@@ -59,10 +59,7 @@ export const retryTask: CommandFactory =
   async (arg) => {
     const task = await resolveTask(ctx, arg, 'Retry which task?');
     if (!task) return;
-    const repo = ctx.store.repo(task.repoId);
-    // Send the setup script again so a fixed script is picked up by the retry.
-    if (repo) await registerRepo(ctx, vscode.Uri.file(repo.path));
-    await ctx.request(RetryTask, { taskId: task.id });
+    await retryTaskWithCurrentSetup(ctx, task.id);
   };
 
 export const archiveTask: CommandFactory =
