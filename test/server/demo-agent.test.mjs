@@ -13,7 +13,14 @@ import { client, methods, ndJsonStream, PROTOCOL_VERSION } from '@agentclientpro
 
 const AGENT = resolve('dist/demo-agent.js');
 const root = mkdtempSync(join(tmpdir(), 'foundry-demo-agent-test-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const children = new Set();
+after(() => {
+  for (const child of children) child.kill(); // only agents a failed test left running
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Every test has a time limit, so a broken agent fails the run instead of hanging it. */
+const it = (name, fn) => test(name, { timeout: 20_000 }, fn);
 
 let folders = 0;
 /** A fresh empty folder under the test root. */
@@ -34,7 +41,8 @@ async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission } = 
   const child = spawn(process.execPath, [AGENT, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = once(child, 'exit');
+  children.add(child);
+  const exited = once(child, 'exit').finally(() => children.delete(child));
 
   const updates = [];
   const waiters = new Set();
@@ -94,7 +102,7 @@ const ofKind = (updates, kind, sessionId) =>
   updates.filter((n) => n.update.sessionUpdate === kind && (!sessionId || n.sessionId === sessionId));
 const textOf = (notifications) => notifications.map((n) => n.update.content.text).join('');
 
-test('echoes text as several chunks that arrive while the turn is still running', async () => {
+it('echoes text as several chunks that arrive while the turn is still running', async () => {
   const a = await startAgent({ chunkDelayMs: 100 });
   try {
     const sessionId = await a.newSession(folder('echo'));
@@ -116,7 +124,7 @@ test('echoes text as several chunks that arrive while the turn is still running'
   }
 });
 
-test('the same script gives the same updates in a second process (ids aside)', async () => {
+it('the same script gives the same updates in a second process (ids aside)', async () => {
   const run = async () => {
     const a = await startAgent({ chunkDelayMs: 0 });
     const cwd = folder('determinism');
@@ -130,7 +138,7 @@ test('the same script gives the same updates in a second process (ids aside)', a
   assert.equal(await run(), await run());
 });
 
-test('write creates the file inside the session folder and reports an edit tool call', async () => {
+it('write creates the file inside the session folder and reports an edit tool call', async () => {
   const a = await startAgent({ chunkDelayMs: 0 });
   try {
     const cwd = folder('write');
@@ -159,7 +167,7 @@ test('write creates the file inside the session folder and reports an edit tool 
   }
 });
 
-test('write to a path outside the session folder is refused as a failed tool call', async () => {
+it('write to a path outside the session folder is refused as a failed tool call', async () => {
   const a = await startAgent({ chunkDelayMs: 0 });
   try {
     const cwd = folder('escape');
@@ -175,7 +183,7 @@ test('write to a path outside the session folder is refused as a failed tool cal
   }
 });
 
-test('fail ends the turn with a JSON-RPC error and the session stays usable', async () => {
+it('fail ends the turn with a JSON-RPC error and the session stays usable', async () => {
   const a = await startAgent({ chunkDelayMs: 0 });
   try {
     const sessionId = await a.newSession(folder('fail'));
@@ -189,7 +197,7 @@ test('fail ends the turn with a JSON-RPC error and the session stays usable', as
   }
 });
 
-test('a write with no closing end is refused with invalid params naming the line', async () => {
+it('a write with no closing end is refused with invalid params naming the line', async () => {
   const a = await startAgent({ chunkDelayMs: 0 });
   try {
     const sessionId = await a.newSession(folder('unclosed'));
@@ -203,7 +211,7 @@ test('a write with no closing end is refused with invalid params naming the line
   }
 });
 
-test('session/cancel during sleep ends the turn promptly as cancelled', async () => {
+it('session/cancel during sleep ends the turn promptly as cancelled', async () => {
   const a = await startAgent({ chunkDelayMs: 0 });
   try {
     const sessionId = await a.newSession(folder('cancel-sleep'));
@@ -220,7 +228,7 @@ test('session/cancel during sleep ends the turn promptly as cancelled', async ()
   }
 });
 
-test('session/cancel during streaming stops the message part way', async () => {
+it('session/cancel during streaming stops the message part way', async () => {
   const a = await startAgent({ chunkDelayMs: 5000 });
   try {
     const sessionId = await a.newSession(folder('cancel-stream'));
@@ -236,7 +244,7 @@ test('session/cancel during streaming stops the message part way', async () => {
   }
 });
 
-test('permission asks the client and echoes the answer', async () => {
+it('permission asks the client and echoes the answer', async () => {
   const answers = ['allow_once', 'reject_once'];
   const a = await startAgent({
     chunkDelayMs: 0,
@@ -262,7 +270,7 @@ test('permission asks the client and echoes the answer', async () => {
   }
 });
 
-test('a cancelled permission request is echoed as cancelled', async () => {
+it('a cancelled permission request is echoed as cancelled', async () => {
   const a = await startAgent({ chunkDelayMs: 0 });
   try {
     const sessionId = await a.newSession(folder('permission-cancelled'));
@@ -273,7 +281,7 @@ test('a cancelled permission request is echoed as cancelled', async () => {
   }
 });
 
-test('session/cancel while a permission request is open ends the turn as cancelled', async () => {
+it('session/cancel while a permission request is open ends the turn as cancelled', async () => {
   let markAborted;
   const requestAborted = new Promise((resolve) => (markAborted = resolve));
   const a = await startAgent({
@@ -300,7 +308,7 @@ test('session/cancel while a permission request is open ends the turn as cancell
   }
 });
 
-test('a second process loads a session of the first, replaying its history', async () => {
+it('a second process loads a session of the first, replaying its history', async () => {
   const stateDir = folder('shared-state');
   const cwd = folder('load');
   const first = await startAgent({ stateDir, chunkDelayMs: 0 });
@@ -332,7 +340,7 @@ test('a second process loads a session of the first, replaying its history', asy
   }
 });
 
-test('--no-load hides loadSession and session/load is method-not-found', async () => {
+it('--no-load hides loadSession and session/load is method-not-found', async () => {
   const a = await startAgent({ args: ['--no-load'] });
   try {
     assert.equal(a.init.agentCapabilities.loadSession, false);
@@ -345,7 +353,7 @@ test('--no-load hides loadSession and session/load is method-not-found', async (
   }
 });
 
-test('logs go to stderr and leave prompt text out', async () => {
+it('logs go to stderr and leave prompt text out', async () => {
   const a = await startAgent({ chunkDelayMs: 0 });
   const sessionId = await a.newSession(folder('logs'));
   await a.prompt(sessionId, 'secret-ish prompt text');
