@@ -16,6 +16,8 @@ export function chatParts(frame) {
     agentMessages: frame.locator('[data-role="agent"]'),
     userMessages: frame.locator('[data-role="user"]'),
     notices: frame.locator('[data-role="notice"]'),
+    /** Present once the extension has stored the composer's current text as the draft. */
+    draftSaved: frame.locator('[data-role="composer"][data-draft-saved]'),
   };
 }
 

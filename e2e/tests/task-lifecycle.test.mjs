@@ -11,6 +11,7 @@ import {
   answerInput,
   chatFrame,
   editorTab,
+  foundryView,
   openFoundryView,
   pickQuickItem,
   runCommand,
@@ -37,6 +38,8 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
 
   await t.test('the new task is in the tree within 1 s of Enter while its setup script is held', async () => {
     await openFoundryView(page);
+    // The welcome's "Create Task" shows once the sidecar runs: what a user sees before creating.
+    await foundryView(page).getByRole('button', { name: 'Create Task' }).waitFor({ state: 'visible' });
     await runCommand(page, 'Foundry: Create Task');
     await answerInput(page, 'What should the agent do?', PROMPT);
     const enterAt = await answerInput(page, 'Branch name', BRANCH);
@@ -103,6 +106,8 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
     const draft = 'An unsent draft that must survive a reload';
     let c = chatParts(chatFrame(page));
     await c.input.fill(draft);
+    // The composer marks the draft once the extension has stored it; reload only then.
+    await c.draftSaved.waitFor({ state: 'attached' });
 
     await f.reload();
     await openFoundryView(page);
