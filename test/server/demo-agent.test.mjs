@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -178,6 +178,13 @@ it('write to a path outside the session folder is refused as a failed tool call'
     const [update] = ofKind(a.updates, 'tool_call_update');
     assert.equal(update.update.status, 'failed');
     assert.match(update.update.content[0].content.text, /outside the session folder/);
+
+    // A symbolic link inside the folder that points out of it is no way out either.
+    const outside = folder('outside');
+    symlinkSync(outside, join(cwd, 'link'));
+    await a.prompt(sessionId, 'write link/escaped.txt\nnope\nend');
+    assert.deepEqual(readdirSync(outside), []);
+    assert.equal(ofKind(a.updates, 'tool_call_update')[1].update.status, 'failed');
   } finally {
     await a.stop();
   }
@@ -235,8 +242,10 @@ it('session/cancel during streaming stops the message part way', async () => {
     const line = 'a long line that would take twenty seconds to stream';
     const turn = a.prompt(sessionId, line);
     await a.waitFor((u) => ofKind(u, 'agent_message_chunk').length === 1);
+    const started = performance.now();
     await a.cancel(sessionId);
     assert.equal((await turn).stopReason, 'cancelled');
+    assert.ok(performance.now() - started < 2000, 'cancel did not wait for the next 5 s chunk pause');
     const text = textOf(ofKind(a.updates, 'agent_message_chunk'));
     assert.ok(text.length > 0 && text.length < line.length, `partial text: "${text}"`);
   } finally {
