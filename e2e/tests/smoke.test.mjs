@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openFoundry } from '../harness/foundry.mjs';
+import { waitForLogLine } from '../harness/logs.mjs';
 import { foundryView, openFoundryView } from '../harness/workbench.mjs';
 
 test('the Foundry view opens in a real VS Code with the extension installed', async (t) => {
@@ -15,4 +16,8 @@ test('the Foundry view opens in a real VS Code with the extension installed', as
   t.diagnostic(`Foundry view with "Create Task" in ${Math.round(performance.now() - started)} ms`);
   await f.shot('smoke-foundry-view');
   assert.ok(await create.isVisible());
+  // Activation cost as the extension measured it, from its log channel.
+  const [, ms] = await waitForLogLine(f.dirs.userData, /Foundry activated in (\d+) ms/);
+  t.diagnostic(`extension activation: ${ms} ms`);
+  console.log(`# activation: ${ms} ms`);
 });
