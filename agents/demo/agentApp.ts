@@ -43,7 +43,12 @@ export function createDemoAgent(options: DemoAgentOptions, live: LiveSessions): 
           client,
           signal: AbortSignal.any([turnSignal, signal]),
           chunkDelayMs: options.chunkDelayMs,
-        }).finally(() => session.save());
+        })
+          .catch((e: unknown) => {
+            log(`session/prompt ${session.id}: error ${e instanceof RequestError ? e.code : 'unexpected'}`);
+            throw e;
+          })
+          .finally(() => session.save());
         log(`session/prompt ${session.id}: ${stopReason}`);
         return { stopReason };
       });

@@ -362,6 +362,18 @@ it('--no-load hides loadSession and session/load is method-not-found', async () 
   }
 });
 
+it('exits cleanly and promptly when stdin closes in the middle of a turn', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  const sessionId = await a.newSession(folder('exit'));
+  const turn = a.prompt(sessionId, 'busy\nsleep 60000');
+  turn.catch(() => undefined); // the connection closes under it
+  await a.waitFor((u) => textOf(ofKind(u, 'agent_message_chunk')) === 'busy');
+  const started = performance.now();
+  assert.equal(await a.stop(), 0);
+  assert.ok(performance.now() - started < 2000, 'did not wait for the sleep');
+  assert.doesNotMatch(a.stderr, /Unhandled|Error:/);
+});
+
 it('logs go to stderr and leave prompt text out', async () => {
   const a = await startAgent({ chunkDelayMs: 0 });
   const sessionId = await a.newSession(folder('logs'));
