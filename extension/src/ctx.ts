@@ -9,11 +9,13 @@ import * as vscode from 'vscode';
 import type { z } from 'zod';
 import {
   GetWorkbench,
+  ServerStatus,
   TranscriptAppended,
   WorkbenchUpdated,
   type ParamsOf,
   type RequestDef,
   type ResultOf,
+  type ServerStatusParams,
   type TranscriptAppendedParams,
   type TranscriptEvent,
   type WorkbenchUpdatedParams,
@@ -41,6 +43,10 @@ export class Ctx implements vscode.Disposable {
   private readonly restarted = new vscode.EventEmitter<void>();
   /** Fires after each (re)start once the store has bootstrapped. */
   readonly onDidRestart = this.restarted.event;
+  private readonly serverStatusChanged = new vscode.EventEmitter<void>();
+  /** Fires when the sidecar reports that its background work started or settled. */
+  readonly onDidChangeServerStatus = this.serverStatusChanged.event;
+  private lastServerStatus: ServerStatusParams | undefined;
 
   private currentState: SidecarState = 'stopped';
   private failure: string | undefined;
@@ -61,13 +67,18 @@ export class Ctx implements vscode.Disposable {
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
   ) {
-    context.subscriptions.push(this.store, this.traffic, this.stateChanged, this.restarted, this);
+    context.subscriptions.push(this.store, this.traffic, this.stateChanged, this.restarted, this.serverStatusChanged, this);
     context.subscriptions.push(this.store.onDidChange(() => this.updateContextKeys()));
     this.updateContextKeys();
   }
 
   get state(): SidecarState {
     return this.currentState;
+  }
+
+  /** The sidecar's last reported background activity (undefined until it reports). */
+  get serverStatus(): ServerStatusParams | undefined {
+    return this.lastServerStatus;
   }
 
   /** Why the sidecar is not running, when it failed. */
@@ -173,6 +184,13 @@ export class Ctx implements vscode.Disposable {
     this.sidecar = sidecar;
     this.clientScope.register(sidecar.client.onNotification(WorkbenchUpdated.method, (p: WorkbenchUpdatedParams) => this.onWorkbenchUpdated(sidecar, p)));
     this.clientScope.register(sidecar.client.onNotification(TranscriptAppended.method, (p: TranscriptAppendedParams) => this.onTranscriptAppended(p)));
+    this.clientScope.register(
+      sidecar.client.onNotification(ServerStatus.method, (p: ServerStatusParams) => {
+        if (this.sidecar !== sidecar) return;
+        this.lastServerStatus = p;
+        this.serverStatusChanged.fire();
+      }),
+    );
     try {
       await sidecar.start();
       this.startedAt = Date.now();
@@ -283,6 +301,7 @@ export class Ctx implements vscode.Disposable {
 
   private setState(state: SidecarState): void {
     if (this.currentState === state) return;
+    if (state !== 'running') this.lastServerStatus = undefined;
     this.currentState = state;
     void vscode.commands.executeCommand('setContext', 'foundry.state', state);
     this.stateChanged.fire(state);

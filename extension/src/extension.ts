@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     tree,
     chat,
-    new FoundryStatusBar(ctx.store, () => ctx.state, () => ctx.failureMessage, ctx.onDidChangeState),
+    new FoundryStatusBar(ctx.store, () => ctx.state, () => ctx.failureMessage, () => ctx.serverStatus, [ctx.onDidChangeState, ctx.onDidChangeServerStatus]),
     new TaskLogDocuments(ctx),
     ...registerCommands({ ctx, tree, chat }),
     vscode.workspace.onDidChangeConfiguration((event) => offerRestart(ctx, event)),

@@ -3,7 +3,7 @@
  * Click reveals the task explorer.
  */
 import * as vscode from 'vscode';
-import { isProvisioning } from '../../../shared/protocol';
+import { isProvisioning, type ServerStatusParams } from '../../../shared/protocol';
 import type { SidecarState } from '../ctx';
 import type { WorkbenchStore } from '../workbenchStore';
 
@@ -46,11 +46,12 @@ export class FoundryStatusBar implements vscode.Disposable {
     private readonly store: WorkbenchStore,
     private readonly getState: () => SidecarState,
     private readonly getFailure: () => string | undefined,
-    onDidChangeState: vscode.Event<SidecarState>,
+    private readonly getServerStatus: () => ServerStatusParams | undefined,
+    onDidChange: vscode.Event<unknown>[],
   ) {
     this.item.name = 'Foundry';
     this.item.command = 'workbench.view.extension.foundry';
-    this.subscriptions = [store.onDidChange(() => this.render()), onDidChangeState(() => this.render())];
+    this.subscriptions = [store.onDidChange(() => this.render()), ...onDidChange.map((event) => event(() => this.render()))];
     this.render();
   }
 
@@ -74,6 +75,8 @@ export class FoundryStatusBar implements vscode.Disposable {
       md.appendMarkdown('Starting the sidecar...\n\n[Show Logs](command:foundry.showLogs)');
     } else {
       md.appendMarkdown(`${counts.provisioning} provisioning · ${counts.running} running · ${counts.errors} failed · ${this.store.activeTasks().length} tasks\n\n`);
+      const status = this.getServerStatus();
+      if (status) md.appendMarkdown(status.quiescent ? 'Sidecar: settled\n\n' : `Sidecar: working (${status.jobs} jobs, ${status.turns} turns)\n\n`);
       md.appendMarkdown('[Show Tasks](command:workbench.view.extension.foundry) · [Create Task](command:foundry.createTask) · [Show Logs](command:foundry.showLogs)');
     }
     this.item.tooltip = md;
