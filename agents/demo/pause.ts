@@ -12,6 +12,9 @@ export function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new TurnCancelled();
 }
 
+/** setTimeout's largest delay (about 24.8 days); longer pauses are cut to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Resolves after `ms` milliseconds, or rejects with TurnCancelled as soon as `signal` aborts. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -23,7 +26,7 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -253,6 +253,21 @@ it('session/cancel during streaming stops the message part way', async () => {
   }
 });
 
+it('a new prompt while a turn runs cancels that turn first', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const sessionId = await a.newSession(folder('overlap'));
+    const first = a.prompt(sessionId, 'first\nsleep 60000\nnever said');
+    await a.waitFor((u) => textOf(ofKind(u, 'agent_message_chunk')) === 'first');
+    const second = a.prompt(sessionId, 'second');
+    assert.equal((await first).stopReason, 'cancelled');
+    assert.equal((await second).stopReason, 'end_turn');
+    assert.equal(textOf(ofKind(a.updates, 'agent_message_chunk')), 'firstsecond');
+  } finally {
+    await a.stop();
+  }
+});
+
 it('permission asks the client and echoes the answer', async () => {
   const answers = ['allow_once', 'reject_once'];
   const a = await startAgent({
