@@ -46,12 +46,17 @@ export type ChatState = z.infer<typeof ChatState>;
 // ---------------------------------------------------------------------------
 
 export const ToWebview = z.discriminatedUnion('type', [
-  /** First message after `ready`: replaces whatever the webview showed. */
-  z.object({ type: z.literal('snapshot'), state: ChatState, events: z.array(TranscriptEvent) }),
+  /**
+   * First message after `ready`: replaces whatever the webview showed. `draft` is the unsent text
+   * the panel kept for the session, when it has one (it outlives a window reload reliably).
+   */
+  z.object({ type: z.literal('snapshot'), state: ChatState, events: z.array(TranscriptEvent), draft: z.string().optional() }),
   /** New transcript events, in seq order, none seen before. */
   z.object({ type: z.literal('events'), events: z.array(TranscriptEvent) }),
   /** The session, its task or the transcript sync changed. */
   z.object({ type: z.literal('state'), state: ChatState }),
+  /** The panel stored this draft text for the session (it now survives a window reload). */
+  z.object({ type: z.literal('draftSaved'), text: z.string() }),
   /** Answer to a `request`: `error` is the message to show when it was refused. */
   z.object({ type: z.literal('reply'), requestId: z.number(), error: z.string().optional() }),
 ]);
@@ -76,6 +81,8 @@ export const FromWebview = z.union([
   /** The webview's script is running and listening. */
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('request'), requestId: z.number(), request: ChatAction }),
+  /** The unsent text in the composer changed. */
+  z.object({ type: z.literal('draft'), text: z.string() }),
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 

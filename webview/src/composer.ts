@@ -31,14 +31,22 @@ export class Composer {
   /** The last refused request's message, shown until the next action or state change. */
   private refusal: string | undefined;
 
-  constructor(root: HTMLElement, draft: string, private readonly events: ComposerEvents) {
+  constructor(
+    private readonly root: HTMLElement,
+    draft: string,
+    private readonly events: ComposerEvents,
+  ) {
     // `label` is a property only; it becomes the inner textarea's aria-label ("Message").
     this.input.label = 'Message';
     this.input.value = draft;
     const actions = element('div', { class: 'actions' }, this.retryButton, this.stopButton, this.sendButton);
     root.append(element('div', { class: 'status-row' }, this.status, this.detail), this.input, actions);
 
-    this.input.addEventListener('input', () => events.draftChanged(this.input.value));
+    root.dataset.role = 'composer';
+    this.input.addEventListener('input', () => {
+      this.root.removeAttribute('data-draft-saved');
+      events.draftChanged(this.input.value);
+    });
     this.input.addEventListener('keydown', (e) => {
       if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
       e.preventDefault();
@@ -51,6 +59,20 @@ export class Composer {
 
   get text(): string {
     return this.input.value;
+  }
+
+  /**
+   * The panel stored `text` as the draft. While it matches the box, the composer carries
+   * `data-draft-saved` (what a test waits for before reloading the window).
+   */
+  draftSaved(text: string): void {
+    this.root.toggleAttribute('data-draft-saved', text === this.input.value);
+  }
+
+  /** Replace the text without reporting it as a change. */
+  setText(text: string): void {
+    this.input.value = text;
+    this.root.setAttribute('data-draft-saved', '');
   }
 
   focus(): void {
@@ -70,6 +92,7 @@ export class Composer {
     this.refusal = error;
     if (!error && sentText !== undefined && this.input.value === sentText) {
       this.input.value = '';
+      this.root.removeAttribute('data-draft-saved');
       this.events.draftChanged('');
     }
     this.paint();

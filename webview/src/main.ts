@@ -23,6 +23,13 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const restored = ChatViewState.safeParse(vscode.getState());
 let viewState: ChatViewState | undefined = restored.success ? restored.data : undefined;
+// The panel names the session in the page, so the state that VS Code saves for the tab names it
+// from the first moment, before any snapshot.
+const pageSessionId = document.body.dataset.sessionId;
+if (pageSessionId && viewState?.sessionId !== pageSessionId) {
+  viewState = ChatViewState.parse({ sessionId: pageSessionId });
+  vscode.setState(viewState);
+}
 
 const header = element('header', { class: 'header' });
 const log = element('main', { id: 'transcript', class: 'transcript', role: 'log', 'aria-label': 'Transcript', 'aria-live': 'polite' });
@@ -38,11 +45,15 @@ let restoreScroll = true;
 let nextRequestId = 1;
 const pending = new Map<number, ChatAction>();
 
-const composer = new Composer(footer, viewState?.draft ?? '', {
+const restoredDraft = viewState?.draft ?? '';
+const composer = new Composer(footer, restoredDraft, {
   send: (text) => request({ action: 'send', text }),
   stop: () => request({ action: 'stop' }),
   retry: () => request({ action: 'retry' }),
-  draftChanged: (draft) => saveState({ draft }),
+  draftChanged: (draft) => {
+    saveState({ draft });
+    vscode.postMessage({ type: 'draft', text: draft });
+  },
 });
 
 function request(action: ChatAction): void {
@@ -128,6 +139,11 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (viewState && viewState.sessionId !== message.state.sessionId) viewState = undefined;
       state = message.state;
       saveState({ sessionId: message.state.sessionId });
+      // The panel's copy wins unless the user already typed since this webview loaded.
+      if (message.draft !== undefined && composer.text === restoredDraft && composer.text !== message.draft) {
+        composer.setText(message.draft);
+        saveState({ draft: message.draft });
+      }
       transcript = applyEvents(emptyTranscript, message.events);
       view.clear();
       restoreScroll = true;
@@ -141,6 +157,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'state':
       state = message.state;
       schedulePaint();
+      return;
+    case 'draftSaved':
+      composer.draftSaved(message.text);
       return;
     case 'reply': {
       const action = pending.get(message.requestId);

@@ -14,7 +14,7 @@ export function chatWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOpti
   return { enableScripts: true, enableCommandUris: false, localResourceRoots: chatResourceRoots(extensionUri) };
 }
 
-export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, sessionId: string): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
   const csp = [
@@ -34,7 +34,7 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
 <link rel="stylesheet" href="${asset('chat.css')}">
 <title>${escapeHtml(title)}</title>
 </head>
-<body>
+<body data-session-id="${escapeHtml(sessionId)}">
 <script nonce="${nonce}" src="${asset('chat.js')}"></script>
 </body>
 </html>`;

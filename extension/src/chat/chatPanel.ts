@@ -28,6 +28,8 @@ export class ChatPanel implements vscode.Disposable {
     readonly sessionId: string,
     private readonly panel: vscode.WebviewPanel,
     private readonly host: ChatHost,
+    /** Where drafts are kept: written through at once, so a draft survives a reload right after typing. */
+    private readonly drafts: vscode.Memento,
   ) {
     panel.webview.options = chatWebviewOptions(host.extensionUri);
     this.sync = this.scope.register(
@@ -54,7 +56,7 @@ export class ChatPanel implements vscode.Disposable {
     this.scope.register(panel.onDidDispose(() => this.dispose()));
     this.hadSession = host.getSession(sessionId) !== undefined;
     this.updateTitle();
-    panel.webview.html = chatHtml(panel.webview, host.extensionUri, panel.title);
+    panel.webview.html = chatHtml(panel.webview, host.extensionUri, panel.title, sessionId);
     this.markRead();
   }
 
@@ -85,13 +87,25 @@ export class ChatPanel implements vscode.Disposable {
     if (message.type === 'ready') {
       this.webviewReady = true;
       this.lastState = JSON.stringify(this.state());
-      this.post({ type: 'snapshot', state: this.state(), events: this.sync.events });
+      this.post({ type: 'snapshot', state: this.state(), events: this.sync.events, draft: this.drafts.get<string>(this.draftKey) });
+      return;
+    }
+    if (message.type === 'draft') {
+      const text = message.text;
+      this.drafts.update(this.draftKey, text === '' ? undefined : text).then(
+        () => this.post({ type: 'draftSaved', text }),
+        (err: unknown) => this.host.log.warn(`chat ${this.sessionId}: saving the draft failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
       return;
     }
     void this.perform(message.request).then(
       () => this.post({ type: 'reply', requestId: message.requestId }),
       (err: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: err instanceof Error ? err.message : String(err) }),
     );
+  }
+
+  private get draftKey(): string {
+    return `foundry.chat.draft.${this.sessionId}`;
   }
 
   private async perform(action: ChatAction): Promise<void> {

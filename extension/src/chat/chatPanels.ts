@@ -16,9 +16,14 @@ export interface ChatPanels extends vscode.Disposable {
 export function registerChatPanels(context: vscode.ExtensionContext, host: ChatHost): ChatPanels {
   const panels = new Map<string, ChatPanel>();
 
+  const openTabs = new OpenTabs(context.workspaceState);
+
   const adopt = (sessionId: string, panel: vscode.WebviewPanel): ChatPanel => {
-    const chat = new ChatPanel(sessionId, panel, host);
+    const chat = new ChatPanel(sessionId, panel, host, context.workspaceState);
     panels.set(sessionId, chat);
+    openTabs.add(sessionId, panel.title);
+    // Only a tab the user closed is forgotten; at shutdown the tabs stay listed for the restore.
+    panel.onDidDispose(() => openTabs.remove(sessionId));
     chat.onDidDispose(() => {
       if (panels.get(sessionId) === chat) panels.delete(sessionId);
     });
@@ -28,12 +33,15 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
   const serializer = vscode.window.registerWebviewPanelSerializer(ChatViewType, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
       const parsed = ChatViewState.safeParse(state);
-      if (!parsed.success) {
-        host.log.warn('chat: a restored tab had no session in its state; closing it');
+      // VS Code may save the tab before the webview's first setState reached it: then fall back
+      // to the tabs this workspace had open.
+      const sessionId = parsed.success ? parsed.data.sessionId : openTabs.guess(panel.title, new Set(panels.keys()));
+      if (!sessionId) {
+        host.log.warn(`chat: a restored tab (${panel.title}) has no session in its state; closing it`);
         panel.dispose();
         return;
       }
-      const { sessionId } = parsed.data;
+      if (!parsed.success) host.log.info(`chat: restored tab ${panel.title} matched to session ${sessionId} from the open tabs list`);
       if (panels.has(sessionId)) {
         // Already open (opened by a command before the restore ran): keep one tab per session.
         panel.dispose();
@@ -67,4 +75,36 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
   });
   context.subscriptions.push(disposable);
   return { open, dispose: () => disposable.dispose() };
+}
+
+/** The chat tabs open in this workspace, kept in workspace state (written at once, unlike webview state). */
+class OpenTabs {
+  private static readonly key = 'foundry.chat.openTabs';
+
+  constructor(private readonly memento: vscode.Memento) {}
+
+  add(sessionId: string, title: string): void {
+    const tabs = this.all().filter((t) => t.sessionId !== sessionId);
+    void this.memento.update(OpenTabs.key, [...tabs, { sessionId, title }]);
+  }
+
+  remove(sessionId: string): void {
+    void this.memento.update(
+      OpenTabs.key,
+      this.all().filter((t) => t.sessionId !== sessionId),
+    );
+  }
+
+  /** A listed session not already shown, preferring one whose tab had this title. */
+  guess(title: string, shown: ReadonlySet<string>): string | undefined {
+    const candidates = this.all().filter((t) => !shown.has(t.sessionId));
+    return (candidates.find((t) => t.title === title) ?? candidates[0])?.sessionId;
+  }
+
+  private all(): { sessionId: string; title: string }[] {
+    const raw = this.memento.get<unknown>(OpenTabs.key);
+    return Array.isArray(raw)
+      ? raw.filter((t): t is { sessionId: string; title: string } => typeof t?.sessionId === 'string' && typeof t?.title === 'string')
+      : [];
+  }
 }
