@@ -1,0 +1,163 @@
+// Foundry sidecar benchmark: `npm run bench`. Everything is measured side by side in one run
+// against the real sidecar process over its real JSON-RPC interface; ratios compare requests
+// against a `foundry/ping` round trip sampled interleaved with them.
+import { join } from 'node:path';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { Requests } from '../shared/protocol.ts';
+import { startSidecar, makeRepo, tempDir, cleanup } from '../test/server/harness.mjs';
+import { summary, table, timed, percentile } from './stats.mjs';
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+const BIG = Number(process.env.BENCH_BIG ?? 1000);
+const started = performance.now();
+const log = (m) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${m}`);
+
+const dir = tempDir('foundry-bench-');
+const repoPath = makeRepo(join(dir, 'repo'), { 'README.md': '# tiny\n', 'src/a.txt': 'a\n' });
+
+try {
+  await requestLatencyUnderLoad();
+  await workbenchScaling();
+} finally {
+  cleanup(dir);
+}
+log('done');
+
+/** createTask / createWorkbenchSession vs ping while other tasks run their setup scripts. */
+async function requestLatencyUnderLoad() {
+  const sc = await startSidecar({ dataDir: join(dir, 'data-latency'), options: { jobConcurrency: 4, agentIdleStopMs: 2000 } });
+  try {
+    const gate = join(dir, 'gate');
+    // Setup scripts that keep spawning git until the gate opens: real work, held in the stage.
+    const setupScript = `while [ ! -f ${gate} ]; do git status --porcelain > /dev/null; done`;
+    const plain = await sc.request(Requests.AddRepo.method, { path: repoPath });
+    const target = await sc.request(Requests.CreateTask.method, { repoId: plain.id, prompt: 'session target' });
+    await sc.waitTask(target.id, 'idle');
+    const repo = await sc.request(Requests.AddRepo.method, { path: repoPath, setupScript });
+    const background = [];
+    for (let i = 0; i < 8; i++) background.push(await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `background ${i}` }));
+    await sc.waitFor(() => [...sc.state.tasks.values()].filter((t) => t.status === 'init_create_sandbox').length === 4, '4 tasks in setup');
+    const inSetup = () => [...sc.state.tasks.values()].filter((t) => t.status === 'init_create_sandbox').length;
+    log(`latency: ${inSetup()} tasks running setup scripts (job concurrency 4), ${SAMPLES} samples each, interleaved`);
+    // Warm up the paths.
+    for (let i = 0; i < 20; i++) {
+      await sc.request(Requests.Ping.method, {});
+      await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `warm ${i}` });
+      await sc.request(Requests.CreateWorkbenchSession.method, { taskId: target.id });
+    }
+    const ping = [], create = [], session = [], setupCounts = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      ping.push((await timed(() => sc.request(Requests.Ping.method, {})))[0]);
+      create.push((await timed(() => sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `measured task ${i}` })))[0]);
+      ping.push((await timed(() => sc.request(Requests.Ping.method, {})))[0]);
+      session.push((await timed(() => sc.request(Requests.CreateWorkbenchSession.method, { taskId: target.id })))[0]);
+      setupCounts.push(inSetup());
+    }
+    const rows = [summary('foundry/ping', ping), summary('foundry/createTask', create), summary('foundry/createWorkbenchSession', session)].map((s) => ({
+      request: s.name,
+      n: s.n,
+      p50: s.p50.toFixed(3) + ' ms',
+      p99: s.p99.toFixed(3) + ' ms',
+      max: s.max.toFixed(3) + ' ms',
+      'p50 / ping p50': (s.p50 / percentile(ping, 50)).toFixed(2) + 'x',
+    }));
+    console.log('\nRequest latency while other tasks run their setup scripts');
+    console.log(table(rows, ['request', 'n', 'p50', 'p99', 'max', 'p50 / ping p50']));
+    console.log(`tasks in their setup step during sampling: min ${Math.min(...setupCounts)}, max ${Math.max(...setupCounts)}`);
+    console.log(`goal: createTask and createWorkbenchSession p50 <= 3x ping p50, p99 < 50 ms\n`);
+
+    // Delay from a state change to its notification.
+    const notifyDelay = [], responseTime = [];
+    for (let i = 0; i < 50; i++) {
+      const title = `renamed ${i}`;
+      const t0 = performance.now();
+      const seen = sc.waitFor(() => sc.task(target.id)?.title === title && performance.now(), 'rename pushed');
+      await sc.request(Requests.RenameTask.method, { taskId: target.id, title });
+      responseTime.push(performance.now() - t0);
+      notifyDelay.push((await seen) - t0);
+    }
+    const fsDelay = [];
+    const worktree = sc.task(target.id).worktreePath;
+    for (let i = 1; i <= 5; i++) {
+      const before = sc.task(target.id).changes.files;
+      const t0 = performance.now();
+      const seen = sc.waitFor(() => sc.task(target.id).changes.files === before + 1 && performance.now(), 'changes pushed');
+      writeFileSync(join(worktree, `bench-${i}.txt`), 'x\n');
+      fsDelay.push((await seen) - t0);
+    }
+    console.log('Delay from a state change to its notification');
+    console.log(
+      table(
+        [
+          { change: 'renameTask: request sent -> response', p50: percentile(responseTime, 50).toFixed(3) + ' ms', p99: percentile(responseTime, 99).toFixed(3) + ' ms' },
+          { change: 'renameTask: request sent -> workbenchUpdated', p50: percentile(notifyDelay, 50).toFixed(3) + ' ms', p99: percentile(notifyDelay, 99).toFixed(3) + ' ms' },
+          { change: 'file written in worktree -> changes pushed (300 ms debounce)', p50: percentile(fsDelay, 50).toFixed(1) + ' ms', p99: percentile(fsDelay, 99).toFixed(1) + ' ms' },
+        ],
+        ['change', 'p50', 'p99'],
+      ),
+    );
+    writeFileSync(gate, '');
+  } finally {
+    await sc.stop();
+  }
+}
+
+async function getWorkbenchSamples(sc, n = 30) {
+  const samples = [];
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const [t, wb] = await timed(() => sc.request(Requests.GetWorkbench.method, {}));
+    samples.push(t);
+    bytes = JSON.stringify(wb).length;
+  }
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), bytes };
+}
+
+/** getWorkbench at 10, 100 and BIG tasks; at 100, clean worktrees vs 100 changed files and 3 sessions each. */
+async function workbenchScaling() {
+  const sc = await startSidecar({ dataDir: join(dir, 'data-scale'), options: { jobConcurrency: 8, agentIdleStopMs: 300 } });
+  try {
+    const repo = await sc.request(Requests.AddRepo.method, { path: repoPath });
+    const ids = [];
+    const seedTo = async (n) => {
+      while (ids.length < n) ids.push((await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `seeded task ${ids.length}` })).id);
+      await sc.settle(600_000);
+    };
+    const rows = [];
+    const measure = async (label) => {
+      const pingP50 = percentile(await Promise.all([]).then(async () => {
+        const s = [];
+        for (let i = 0; i < 30; i++) s.push((await timed(() => sc.request(Requests.Ping.method, {})))[0]);
+        return s;
+      }), 50);
+      const r = await getWorkbenchSamples(sc);
+      rows.push({ workbench: label, tasks: ids.length, p50: r.p50.toFixed(3) + ' ms', p99: r.p99.toFixed(3) + ' ms', 'payload': `${(r.bytes / 1024).toFixed(1)} KiB`, 'ping p50': pingP50.toFixed(3) + ' ms' });
+      return r;
+    };
+    await seedTo(10);
+    await measure('10 tasks, clean');
+    log('seeding 100 tasks');
+    await seedTo(100);
+    const clean = await measure('100 tasks, clean worktrees, 1 session each');
+    log('dirtying 100 worktrees (100 files each) and adding 2 sessions each');
+    for (const id of ids.slice(0, 100)) {
+      const wt = sc.task(id).worktreePath;
+      mkdirSync(join(wt, 'gen'), { recursive: true });
+      for (let f = 0; f < 100; f++) writeFileSync(join(wt, 'gen', `file-${f}.txt`), `line ${f}\n`);
+      await sc.request(Requests.CreateWorkbenchSession.method, { taskId: id });
+      await sc.request(Requests.CreateWorkbenchSession.method, { taskId: id });
+    }
+    await sc.waitFor(() => ids.slice(0, 100).every((id) => sc.task(id).changes.files === 100 && sc.task(id).sessions.every((s) => s.status === 'ready')), 'changes projected: 100 files each', 300_000);
+    await sc.settle(300_000);
+    const dirty = await measure('100 tasks, 100 changed files + 3 sessions each');
+    console.log(`\nchanges reported for the dirty tasks: ${ids.slice(0, 100).map((id) => sc.task(id).changes.files).every((f) => f === 100) ? '100 files each' : 'MISMATCH'}`);
+    log(`seeding ${BIG} tasks`);
+    await seedTo(BIG);
+    await measure(`${BIG} tasks`);
+    console.log('\ngetWorkbench (read from projections; no git, no transcripts)');
+    console.log(table(rows, ['workbench', 'tasks', 'p50', 'p99', 'payload', 'ping p50']));
+    console.log(`100 tasks dirty vs clean: ${(dirty.p50 / clean.p50).toFixed(2)}x at p50 (goal: within 2x)`);
+  } finally {
+    await sc.stop();
+  }
+}
