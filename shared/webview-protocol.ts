@@ -42,21 +42,40 @@ export const ChatState = z.object({
 export type ChatState = z.infer<typeof ChatState>;
 
 // ---------------------------------------------------------------------------
+// A tab's view state: in the webview state (getState/setState) and kept by the panel
+// ---------------------------------------------------------------------------
+
+/** Persisted by the webview; VS Code hands it to the panel serializer after a window reload. */
+export const ChatViewState = z.object({
+  sessionId: z.string().min(1),
+  draft: z.string().default(''),
+  /** Scroll offset of the transcript, and whether it was pinned to the bottom. */
+  scrollTop: z.number().default(0),
+  pinnedToBottom: z.boolean().default(true),
+});
+export type ChatViewState = z.infer<typeof ChatViewState>;
+
+// ---------------------------------------------------------------------------
 // Panel -> webview
 // ---------------------------------------------------------------------------
 
 export const ToWebview = z.discriminatedUnion('type', [
   /**
-   * First message after `ready`: replaces whatever the webview showed. `draft` is the unsent text
-   * the panel kept for the session, when it has one (it outlives a window reload reliably).
+   * First message after `ready`: replaces whatever the webview showed. `viewState` is the draft and
+   * scroll the panel kept for the session, when it has them (they outlive a window reload reliably).
    */
-  z.object({ type: z.literal('snapshot'), state: ChatState, events: z.array(TranscriptEvent), draft: z.string().optional() }),
+  z.object({
+    type: z.literal('snapshot'),
+    state: ChatState,
+    events: z.array(TranscriptEvent),
+    viewState: ChatViewState.optional(),
+  }),
   /** New transcript events, in seq order, none seen before. */
   z.object({ type: z.literal('events'), events: z.array(TranscriptEvent) }),
   /** The session, its task or the transcript sync changed. */
   z.object({ type: z.literal('state'), state: ChatState }),
-  /** The panel stored this draft text for the session (it now survives a window reload). */
-  z.object({ type: z.literal('draftSaved'), text: z.string() }),
+  /** The panel stored the view state with this draft (it now survives a window reload). */
+  z.object({ type: z.literal('viewStateSaved'), draft: z.string() }),
   /** Answer to a `request`: `error` is the message to show when it was refused. */
   z.object({ type: z.literal('reply'), requestId: z.number(), error: z.string().optional() }),
 ]);
@@ -81,24 +100,10 @@ export const FromWebview = z.union([
   /** The webview's script is running and listening. */
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('request'), requestId: z.number(), request: ChatAction }),
-  /** The unsent text in the composer changed. */
-  z.object({ type: z.literal('draft'), text: z.string() }),
+  /** The draft or the scroll position changed: the panel keeps it for the next load of the tab. */
+  z.object({ type: z.literal('saveViewState'), state: ChatViewState }),
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
-
-// ---------------------------------------------------------------------------
-// Webview state kept by VS Code (getState/setState and the panel serializer)
-// ---------------------------------------------------------------------------
-
-/** Persisted by the webview; VS Code hands it to the panel serializer after a window reload. */
-export const ChatViewState = z.object({
-  sessionId: z.string().min(1),
-  draft: z.string().default(''),
-  /** Scroll offset of the transcript, and whether it was pinned to the bottom. */
-  scrollTop: z.number().default(0),
-  pinnedToBottom: z.boolean().default(true),
-});
-export type ChatViewState = z.infer<typeof ChatViewState>;
 
 /** The view type of chat panels, used by the panel and its serializer. */
 export const ChatViewType = 'foundry.chat';

@@ -50,10 +50,7 @@ const composer = new Composer(footer, restoredDraft, {
   send: (text) => request({ action: 'send', text }),
   stop: () => request({ action: 'stop' }),
   retry: () => request({ action: 'retry' }),
-  draftChanged: (draft) => {
-    saveState({ draft });
-    vscode.postMessage({ type: 'draft', text: draft });
-  },
+  draftChanged: (draft) => saveState({ draft }),
 });
 
 function request(action: ChatAction): void {
@@ -67,6 +64,8 @@ function saveState(change: Partial<ChatViewState>): void {
   if (!sessionId) return;
   viewState = ChatViewState.parse({ ...viewState, ...change, sessionId });
   vscode.setState(viewState);
+  // VS Code for the web may not persist webview state before a reload: the panel keeps a copy.
+  vscode.postMessage({ type: 'saveViewState', state: viewState });
 }
 
 // ---------------------------------------------------------------------------
@@ -138,11 +137,13 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'snapshot':
       if (viewState && viewState.sessionId !== message.state.sessionId) viewState = undefined;
       state = message.state;
-      saveState({ sessionId: message.state.sessionId });
       // The panel's copy wins unless the user already typed since this webview loaded.
-      if (message.draft !== undefined && composer.text === restoredDraft && composer.text !== message.draft) {
-        composer.setText(message.draft);
-        saveState({ draft: message.draft });
+      if (message.viewState && composer.text === restoredDraft) {
+        viewState = { ...message.viewState, sessionId: message.state.sessionId };
+        vscode.setState(viewState);
+        composer.setText(viewState.draft);
+      } else if (viewState?.sessionId !== message.state.sessionId) {
+        saveState({ sessionId: message.state.sessionId });
       }
       transcript = applyEvents(emptyTranscript, message.events);
       view.clear();
@@ -158,8 +159,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       state = message.state;
       schedulePaint();
       return;
-    case 'draftSaved':
-      composer.draftSaved(message.text);
+    case 'viewStateSaved':
+      composer.draftSaved(message.draft);
       return;
     case 'reply': {
       const action = pending.get(message.requestId);

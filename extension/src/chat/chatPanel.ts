@@ -8,6 +8,7 @@ import { CancelTurn, MarkSessionRead, RetrySession, RetryTask, SendMessage, type
 import { type ChatAction, type ChatState, ChatTask, FromWebview, type ToWebview } from '../../../shared/webview-protocol';
 import { DisposableScope } from '../disposable';
 import { chatHtml, chatWebviewOptions } from './chatHtml';
+import type { ChatTabStore } from './chatTabStore';
 import type { ChatHost } from './host';
 import { TranscriptSync } from './transcriptSync';
 
@@ -28,8 +29,8 @@ export class ChatPanel implements vscode.Disposable {
     readonly sessionId: string,
     private readonly panel: vscode.WebviewPanel,
     private readonly host: ChatHost,
-    /** Where drafts are kept: written through at once, so a draft survives a reload right after typing. */
-    private readonly drafts: vscode.Memento,
+    /** Where the tab's draft and scroll are kept so they survive a reload right after typing. */
+    private readonly store: ChatTabStore,
   ) {
     panel.webview.options = chatWebviewOptions(host.extensionUri);
     this.sync = this.scope.register(
@@ -85,27 +86,22 @@ export class ChatPanel implements vscode.Disposable {
     }
     const message = parsed.data;
     if (message.type === 'ready') {
-      this.webviewReady = true;
-      this.lastState = JSON.stringify(this.state());
-      this.post({ type: 'snapshot', state: this.state(), events: this.sync.events, draft: this.drafts.get<string>(this.draftKey) });
+      void this.store.viewState(this.sessionId).then((viewState) => {
+        this.webviewReady = true;
+        this.lastState = JSON.stringify(this.state());
+        this.post({ type: 'snapshot', state: this.state(), events: this.sync.events, viewState });
+      });
       return;
     }
-    if (message.type === 'draft') {
-      const text = message.text;
-      this.drafts.update(this.draftKey, text === '' ? undefined : text).then(
-        () => this.post({ type: 'draftSaved', text }),
-        (err: unknown) => this.host.log.warn(`chat ${this.sessionId}: saving the draft failed: ${err instanceof Error ? err.message : String(err)}`),
-      );
+    if (message.type === 'saveViewState') {
+      const state = { ...message.state, sessionId: this.sessionId };
+      void this.store.saveViewState(state).then(() => this.post({ type: 'viewStateSaved', draft: state.draft }));
       return;
     }
     void this.perform(message.request).then(
       () => this.post({ type: 'reply', requestId: message.requestId }),
       (err: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: err instanceof Error ? err.message : String(err) }),
     );
-  }
-
-  private get draftKey(): string {
-    return `foundry.chat.draft.${this.sessionId}`;
   }
 
   private async perform(action: ChatAction): Promise<void> {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ChatViewState, ChatViewType } from '../../../shared/webview-protocol';
 import { ChatPanel } from './chatPanel';
 import { chatWebviewOptions } from './chatHtml';
+import { ChatTabStore } from './chatTabStore';
 import type { ChatHost } from './host';
 
 export interface ChatPanels extends vscode.Disposable {
@@ -16,14 +17,14 @@ export interface ChatPanels extends vscode.Disposable {
 export function registerChatPanels(context: vscode.ExtensionContext, host: ChatHost): ChatPanels {
   const panels = new Map<string, ChatPanel>();
 
-  const openTabs = new OpenTabs(context.workspaceState);
+  const store = new ChatTabStore(context.storageUri ?? context.globalStorageUri, host.log);
 
   const adopt = (sessionId: string, panel: vscode.WebviewPanel): ChatPanel => {
-    const chat = new ChatPanel(sessionId, panel, host, context.workspaceState);
+    const chat = new ChatPanel(sessionId, panel, host, store);
     panels.set(sessionId, chat);
-    openTabs.add(sessionId, panel.title);
+    void store.addTab(sessionId, panel.title);
     // Only a tab the user closed is forgotten; at shutdown the tabs stay listed for the restore.
-    panel.onDidDispose(() => openTabs.remove(sessionId));
+    panel.onDidDispose(() => void store.removeTab(sessionId));
     chat.onDidDispose(() => {
       if (panels.get(sessionId) === chat) panels.delete(sessionId);
     });
@@ -35,13 +36,16 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
       const parsed = ChatViewState.safeParse(state);
       // VS Code may save the tab before the webview's first setState reached it: then fall back
       // to the tabs this workspace had open.
-      const sessionId = parsed.success ? parsed.data.sessionId : openTabs.guess(panel.title, new Set(panels.keys()));
+      const sessionId = parsed.success ? parsed.data.sessionId : await store.guessTab(panel.title, new Set(panels.keys()));
       if (!sessionId) {
         host.log.warn(`chat: a restored tab (${panel.title}) has no session in its state; closing it`);
         panel.dispose();
         return;
       }
-      if (!parsed.success) host.log.info(`chat: restored tab ${panel.title} matched to session ${sessionId} from the open tabs list`);
+      if (!parsed.success) {
+        const shape = state === null || typeof state !== 'object' ? typeof state : `object with ${Object.keys(state).join(', ') || 'no keys'}`;
+        host.log.info(`chat: restored tab ${panel.title} (state: ${shape}) matched to session ${sessionId} from the open tabs list`);
+      }
       if (panels.has(sessionId)) {
         // Already open (opened by a command before the restore ran): keep one tab per session.
         panel.dispose();
@@ -77,34 +81,3 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
   return { open, dispose: () => disposable.dispose() };
 }
 
-/** The chat tabs open in this workspace, kept in workspace state (written at once, unlike webview state). */
-class OpenTabs {
-  private static readonly key = 'foundry.chat.openTabs';
-
-  constructor(private readonly memento: vscode.Memento) {}
-
-  add(sessionId: string, title: string): void {
-    const tabs = this.all().filter((t) => t.sessionId !== sessionId);
-    void this.memento.update(OpenTabs.key, [...tabs, { sessionId, title }]);
-  }
-
-  remove(sessionId: string): void {
-    void this.memento.update(
-      OpenTabs.key,
-      this.all().filter((t) => t.sessionId !== sessionId),
-    );
-  }
-
-  /** A listed session not already shown, preferring one whose tab had this title. */
-  guess(title: string, shown: ReadonlySet<string>): string | undefined {
-    const candidates = this.all().filter((t) => !shown.has(t.sessionId));
-    return (candidates.find((t) => t.title === title) ?? candidates[0])?.sessionId;
-  }
-
-  private all(): { sessionId: string; title: string }[] {
-    const raw = this.memento.get<unknown>(OpenTabs.key);
-    return Array.isArray(raw)
-      ? raw.filter((t): t is { sessionId: string; title: string } => typeof t?.sessionId === 'string' && typeof t?.title === 'string')
-      : [];
-  }
-}
