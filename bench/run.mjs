@@ -31,8 +31,11 @@ async function requestLatencyUnderLoad() {
     // Setup scripts that keep spawning git until the gate opens: real work, held in the stage.
     const setupScript = `while [ ! -f ${gate} ]; do git status --porcelain > /dev/null; done`;
     const plain = await sc.request(Requests.AddRepo.method, { path: repoPath });
-    const target = await sc.request(Requests.CreateTask.method, { repoId: plain.id, prompt: 'session target' });
-    await sc.waitTask(target.id, 'idle');
+    const targets = [];
+    for (let i = 0; i < 4; i++) targets.push(await sc.request(Requests.CreateTask.method, { repoId: plain.id, prompt: `session target ${i}` }));
+    const quiet = await sc.request(Requests.CreateTask.method, { repoId: plain.id, prompt: 'quiet task for the file-change delay' });
+    for (const t of [...targets, quiet]) await sc.waitTask(t.id, 'idle');
+    const target = targets[0];
     const repo = await sc.request(Requests.AddRepo.method, { path: repoPath, setupScript });
     const background = [];
     for (let i = 0; i < 8; i++) background.push(await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `background ${i}` }));
@@ -43,14 +46,14 @@ async function requestLatencyUnderLoad() {
     for (let i = 0; i < 20; i++) {
       await sc.request(Requests.Ping.method, {});
       await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `warm ${i}` });
-      await sc.request(Requests.CreateWorkbenchSession.method, { taskId: target.id });
+      await sc.request(Requests.CreateWorkbenchSession.method, { taskId: targets[i % 4].id });
     }
     const ping = [], create = [], session = [], setupCounts = [];
     for (let i = 0; i < SAMPLES; i++) {
       ping.push((await timed(() => sc.request(Requests.Ping.method, {})))[0]);
       create.push((await timed(() => sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `measured task ${i}` })))[0]);
       ping.push((await timed(() => sc.request(Requests.Ping.method, {})))[0]);
-      session.push((await timed(() => sc.request(Requests.CreateWorkbenchSession.method, { taskId: target.id })))[0]);
+      session.push((await timed(() => sc.request(Requests.CreateWorkbenchSession.method, { taskId: targets[i % 4].id })))[0]);
       setupCounts.push(inSetup());
     }
     const rows = [summary('foundry/ping', ping), summary('foundry/createTask', create), summary('foundry/createWorkbenchSession', session)].map((s) => ({
@@ -77,11 +80,11 @@ async function requestLatencyUnderLoad() {
       notifyDelay.push((await seen) - t0);
     }
     const fsDelay = [];
-    const worktree = sc.task(target.id).worktreePath;
+    const worktree = sc.task(quiet.id).worktreePath;
     for (let i = 1; i <= 5; i++) {
-      const before = sc.task(target.id).changes.files;
+      const before = sc.task(quiet.id).changes.files;
       const t0 = performance.now();
-      const seen = sc.waitFor(() => sc.task(target.id).changes.files === before + 1 && performance.now(), 'changes pushed');
+      const seen = sc.waitFor(() => sc.task(quiet.id).changes.files === before + 1 && performance.now(), 'changes pushed');
       writeFileSync(join(worktree, `bench-${i}.txt`), 'x\n');
       fsDelay.push((await seen) - t0);
     }

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { readTail } from '../tail';
 import type { Handlers } from './define';
 import { invalidParams, invalidState, notFound } from '../errors';
 import { newId } from '../ids';
@@ -138,20 +138,3 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
     return { history: sc.store.history(taskId), setupOutput: await readTail(sc.setupLogPath(taskId), SETUP_LOG_TAIL) };
   },
 };
-
-async function readTail(file: string, max: number): Promise<string> {
-  try {
-    const fh = await open(file, 'r');
-    try {
-      const { size } = await fh.stat();
-      const len = Math.min(size, max);
-      const buf = Buffer.alloc(len);
-      await fh.read(buf, 0, len, size - len);
-      return buf.toString('utf8');
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return '';
-  }
-}

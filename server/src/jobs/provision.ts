@@ -4,7 +4,8 @@
  * a sidecar that crashed mid-stage resumes there; the client re-sends nothing.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, open } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
+import { readTail } from '../tail';
 import { delimiter, join } from 'node:path';
 import type { ProvisionStage } from '../../../shared/protocol';
 import type { JobRow } from '../db/schema';
@@ -149,19 +150,6 @@ function commandExists(command: string): boolean {
 }
 
 async function lastLine(file: string): Promise<string> {
-  try {
-    const fh = await open(file, 'r');
-    try {
-      const { size } = await fh.stat();
-      const len = Math.min(size, 4096);
-      const buf = Buffer.alloc(len);
-      await fh.read(buf, 0, len, size - len);
-      const lines = buf.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--- setup script'));
-      return (lines.at(-1) ?? '').slice(0, 300);
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return '';
-  }
+  const lines = (await readTail(file, 4096)).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--- setup script'));
+  return (lines.at(-1) ?? '').slice(0, 300);
 }

@@ -2,6 +2,9 @@
  * Durable jobs: rows in SQLite, run through p-queue with bounded concurrency, never two
  * jobs of one task at once (one writer per task). On start, queued and interrupted jobs
  * are picked up again; an interrupted job resumes at its recorded step.
+ *
+ * Three lanes, so slow work never starves quick work: provisioning (setup scripts may run
+ * for minutes), interactive (a new tab's agent session, archive) and projections (changes).
  */
 import PQueue from 'p-queue';
 import type { JobRow } from '../db/schema';
@@ -9,11 +12,18 @@ import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
 
 export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive';
+type Lane = 'provision' | 'interactive' | 'projection';
+const LANE: Record<JobKind, Lane> = {
+  provision: 'provision',
+  create_session: 'interactive',
+  archive: 'interactive',
+  changes: 'projection',
+};
 export type JobHandler = (job: JobRow) => Promise<void>;
 
 export class JobRunner {
-  private readonly queue: PQueue;
-  private readonly waiting = new Map<string, number[]>();
+  private readonly lanes: Record<Lane, PQueue>;
+  private readonly waiting = new Map<string, { id: number; lane: Lane }[]>();
   private readonly busy = new Set<string>();
   private handlers = new Map<string, JobHandler>();
   private listeners: (() => void)[] = [];
@@ -23,7 +33,11 @@ export class JobRunner {
     concurrency: number,
     private readonly log: (msg: string) => void,
   ) {
-    this.queue = new PQueue({ concurrency });
+    this.lanes = {
+      provision: new PQueue({ concurrency }),
+      interactive: new PQueue({ concurrency }),
+      projection: new PQueue({ concurrency: 2 }),
+    };
   }
 
   register(kind: JobKind, handler: JobHandler): void {
@@ -33,14 +47,14 @@ export class JobRunner {
   /** Insert a job row (call inside the caller's transaction), then schedule it after commit. */
   add(kind: JobKind, subject: string, taskId: string, step: string | null = null): number {
     const id = this.store.insertJob(kind, subject, taskId, step);
-    queueMicrotask(() => this.schedule(id, taskId));
+    queueMicrotask(() => this.schedule(id, taskId, kind));
     return id;
   }
 
   /** Pick up every queued or interrupted job (sidecar start). */
   resumeAll(): JobRow[] {
     const open = this.store.openJobs();
-    for (const job of open) this.schedule(job.id, job.task_id);
+    for (const job of open) this.schedule(job.id, job.task_id, job.kind as JobKind);
     return open.filter((j) => j.status === 'running');
   }
 
@@ -56,10 +70,10 @@ export class JobRunner {
     this.listeners.push(listener);
   }
 
-  private schedule(jobId: number, taskId: string): void {
+  private schedule(jobId: number, taskId: string, kind: JobKind): void {
     const list = this.waiting.get(taskId) ?? [];
-    if (list.includes(jobId)) return;
-    list.push(jobId);
+    if (list.some((j) => j.id === jobId)) return;
+    list.push({ id: jobId, lane: LANE[kind] ?? 'projection' });
     this.waiting.set(taskId, list);
     this.pump(taskId);
     for (const l of this.listeners) l();
@@ -68,12 +82,12 @@ export class JobRunner {
   private pump(taskId: string): void {
     if (this.busy.has(taskId)) return;
     const list = this.waiting.get(taskId);
-    const jobId = list?.shift();
+    const next = list?.shift();
     if (list && list.length === 0) this.waiting.delete(taskId);
-    if (jobId === undefined) return;
+    if (next === undefined) return;
     this.busy.add(taskId);
-    void this.queue
-      .add(() => this.run(jobId))
+    void this.lanes[next.lane]
+      .add(() => this.run(next.id))
       .finally(() => {
         this.busy.delete(taskId);
         this.pump(taskId);
