@@ -35,3 +35,15 @@ export async function sendMessage(frame, text, { timeout = DEFAULT_TIMEOUT } = {
 export async function waitForAgentText(frame, text, { timeout = DEFAULT_TIMEOUT } = {}) {
   await chatParts(frame).agentMessages.filter({ hasText: text }).last().waitFor({ state: 'visible', timeout });
 }
+
+/** Resolves when the composer's text equals `value` (it may be restored after the box appears). */
+export async function waitForComposerText(frame, value, { timeout = 10_000 } = {}) {
+  const input = chatParts(frame).input;
+  const deadline = Date.now() + timeout;
+  let current = await input.inputValue();
+  while (current !== value && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    current = await input.inputValue();
+  }
+  return current;
+}

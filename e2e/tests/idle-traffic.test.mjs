@@ -2,26 +2,14 @@
 // line per message to FOUNDRY_TRAFFIC_LOG): a known action moves the count, and a settled
 // workbench exchanges nothing over 10 s of idle.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import { readTraffic } from '../harness/traffic.mjs';
 import { answerInput, openFoundryView, runCommand, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
 
 const PROMPT = 'A quick task that settles';
 const IDLE_WINDOW_MS = 10_000;
-
-/** The traffic log's lines: [{at, direction, method}]. */
-function readTraffic(path) {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [at, direction, method] = line.split(' ');
-      return { at: Number(at), direction, method };
-    });
-}
 
 test('a known action moves the message count; a settled workbench exchanges nothing for 10 s', async (t) => {
   let trafficLog;

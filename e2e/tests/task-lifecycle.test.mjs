@@ -3,10 +3,12 @@
 // then enabled); released to idle; a streamed reply; Stop and send again; a window reload that
 // keeps tasks, tabs and drafts. The steps share one window, in order.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
+import { chatParts, sendMessage, waitForAgentText, waitForComposerText } from '../harness/chat.mjs';
 import { gatedSetupScript } from '../harness/gates.mjs';
 import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import { readTraffic } from '../harness/traffic.mjs';
 import {
   answerInput,
   chatFrame,
@@ -26,10 +28,11 @@ const BRANCH = 'e2e/held';
 const IDLE = /^(Idle|\+\d+ -\d+)$/;
 
 test('a task from the palette: instant in the tree, tabs, streaming, stop, reload', async (t) => {
+  let trafficLog;
   const f = await openFoundry(t, {
     setupScript: gatedSetupScript(),
     // Slow chunks make streaming visible to the eye and to the test alike.
-    env: { FOUNDRY_DEMO_CHUNK_DELAY_MS: '60' },
+    env: (dirs) => ({ FOUNDRY_DEMO_CHUNK_DELAY_MS: '60', FOUNDRY_TRAFFIC_LOG: (trafficLog = join(dirs.root, 'traffic.log')) }),
   });
   const { page } = f;
   t.afterEach(async (ctx) => {
@@ -42,10 +45,17 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
     await foundryView(page).getByRole('button', { name: 'Create Task' }).waitFor({ state: 'visible' });
     await runCommand(page, 'Foundry: Create Task');
     await answerInput(page, 'What should the agent do?', PROMPT);
+    const enterEpoch = Date.now();
     const enterAt = await answerInput(page, 'Branch name', BRANCH);
     await waitForTreeItem(page, PROMPT);
     const elapsed = performance.now() - enterAt;
     t.diagnostic(`task visible in the tree ${Math.round(elapsed)} ms after Enter`);
+    // Where the time went, from the extension's traffic log (ms after Enter).
+    const steps = readTraffic(trafficLog)
+      .filter((m) => m.at >= enterEpoch && /addRepo|createTask|workbenchUpdated|response/.test(m.method))
+      .slice(0, 6)
+      .map((m) => `${m.direction} ${m.method} +${m.at - enterEpoch}`);
+    t.diagnostic(`messages after Enter: ${steps.join(', ')}`);
     console.log(`# create task -> tree item: ${Math.round(elapsed)} ms`);
     assert.ok(elapsed < 1000, `the task took ${Math.round(elapsed)} ms to appear (limit 1000 ms)`);
 
@@ -118,7 +128,7 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
     c = chatParts(frame);
     await waitForAgentText(frame, 'Second part of the reply.');
     await c.enabledInput.waitFor({ state: 'visible' });
-    assert.equal(await c.input.inputValue(), draft);
+    assert.equal(await waitForComposerText(frame, draft), draft, 'the unsent draft is back in the composer');
     assert.ok(await treeItem(page, PROMPT).first().isVisible());
   });
 });
