@@ -48,11 +48,12 @@ export async function openFoundry(t, o = {}) {
   const cleanup = async () => {
     if (browser) await browser.context.close().catch(() => {});
     const stragglers = await server.stop();
-    if (stragglers.length) {
-      t.diagnostic(`processes left after code-server stopped (killed): ${stragglers.map((p) => `${p.pid} ${p.cmdline}`).join(' | ')}`);
-    }
     if (process.env.FOUNDRY_E2E_KEEP) t.diagnostic(`kept ${dirs.root}`);
     else dirs.remove();
+    // When VS Code goes, no sidecar, agent or setup script may stay behind (they were killed above).
+    if (stragglers.length) {
+      throw new Error(`processes outlived code-server by 5 s: ${stragglers.map((p) => `${p.pid} ${p.cmdline}`).join(' | ')}`);
+    }
   };
   t.after(cleanup);
 
