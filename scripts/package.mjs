@@ -37,7 +37,15 @@ try {
   const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   execFileSync(
     process.execPath,
-    [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license'],
+    [
+      vsce, 'package',
+      '--target', target,
+      '--ignoreFile', ignoreFile,
+      '--out', out,
+      // No repository URL: keep README's relative links (its screenshot) as they are instead of failing.
+      '--allow-missing-repository', '--no-rewrite-relative-links',
+      '--skip-license',
+    ],
     { cwd: ROOT, stdio: 'inherit' },
   );
 } finally {
