@@ -35,4 +35,8 @@ export class ControllerChatHost implements ChatHost {
   getSession(sessionId: string): { session: SessionSummary; task: TaskSummary } | undefined {
     return this.ctx.store.session(sessionId);
   }
+
+  isWorkbenchLoaded(): boolean {
+    return this.ctx.store.loaded;
+  }
 }
