@@ -22,8 +22,8 @@ export interface PlanEntry {
 export type TranscriptItem =
   | { readonly kind: 'user'; readonly key: string; readonly text: string }
   /** Markdown text streamed by the agent; `streaming` while more may be appended. */
-  | { readonly kind: 'agent'; readonly key: string; readonly text: string; readonly streaming: boolean }
-  | { readonly kind: 'thought'; readonly key: string; readonly text: string; readonly streaming: boolean }
+  | { readonly kind: 'agent'; readonly key: string; readonly text: string; readonly streaming: boolean; readonly messageId?: string }
+  | { readonly kind: 'thought'; readonly key: string; readonly text: string; readonly streaming: boolean; readonly messageId?: string }
   | {
       readonly kind: 'tool';
       readonly key: string;
@@ -193,9 +193,9 @@ const stopNotices: Record<string, string> = {
 function reduceUpdate(d: Draft, key: string, update: Record<string, unknown>): void {
   switch (update.sessionUpdate) {
     case 'agent_message_chunk':
-      return appendChunk(d, key, 'agent', contentText(update.content));
+      return appendChunk(d, key, 'agent', contentText(update.content), str(update.messageId));
     case 'agent_thought_chunk':
-      return appendChunk(d, key, 'thought', contentText(update.content));
+      return appendChunk(d, key, 'thought', contentText(update.content), str(update.messageId));
     case 'tool_call':
     case 'tool_call_update':
       return upsertTool(d, key, update);
@@ -206,14 +206,16 @@ function reduceUpdate(d: Draft, key: string, update: Record<string, unknown>): v
   }
 }
 
-function appendChunk(d: Draft, key: string, kind: 'agent' | 'thought', text: string): void {
+/** Chunks of one message grow one bubble; a chunk of another message (its messageId) starts a new one. */
+function appendChunk(d: Draft, key: string, kind: 'agent' | 'thought', text: string, messageId: string | undefined): void {
   const open = d.openIndex === undefined ? undefined : d.items[d.openIndex];
-  if (open && open.kind === kind) {
+  const sameMessage = open && (open.kind === 'agent' || open.kind === 'thought') && (!messageId || !open.messageId || open.messageId === messageId);
+  if (open && open.kind === kind && sameMessage) {
     d.items[d.openIndex!] = { ...open, text: open.text + text };
     return;
   }
   d.closeStream();
-  d.openIndex = d.add({ kind, key, text, streaming: true });
+  d.openIndex = d.add({ kind, key, text, streaming: true, ...(messageId ? { messageId } : {}) });
 }
 
 function upsertTool(d: Draft, key: string, update: Record<string, unknown>): void {

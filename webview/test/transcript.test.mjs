@@ -151,3 +151,15 @@ test('the composer follows the session status', () => {
   assert.match(composerModel({ ...chat(undefined, undefined), workbenchLoaded: false }).status, /Loading/);
   assert.match(composerModel(chat(undefined, undefined)).status, /no longer exists/);
 });
+
+test('chunks of two agent messages in one turn become two bubbles', () => {
+  const msgChunk = (seq, text, messageId) => update(seq, { sessionUpdate: 'agent_message_chunk', messageId, content: { type: 'text', text } });
+  const view = applyEvents(emptyTranscript, [
+    prompt(1, 0, 'two messages'),
+    msgChunk(2, 'First ', 'm1'),
+    msgChunk(3, 'part.', 'm1'),
+    msgChunk(4, 'Second part.', 'm2'),
+    done(5, 0),
+  ]);
+  assert.deepEqual(summary(view.items), ['user:two messages', 'agent:First part.', 'agent:Second part.']);
+});
