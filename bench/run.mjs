@@ -117,7 +117,13 @@ async function getWorkbenchSamples(sc, n = 30) {
 
 /** getWorkbench at 10, 100 and BIG tasks; at 100, clean worktrees vs 100 changed files and 3 sessions each. */
 async function workbenchScaling() {
-  const sc = await startSidecar({ dataDir: join(dir, 'data-scale'), options: { jobConcurrency: 8, agentIdleStopMs: 300 } });
+  // Seeding 1,000 real tasks (worktree + agent process + first turn each) dominates the run:
+  // the demo agent streams without pauses here, and agents stop 300 ms after their turn.
+  const sc = await startSidecar({
+    dataDir: join(dir, 'data-scale'),
+    options: { jobConcurrency: 8, agentIdleStopMs: 300 },
+    env: { FOUNDRY_DEMO_CHUNK_DELAY_MS: '0' },
+  });
   try {
     const repo = await sc.request(Requests.AddRepo.method, { path: repoPath });
     const ids = [];
@@ -159,6 +165,7 @@ async function workbenchScaling() {
     console.log('\ngetWorkbench (read from projections; no git, no transcripts)');
     console.log(table(rows, ['workbench', 'tasks', 'p50', 'p99', 'payload', 'ping p50']));
     console.log(`100 tasks dirty vs clean: ${(dirty.p50 / clean.p50).toFixed(2)}x at p50 (goal: within 2x)`);
+    console.log(`seeded ${ids.length} tasks through createTask, each provisioned for real (worktree, agent, first turn)`);
   } finally {
     await sc.stop();
   }
