@@ -68,7 +68,10 @@ export class Sidecar {
     this.store = new Store(this.db);
     this.publisher = new Publisher(this.store, channels.workbenchUpdated);
     this.transcripts = new Transcripts(this.store, channels.transcriptAppended);
-    this.effects = new Effects(opts.bundleDir, channels.log);
+    this.effects = new Effects(opts.bundleDir, channels.log, () => {
+      // Exit so the client restarts the sidecar; jobs resume from their recorded steps.
+      process.exit(70);
+    });
     this.effects.onEvent((e) => this.onEffectsEvent(e));
     this.jobs = new JobRunner(this.store, opts.jobConcurrency, channels.log);
     this.turns = new Turns(this);

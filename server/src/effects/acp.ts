@@ -95,6 +95,9 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
     async agentStart({ key, command, args, env, cwd }) {
       await stop(key);
       const child = processes.spawnGroup(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] }, key, 'agent');
+      // A dying agent closes its pipes under us: that is reported by `exit`, never a crash.
+      child.stdin?.on('error', () => {});
+      child.stdout?.on('error', () => {});
       const exited = new Promise<void>((resolve) => {
         child.once('exit', (code, signal) => {
           if (agents.get(key)?.child === child) agents.delete(key);

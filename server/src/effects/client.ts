@@ -9,14 +9,23 @@ export class Effects {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private listener: (e: EffectsEvent) => void = () => {};
 
-  constructor(bundleDir: string, log: (m: string) => void) {
+  private terminating = false;
+
+  /** `onCrash` runs if the worker dies on its own: the sidecar cannot work without it. */
+  constructor(bundleDir: string, log: (m: string) => void, onCrash: () => void) {
     this.worker = new Worker(join(bundleDir, 'effects-worker.js'));
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (e) => {
       log(`effects worker error: ${e.stack ?? e.message}`);
       this.failAll(e);
     });
-    this.worker.on('exit', (code) => this.failAll(new Error(`effects worker exited with code ${code}`)));
+    this.worker.on('exit', (code) => {
+      this.failAll(new Error(`effects worker exited with code ${code}`));
+      if (!this.terminating) {
+        log(`effects worker exited unexpectedly (code ${code})`);
+        onCrash();
+      }
+    });
   }
 
   onEvent(listener: (e: EffectsEvent) => void): void {
@@ -32,6 +41,7 @@ export class Effects {
   }
 
   async terminate(): Promise<void> {
+    this.terminating = true;
     try {
       await Promise.race([this.call('shutdown', {}), new Promise((r) => setTimeout(r, 3000))]);
     } finally {

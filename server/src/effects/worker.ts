@@ -24,6 +24,10 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   },
 };
 
+// One failing effect must not take the others down: report it and carry on.
+process.on('uncaughtException', (e) => emit({ type: 'log', level: 'error', message: `effects worker: ${e.stack ?? e.message}` }));
+process.on('unhandledRejection', (e) => emit({ type: 'log', level: 'error', message: `effects worker: ${e instanceof Error ? e.message : String(e)}` }));
+
 port.on('message', async (m: ToWorker) => {
   try {
     const fn = api[m.method] as (p: unknown) => unknown;
