@@ -30,15 +30,7 @@ export function composerModel(state: ChatState | undefined): ComposerModel {
     case 'pending_provision':
     case 'pending_session_create':
       if (task?.status === 'error') {
-        return {
-          status: `Setting up the task failed: ${task.errorMessage ?? 'unknown error'}`,
-          tone: 'error',
-          detail: '',
-          inputEnabled: false,
-          send: 'hidden',
-          stop: false,
-          retry: true,
-        };
+        return failed(`Setting up the task failed: ${task.errorMessage ?? 'unknown error'}`);
       }
       return {
         status: 'Preparing environment...',
@@ -52,15 +44,7 @@ export function composerModel(state: ChatState | undefined): ComposerModel {
     case 'running':
       return { status: 'The agent is working...', tone: 'busy', detail: '', inputEnabled: true, send: 'hidden', stop: true, retry: false };
     case 'error':
-      return {
-        status: session.errorMessage ?? 'The agent could not start.',
-        tone: 'error',
-        detail: '',
-        inputEnabled: false,
-        send: 'hidden',
-        stop: false,
-        retry: true,
-      };
+      return failed(session.errorMessage ?? 'The agent could not start.');
     case 'closed':
       return {
         status: 'This session is closed. Its transcript is read-only.',
@@ -72,4 +56,9 @@ export function composerModel(state: ChatState | undefined): ComposerModel {
         retry: false,
       };
   }
+}
+
+/** An error the user can retry: input off, Retry shown. */
+function failed(status: string): ComposerModel {
+  return { status, tone: 'error', detail: '', inputEnabled: false, send: 'hidden', stop: false, retry: true };
 }
