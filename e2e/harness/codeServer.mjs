@@ -33,6 +33,8 @@ export function writeUserSettings(userDataDir, settings) {
   writeFileSync(join(dir, 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
 }
 
+const LISTEN_TIMEOUT_MS = 60_000;
+
 /** The environment every process of the run inherits: isolated folders, Node 24 first on PATH. */
 export function isolatedEnv(dirs, token, extra = {}) {
   return {
@@ -84,15 +86,22 @@ export async function startCodeServer({ dirs, token, env = {}, port = 0 }) {
   child.stderr.setEncoding('utf8').on('data', collect);
 
   const url = await new Promise((resolve, reject) => {
+    const settle = (error, value) => {
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(value);
+    };
     const onData = () => {
       const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-      if (m) {
-        child.stdout.off('data', onData);
-        child.off('exit', onExit);
-        resolve(m[1]);
-      }
+      if (m) settle(undefined, m[1]);
     };
-    const onExit = (code, signal) => reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${output}`));
+    const onExit = (code, signal) => settle(new Error(`code-server exited (${code ?? signal}) before listening:\n${output}`));
+    const timer = setTimeout(() => {
+      killPids([-child.pid]);
+      settle(new Error(`code-server did not listen within ${LISTEN_TIMEOUT_MS} ms:\n${output}`));
+    }, LISTEN_TIMEOUT_MS);
     child.stdout.on('data', onData);
     child.once('exit', onExit);
   });

@@ -27,12 +27,25 @@ export const FAST_SETTINGS = {
  * @param {Record<string,string> | ((dirs) => Record<string,string>)} [o.env]  extra environment for
  *   code-server and its children (a function receives the run's folders)
  * @param {(dirs, token) => Promise<void>|void} [o.installExtension]  defaults to copying the unpacked extension built in dist/
- * @param {string} [o.name]  names the screenshot taken when the test fails
  */
 export async function openFoundry(t, o = {}) {
   assertPrerequisites();
   const token = randomUUID();
   const dirs = makeRunDirs();
+  let server;
+  let browser;
+  // Registered first, so a failure while starting still removes everything started so far.
+  t.after(async () => {
+    if (browser) await browser.context.close().catch(() => {});
+    const stragglers = server ? await server.stop() : [];
+    if (process.env.FOUNDRY_E2E_KEEP) t.diagnostic(`kept ${dirs.root}`);
+    else dirs.remove();
+    // When VS Code goes, no sidecar, agent or setup script may stay behind (they were killed above).
+    if (stragglers.length) {
+      throw new Error(`processes outlived code-server by 5 s: ${stragglers.map((p) => `${p.pid} ${p.cmdline}`).join(' | ')}`);
+    }
+  });
+
   const repoPath = join(dirs.repos, 'sample-repo');
   createGitRepo(repoPath, {
     files: o.files ?? { 'src/hello.txt': 'hello\n' },
@@ -42,20 +55,8 @@ export async function openFoundry(t, o = {}) {
   else stageExtension(join(dirs.extensions, installFolderName()), ROOT);
   writeUserSettings(dirs.userData, { ...FAST_SETTINGS, ...o.settings });
   const gates = makeGates(join(dirs.root, 'gates'));
-
-  const server = await startCodeServer({ dirs, token, env: { ...gates.env, ...(typeof o.env === 'function' ? o.env(dirs) : o.env) } });
-  let browser;
-  const cleanup = async () => {
-    if (browser) await browser.context.close().catch(() => {});
-    const stragglers = await server.stop();
-    if (process.env.FOUNDRY_E2E_KEEP) t.diagnostic(`kept ${dirs.root}`);
-    else dirs.remove();
-    // When VS Code goes, no sidecar, agent or setup script may stay behind (they were killed above).
-    if (stragglers.length) {
-      throw new Error(`processes outlived code-server by 5 s: ${stragglers.map((p) => `${p.pid} ${p.cmdline}`).join(' | ')}`);
-    }
-  };
-  t.after(cleanup);
+  const env = { ...gates.env, ...(typeof o.env === 'function' ? o.env(dirs) : o.env) };
+  server = await startCodeServer({ dirs, token, env });
 
   browser = await launchBrowser({ profileDir: dirs.browserProfile, env: isolatedEnv(dirs, token) });
   const { page } = browser;
