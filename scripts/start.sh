@@ -3,7 +3,7 @@
 # creates a demo git repository, and serves it offline on http://127.0.0.1:${FOUNDRY_PORT:-8080}.
 # Runs until stopped (Ctrl-C); every process it started is ended on exit.
 # State (VS Code user data, extensions, the demo repository) lives in .foundry-demo/ at the
-# repository root, or in FOUNDRY_DEMO_DIR.
+# repository root, or in FOUNDRY_DEMO_DIR. The URL is the only line written to stdout.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +15,7 @@ STATE="${FOUNDRY_DEMO_DIR:-$ROOT/.foundry-demo}"
 REPO="$STATE/demo-repo"
 CODE_SERVER="$ROOT/e2e/node_modules/code-server/out/node/entry.js"
 
-bash "$ROOT/scripts/setup.sh"
+bash "$ROOT/scripts/setup.sh" >&2
 export PATH="$ROOT/node_modules/.bin:$PATH"
 NODE="$ROOT/node_modules/.bin/node"
 
@@ -24,14 +24,17 @@ mkdir -p "$STATE"/{user-data/User,extensions,xdg/config,xdg/data,xdg/cache,tmp}
 [ -f "$STATE/.gitignore" ] || echo '*' >"$STATE/.gitignore"
 
 log "packaging the extension"
-(cd "$ROOT" && "$NODE" scripts/package.mjs --out "$STATE/foundry.vsix") >&2
+# FOUNDRY_SKIP_BUILD=1 packages the current dist/ as it is (a quicker restart; used by the tests).
+PACKAGE_ARGS=(--out "$STATE/foundry.vsix")
+[ "${FOUNDRY_SKIP_BUILD:-}" = "1" ] && PACKAGE_ARGS+=(--skip-build)
+(cd "$ROOT" && "$NODE" scripts/package.mjs "${PACKAGE_ARGS[@]}") >&2
 export XDG_CONFIG_HOME="$STATE/xdg/config" XDG_DATA_HOME="$STATE/xdg/data" XDG_CACHE_HOME="$STATE/xdg/cache"
 export TMPDIR="$STATE/tmp"
 "$NODE" "$CODE_SERVER" --user-data-dir "$STATE/user-data" --extensions-dir "$STATE/extensions" \
   --install-extension "$STATE/foundry.vsix" --force >/dev/null
 log "installed the extension into $STATE/extensions"
 
-bash "$ROOT/scripts/demo-repo.sh" "$REPO"
+bash "$ROOT/scripts/demo-repo.sh" "$REPO" >&2
 
 SETTINGS="$STATE/user-data/User/settings.json"
 if [ ! -f "$SETTINGS" ]; then
