@@ -98,3 +98,17 @@ test('changes count every changed file of the worktree against the base', async 
   const wb = await sc.request(Requests.GetWorkbench.method, {});
   assert.equal(wb.tasks.find((t) => t.id === task.id).changes.files, 2);
 });
+
+test('many tasks provisioning at once on one repository each get their own worktree', async () => {
+  const sc2 = await startSidecar({ dataDir: join(dir, 'data-parallel'), options: { jobConcurrency: 8 }, env: { FOUNDRY_DEMO_CHUNK_DELAY_MS: '0' } });
+  try {
+    const repo = await sc2.request(Requests.AddRepo.method, { path: repoPath });
+    const ids = [];
+    for (let i = 0; i < 40; i++) ids.push((await sc2.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `parallel ${i}` })).id);
+    await sc2.waitFor(() => ids.every((id) => ['idle', 'error'].includes(sc2.task(id)?.status)), 'all settled', 60_000);
+    assert.deepEqual(ids.map((id) => sc2.task(id).errorMessage).filter(Boolean), [], 'no task failed');
+    assert.equal(new Set(ids.map((id) => sc2.task(id).worktreePath)).size, 40);
+  } finally {
+    await sc2.stop();
+  }
+});

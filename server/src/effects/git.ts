@@ -6,6 +6,23 @@ import { join, resolve } from 'node:path';
 import type { EffectsApi } from './api';
 
 const git = (cwd: string) => simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4 });
+
+/**
+ * Worktree add/remove/prune of one repository run one at a time: git keeps shared state under
+ * .git/worktrees, and concurrent `worktree add`s race on it ("failed to read .../commondir").
+ */
+const repoLocks = new Map<string, Promise<unknown>>();
+function withRepoLock<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
+  const key = resolve(repoPath);
+  const previous = repoLocks.get(key) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(fn);
+  const settled = run.catch(() => undefined);
+  repoLocks.set(key, settled);
+  void settled.then(() => {
+    if (repoLocks.get(key) === settled) repoLocks.delete(key);
+  });
+  return run;
+}
 const MAX_UNTRACKED_BYTES = 2 * 1024 * 1024;
 
 export function createGitEffects(): Pick<
@@ -35,7 +52,7 @@ export function createGitEffects(): Pick<
       return out.split('\n').map((s) => s.trim()).filter(Boolean);
     },
 
-    async createWorktree({ repoPath, worktreePath, branch, baseRef }) {
+    createWorktree: ({ repoPath, worktreePath, branch, baseRef }) => withRepoLock(repoPath, async () => {
       const repo = git(repoPath);
       const base = baseRef ?? (await repo.revparse(['HEAD'])).trim();
       if (existsSync(worktreePath)) {
@@ -56,15 +73,15 @@ export function createGitEffects(): Pick<
       if (branches.includes(branch)) await repo.raw(['worktree', 'add', worktreePath, branch]);
       else await repo.raw(['worktree', 'add', '-b', branch, worktreePath, base]);
       return { baseRef: base };
-    },
+    }),
 
-    async removeWorktree({ repoPath, worktreePath }) {
+    removeWorktree: ({ repoPath, worktreePath }) => withRepoLock(repoPath, async () => {
       if (!existsSync(worktreePath)) {
         await git(repoPath).raw(['worktree', 'prune']);
         return;
       }
       await git(repoPath).raw(['worktree', 'remove', worktreePath]);
-    },
+    }),
 
     async isDirty({ worktreePath }) {
       if (!existsSync(worktreePath)) return false;
