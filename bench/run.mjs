@@ -25,7 +25,7 @@ log('done');
 
 /** createTask / createWorkbenchSession vs ping while other tasks run their setup scripts. */
 async function requestLatencyUnderLoad() {
-  const sc = await startSidecar({ dataDir: join(dir, 'data-latency'), options: { jobConcurrency: 4, agentIdleStopMs: 2000 } });
+  const sc = await startSidecar({ dataDir: join(dir, 'data-latency'), options: { jobConcurrency: 4, agentIdleStopMs: 2000, changesDebounceMs: 300 } });
   try {
     const gate = join(dir, 'gate');
     // Setup scripts that run git every 50 ms until the gate opens: real work, held in the stage.
@@ -130,6 +130,8 @@ async function workbenchScaling() {
     const seedTo = async (n) => {
       while (ids.length < n) ids.push((await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `seeded task ${ids.length}` })).id);
       await sc.settle(600_000);
+      const failed = ids.filter((id) => sc.task(id)?.status === 'error');
+      if (failed.length) throw new Error(`${failed.length} seeded task(s) failed: ${sc.task(failed[0]).errorMessage}`);
     };
     const rows = [];
     const measure = async (label) => {
