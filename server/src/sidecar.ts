@@ -73,6 +73,9 @@ export class Sidecar {
       process.exit(70);
     });
     this.effects.onEvent((e) => this.onEffectsEvent(e));
+    const dbFile = join(opts.dataDir, 'foundry.db');
+    this.db.onCheckpointDue = () =>
+      void this.effects.call('checkpoint', { dbFile }).catch((e) => this.log(`WAL checkpoint failed: ${e instanceof Error ? e.message : String(e)}`));
     this.jobs = new JobRunner(this.store, opts.jobConcurrency, channels.log);
     this.turns = new Turns(this);
     this.jobs.onChange(() => this.activityChanged());

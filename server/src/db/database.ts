@@ -16,11 +16,16 @@ import {
 import type { Database } from './schema';
 import { migrations } from './migrations';
 
+const CHECKPOINT_EVERY = 500;
+
 export class Db {
   readonly raw: BetterSqlite3.Database;
   /** Query builder only: never executes; `run`/`all`/`get` execute compiled queries. */
   readonly q: Kysely<Database>;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private writes = 0;
+  /** Called every CHECKPOINT_EVERY write statements: time to checkpoint the WAL elsewhere. */
+  onCheckpointDue: () => void = () => {};
 
   constructor(file: string) {
     this.raw = new BetterSqlite3(file);
@@ -28,6 +33,8 @@ export class Db {
     this.raw.pragma('synchronous = NORMAL');
     this.raw.pragma('foreign_keys = ON');
     this.raw.pragma('busy_timeout = 5000');
+    // Checkpoints run on the effects worker's connection (see effects/checkpoint.ts).
+    this.raw.pragma('wal_autocheckpoint = 0');
     this.q = new Kysely<Database>({
       dialect: {
         createAdapter: () => new SqliteAdapter(),
@@ -71,7 +78,9 @@ export class Db {
 
   run(query: Compilable): BetterSqlite3.RunResult {
     const { stmt, params } = this.prepare(query);
-    return stmt.run(...params);
+    const r = stmt.run(...params);
+    if (++this.writes % CHECKPOINT_EVERY === 0) queueMicrotask(() => this.onCheckpointDue());
+    return r;
   }
 
   /** Run `fn` in one transaction (synchronous; nested calls become savepoints). */

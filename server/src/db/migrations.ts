@@ -48,4 +48,6 @@ export const migrations: readonly string[] = [
     pgid INTEGER PRIMARY KEY, owner TEXT NOT NULL, kind TEXT NOT NULL, started_at INTEGER NOT NULL
   );
   `,
+  // 2: branch lookups for createTask's uniqueness check are point queries
+  `CREATE INDEX tasks_repo_branch ON tasks(repo_id, branch); DROP INDEX tasks_repo;`,
 ];

@@ -37,6 +37,8 @@ export interface EffectsApi {
   agentCancel(p: { key: string; acpSessionId: string }): Async<void>;
   agentStop(p: { key: string }): Async<void>;
   agentRunning(p: { key: string }): Async<boolean>;
+  /** Copy the main connection's WAL back into the database (PASSIVE: never blocks writers). */
+  checkpoint(p: { dbFile: string }): Async<{ walPages: number; checkpointed: number }>;
   /** Stop every agent and script (sidecar shutdown). */
   shutdown(p: Record<string, never>): Async<void>;
 }

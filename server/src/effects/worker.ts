@@ -5,6 +5,7 @@ import { createGitEffects } from './git';
 import { createProcessEffects } from './processes';
 import { createAgentEffects } from './acp';
 import { createWatchEffects } from './watch';
+import { createCheckpointEffects } from './checkpoint';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -12,12 +13,15 @@ const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } 
 const processes = createProcessEffects(emit);
 const agents = createAgentEffects(emit, processes);
 const watches = createWatchEffects(emit);
+const checkpoints = createCheckpointEffects();
 const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unknown } = {
   ...createGitEffects(),
   ...processes.api,
   ...agents.api,
   ...watches,
+  checkpoint: checkpoints.checkpoint,
   shutdown: async () => {
+    checkpoints.close();
     watches.unwatchAll();
     await agents.stopAll();
     processes.killAll();

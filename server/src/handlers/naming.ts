@@ -19,10 +19,10 @@ export function slugify(text: string): string {
   return slug || 'task';
 }
 
-/** `base`, or `base-2`, `base-3`... the first not in `taken`. */
-export function uniqueName(base: string, taken: Set<string>): string {
-  if (!taken.has(base)) return base;
+/** `base`, or `base-2`, `base-3`... the first that `taken` refuses. */
+export function uniqueName(base: string, taken: (name: string) => boolean): string {
+  if (!taken(base)) return base;
   let n = 2;
-  while (taken.has(`${base}-${n}`)) n++;
+  while (taken(`${base}-${n}`)) n++;
   return `${base}-${n}`;
 }

@@ -40,9 +40,9 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
     const agent = p.agent ?? sc.opts.defaultAgent;
     checkAgent(sc, agent);
     const title = p.title ?? titleFromPrompt(p.prompt);
-    const known = new Set(sc.store.branches(repo.id));
-    if (p.branch && known.has(p.branch)) throw invalidParams(`branch: '${p.branch}' is already used by another task`);
-    const branch = p.branch ?? uniqueName(`foundry/${slugify(title)}`, known);
+    const taken = (b: string) => sc.store.branchTaken(repo.id, b);
+    if (p.branch && taken(p.branch)) throw invalidParams(`branch: '${p.branch}' is already used by another task`);
+    const branch = p.branch ?? uniqueName(`foundry/${slugify(title)}`, taken);
     const now = Date.now();
     const task: TaskRow = {
       id: newId('task'),

@@ -44,10 +44,11 @@ export class JobRunner {
     this.handlers.set(kind, handler);
   }
 
-  /** Insert a job row (call inside the caller's transaction), then schedule it after commit. */
+  /** Insert a job row (call inside the caller's transaction); it is scheduled once the request has answered. */
   add(kind: JobKind, subject: string, taskId: string, step: string | null = null): number {
     const id = this.store.insertJob(kind, subject, taskId, step);
-    queueMicrotask(() => this.schedule(id, taskId, kind));
+    // After the current request has answered: the caller's response goes out first.
+    setImmediate(() => this.schedule(id, taskId, kind));
     return id;
   }
 

@@ -43,6 +43,11 @@ export class Store {
   updateTask(id: string, patch: Partial<TaskRow>): void {
     this.db.run(this.q.updateTable('tasks').set({ ...patch, updated_at: Date.now() }).where('id', '=', id));
   }
+  branchTaken(repoId: string, branch: string): boolean {
+    return (
+      this.db.get(this.q.selectFrom('tasks').select('id').where('repo_id', '=', repoId).where('branch', '=', branch).limit(1)) !== undefined
+    );
+  }
   branches(repoId: string): string[] {
     return this.db.all(this.q.selectFrom('tasks').select('branch').where('repo_id', '=', repoId)).map((r) => r.branch);
   }
