@@ -69,6 +69,13 @@ export function foundryView(page) {
 export async function openFoundryView(page, { timeout = DEFAULT_TIMEOUT } = {}) {
   if (await foundryView(page).isVisible()) return;
   await page.locator('.part.activitybar .action-item a[aria-label^="Foundry"]').first().click({ timeout });
+  // Right after a reload the activity bar can take the click before the side bar is restored
+  // (the click is lost); the view's own focus command opens it whatever the layout state.
+  const shown = await foundryView(page)
+    .waitFor({ state: 'visible', timeout: 5000 })
+    .then(() => true, () => false);
+  if (shown) return;
+  await runCommand(page, 'Foundry: Focus on Tasks View', { timeout });
   await foundryView(page).waitFor({ state: 'visible', timeout });
 }
 
