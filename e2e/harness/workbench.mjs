@@ -67,16 +67,18 @@ export function foundryView(page) {
 
 /** Opens the Foundry view from the activity bar (activating the extension lazily). */
 export async function openFoundryView(page, { timeout = DEFAULT_TIMEOUT } = {}) {
-  if (await foundryView(page).isVisible()) return;
-  await page.locator('.part.activitybar .action-item a[aria-label^="Foundry"]').first().click({ timeout });
-  // Right after a reload the activity bar can take the click before the side bar is restored
-  // (the click is lost); the view's own focus command opens it whatever the layout state.
-  const shown = await foundryView(page)
-    .waitFor({ state: 'visible', timeout: 5000 })
-    .then(() => true, () => false);
-  if (shown) return;
-  await runCommand(page, 'Foundry: Focus on Tasks View', { timeout });
-  await foundryView(page).waitFor({ state: 'visible', timeout });
+  const deadline = Date.now() + timeout;
+  const item = page.locator('.part.activitybar .action-item a[aria-label^="Foundry"]').first();
+  // Right after a reload the activity bar can take a click before the side bar is restored and
+  // drop it; click again (only while the view is still hidden) until the view shows.
+  while (!(await foundryView(page).isVisible())) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error('the Foundry view did not open');
+    await item.click({ timeout: left });
+    await foundryView(page)
+      .waitFor({ state: 'visible', timeout: Math.min(3000, Math.max(1, deadline - Date.now())) })
+      .catch(() => {});
+  }
 }
 
 /** A row of the Foundry task tree whose text contains `label` (a string or RegExp). */
