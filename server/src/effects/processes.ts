@@ -54,7 +54,9 @@ export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEf
         mkdirSync(dirname(logPath), { recursive: true });
         const log = createWriteStream(logPath, { flags: 'a' });
         return new Promise<{ exitCode: number | null; signal: string | null }>((resolve, reject) => {
-          const child = spawnGroup('bash', ['-c', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }, owner, 'script');
+          // The sidecar may run on VS Code's Electron-as-Node; a user's script must not inherit that.
+          const { ELECTRON_RUN_AS_NODE: _electron, ...inherited } = process.env;
+          const child = spawnGroup('bash', ['-c', script], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }, owner, 'script');
           child.stdout?.pipe(log, { end: false });
           child.stderr?.pipe(log, { end: false });
           child.once('error', (e) => {
