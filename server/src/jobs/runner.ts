@@ -107,7 +107,9 @@ export class JobRunner {
     this.store.updateJob(job.id, { status: 'running', attempts: job.attempts + 1 });
     try {
       await handler({ ...job, attempts: job.attempts + 1, status: 'running' });
-      this.store.updateJob(job.id, { status: 'done', error: null });
+      // Projection refreshes happen after every turn and file change: keep no trail of them.
+      if (job.kind === 'changes') this.store.deleteJob(job.id);
+      else this.store.updateJob(job.id, { status: 'done', error: null });
     } catch (e) {
       this.log(`job ${job.kind} ${job.subject} failed: ${errorMessage(e)}`);
       this.store.updateJob(job.id, { status: 'failed', error: errorMessage(e) });

@@ -165,6 +165,9 @@ export class Store {
         .where('status', 'in', ['queued', 'running']),
     );
   }
+  deleteJob(id: number): void {
+    this.db.run(this.q.deleteFrom('jobs').where('id', '=', id));
+  }
   updateJob(id: number, patch: Partial<JobRow>): void {
     this.db.run(this.q.updateTable('jobs').set({ ...patch, updated_at: Date.now() }).where('id', '=', id));
   }
