@@ -96,6 +96,16 @@ class Draft {
     return this.items.length - 1;
   }
 
+  /** A turn is over: tool calls it left pending or in progress will never finish. */
+  settleTools(): void {
+    for (const index of Object.values(this.tools)) {
+      const item = this.items[index];
+      if (item?.kind === 'tool' && (item.status === 'pending' || item.status === 'in_progress')) {
+        this.items[index] = { ...item, status: 'failed', detail: item.detail || 'The turn ended before this tool call finished.' };
+      }
+    }
+  }
+
   /** Stop appending chunks to the open agent/thought item. */
   closeStream(): void {
     if (this.openIndex === undefined) return;
@@ -277,6 +287,7 @@ function reduceFoundry(d: Draft, key: string, payload: unknown): void {
   switch (event.kind) {
     case 'turn_failed': {
       d.closeStream();
+      d.settleTools();
       const last = d.items.at(-1);
       // Usually follows the agent's error response, already shown with the same message.
       if (last?.kind === 'notice' && last.tone === 'error' && last.text === turnFailed(text)) return;
@@ -285,6 +296,7 @@ function reduceFoundry(d: Draft, key: string, payload: unknown): void {
     }
     case 'turn_interrupted':
       d.closeStream();
+      d.settleTools();
       d.add({ kind: 'notice', key, tone: 'info', text: text ?? 'Turn interrupted.' });
       return;
     case 'agent_restarted':
@@ -303,6 +315,7 @@ function reduceFoundry(d: Draft, key: string, payload: unknown): void {
       return;
     case 'turn_ended':
       d.closeStream();
+      d.settleTools();
       return;
     default:
       return; // turn_started, agent_started, agent_stopped: not shown

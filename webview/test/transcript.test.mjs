@@ -163,3 +163,15 @@ test('chunks of two agent messages in one turn become two bubbles', () => {
   ]);
   assert.deepEqual(summary(view.items), ['user:two messages', 'agent:First part.', 'agent:Second part.']);
 });
+
+test('a tool call still running when its turn is cancelled stops spinning', () => {
+  const view = applyEvents(emptyTranscript, [
+    prompt(1, 0, 'long tool'),
+    update(2, { sessionUpdate: 'tool_call', toolCallId: 't1', title: 'Run the tests', kind: 'execute', status: 'in_progress' }),
+    done(3, 0, 'cancelled'),
+    ev(4, 'foundry', { kind: 'turn_ended', turnId: 'turn_1', stopReason: 'cancelled' }),
+  ]);
+  const tool = view.items.find((i) => i.kind === 'tool');
+  assert.equal(tool.status, 'failed');
+  assert.match(tool.detail, /turn ended before/);
+});
