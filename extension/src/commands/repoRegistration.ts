@@ -13,6 +13,19 @@ export async function registerRepo(ctx: Ctx, folder: vscode.Uri): Promise<Repo> 
 }
 
 /**
+ * The repository id for a CreateTask on `folder`, with its current setup script sent first.
+ * A repository the workbench already knows is not waited for: requests are handled in the
+ * order they are sent, so the sidecar has the new script before it sees the CreateTask.
+ */
+export async function repoIdForCreate(ctx: Ctx, folder: vscode.Uri): Promise<string> {
+  const known = ctx.store.repos.find((r) => r.path === folder.fsPath);
+  const registered = registerRepo(ctx, folder);
+  if (!known) return (await registered).id;
+  registered.catch((error) => ctx.log.warn(`Could not update repository ${known.name}: ${(error as Error).message}`));
+  return known.id;
+}
+
+/**
  * RetryTask, after sending the repository's setup script again so a fixed script is picked up.
  * Every retry goes through here: the tree, the palette and the chat tab's Retry button.
  */

@@ -4,7 +4,7 @@ import { ArchiveTask, CreateTask, RenameTask } from '../../../shared/protocol';
 import { TaskLogDocuments } from '../taskLogDocument';
 import type { CommandFactory } from './commandEnv';
 import { pickWorkspaceFolder, resolveTask } from './pickers';
-import { registerRepo, retryTaskWithCurrentSetup } from './repoRegistration';
+import { registerRepo, repoIdForCreate, retryTaskWithCurrentSetup } from './repoRegistration';
 
 const branchSchema = CreateTask.params.shape.branch;
 
@@ -34,8 +34,8 @@ export const createTask: CommandFactory =
       },
     });
     if (branch === undefined) return;
-    const repo = await registerRepo(ctx, folder.uri);
-    const task = await ctx.request(CreateTask, { repoId: repo.id, prompt: prompt.trim(), ...(branch.trim() ? { branch: branch.trim() } : {}) });
+    const repoId = await repoIdForCreate(ctx, folder.uri);
+    const task = await ctx.request(CreateTask, { repoId, prompt: prompt.trim(), ...(branch.trim() ? { branch: branch.trim() } : {}) });
     ctx.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
     revealWhenPresent(ctx.store, task.id, (id) => tree.revealTask(id)).catch((error) => ctx.log.warn(`Could not reveal the new task: ${(error as Error).message}`));
   };
