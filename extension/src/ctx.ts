@@ -109,6 +109,13 @@ export class Ctx implements vscode.Disposable {
     if (!this.disposed) this.setState(this.hasFolder ? 'stopped' : 'noFolder');
   }
 
+  /** Start a scheduled restart without waiting for its backoff. */
+  private restartNow(): Promise<Sidecar | undefined> {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    return this.start();
+  }
+
   async restart(): Promise<void> {
     this.crashCount = 0;
     this.failure = undefined;
@@ -125,7 +132,8 @@ export class Ctx implements vscode.Disposable {
   /** A typed request to the sidecar; waits for a start in progress, fails clearly when not running. */
   async request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
     // A start in progress (activation, restart) finishes first: the request then meets a bootstrapped sidecar.
-    const sidecar = this.starting ? await this.starting : this.sidecar;
+    // A restart still waiting out its backoff starts now: the user is waiting on it.
+    const sidecar = this.starting ? await this.starting : !this.sidecar && this.restartTimer ? await this.restartNow() : this.sidecar;
     if (!this.hasFolder) throw new NoFolderError();
     if (!sidecar || this.currentState !== 'running') throw new SidecarNotRunningError(this.failure);
     try {
@@ -240,7 +248,10 @@ export class Ctx implements vscode.Disposable {
         if (choice === 'Show Logs') this.log.show(true);
       });
     }
-    this.restartTimer = setTimeout(() => void this.start(), delay);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.start();
+    }, delay);
   }
 
   private fail(message: string, actions: string[]): void {

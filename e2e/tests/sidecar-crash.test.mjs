@@ -1,0 +1,49 @@
+// The sidecar dies (kill -9): Foundry tells the user once, with Show Logs, restarts it,
+// bootstraps again, and the workbench keeps working - tasks still listed, new ones created.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import { killPids, processesWithMarker } from '../harness/processes.mjs';
+import { answerInput, notification, openFoundryView, runCommand, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+
+const IDLE = /^(Idle|\+\d+ -\d+)$/;
+const sidecars = (token) => processesWithMarker(token).filter((p) => p.cmdline.includes('dist/server.js') && p.cmdline.includes('--stdio'));
+
+async function createTask(page, prompt) {
+  await runCommand(page, 'Foundry: Create Task');
+  await answerInput(page, 'What should the agent do?', prompt);
+  await answerInput(page, 'Branch name', '');
+  await waitForTreeItem(page, prompt);
+  await waitForTreeDescription(page, prompt, IDLE);
+}
+
+test('a crashed sidecar is restarted, the user is told once, and work goes on', async (t) => {
+  const f = await openFoundry(t);
+  const { page } = f;
+  try {
+    await openFoundryView(page);
+    await createTask(page, 'Before the crash');
+    const [before] = sidecars(f.token);
+    assert.ok(before, 'the sidecar runs');
+
+    killPids([before.pid]);
+    const toast = notification(page, 'The Foundry sidecar stopped unexpectedly');
+    await toast.waitFor({ state: 'visible' });
+    assert.equal(await toast.getByRole('button', { name: 'Show Logs' }).count(), 1, 'the notice offers Show Logs');
+    await f.shot('sidecar-crash-notice');
+
+    // It comes back on its own after the backoff (the status bar leaves "starting")...
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Foundry\s*$/ }).waitFor({ state: 'visible' });
+    const restarted = sidecars(f.token);
+    assert.equal(restarted.length, 1, 'a new sidecar runs');
+    assert.notEqual(restarted[0].pid, before.pid);
+    // ...bootstrapped again: the old task is listed, and a new one provisions.
+    await waitForTreeDescription(page, 'Before the crash', IDLE);
+    await createTask(page, 'After the crash');
+    assert.deepEqual(sidecars(f.token).map((p) => p.pid), [restarted[0].pid], 'still exactly that one sidecar');
+    assert.equal(await notification(page, 'The Foundry sidecar stopped unexpectedly').count(), 1, 'told once');
+  } catch (error) {
+    await shotOnFailure(f, 'sidecar-crash');
+    throw error;
+  }
+});
