@@ -64,7 +64,8 @@ export class Sidecar {
   ) {
     mkdirSync(join(opts.dataDir, 'worktrees'), { recursive: true });
     mkdirSync(join(opts.dataDir, 'logs'), { recursive: true });
-    this.db = new Db(join(opts.dataDir, 'foundry.db'));
+    const dbFile = join(opts.dataDir, 'foundry.db');
+    this.db = new Db(dbFile);
     this.store = new Store(this.db);
     this.publisher = new Publisher(this.store, channels.workbenchUpdated);
     this.transcripts = new Transcripts(this.store, channels.transcriptAppended);
@@ -73,7 +74,6 @@ export class Sidecar {
       process.exit(70);
     });
     this.effects.onEvent((e) => this.onEffectsEvent(e));
-    const dbFile = join(opts.dataDir, 'foundry.db');
     this.db.onCheckpointDue = () =>
       void this.effects.call('checkpoint', { dbFile }).catch((e) => this.log(`WAL checkpoint failed: ${e instanceof Error ? e.message : String(e)}`));
     this.jobs = new JobRunner(this.store, opts.jobConcurrency, channels.log);
@@ -166,14 +166,12 @@ export class Sidecar {
     return this.store.sessionsOf(taskId).some((s) => s.status === 'running') ? 'running' : 'idle';
   }
 
-  /** Re-derive a provisioned task's running/idle status; returns true if it changed. */
-  recomputeTaskStatus(taskId: string): boolean {
+  /** Re-derive a provisioned task's running/idle status after a session changed. */
+  recomputeTaskStatus(taskId: string): void {
     const t = this.store.task(taskId);
-    if (!t || (t.status !== 'running' && t.status !== 'idle')) return false;
+    if (!t || (t.status !== 'running' && t.status !== 'idle')) return;
     const next = this.settledStatus(taskId);
-    if (next === t.status) return false;
-    this.store.updateTask(taskId, { status: next, status_message: null });
-    return true;
+    if (next !== t.status) this.store.updateTask(taskId, { status: next, status_message: null });
   }
 
   private onEffectsEvent(e: EffectsEvent): void {

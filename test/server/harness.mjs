@@ -43,8 +43,10 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
+  const stderrListeners = new Set();
   child.stderr.on('data', (d) => {
     stderr += d.toString();
+    for (const l of [...stderrListeners]) l();
     if (process.env.FOUNDRY_TEST_VERBOSE) process.stderr.write(d);
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -104,6 +106,20 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
       });
     },
     task: (id) => state.tasks.get(id),
+    /** Resolve when the sidecar's log (stderr) matches `re`, checked as each chunk arrives. */
+    waitForLog(re, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => re.test(stderr) && done();
+        const timer = setTimeout(() => done(new Error(`timed out waiting for log ${re}`)), timeoutMs);
+        const done = (err) => {
+          clearTimeout(timer);
+          stderrListeners.delete(check);
+          err ? reject(err) : resolve();
+        };
+        stderrListeners.add(check);
+        check();
+      });
+    },
     /** Every task settled (idle/error/archived) and the sidecar quiescent (no job, no turn). */
     settle(timeoutMs) {
       return client.waitFor(

@@ -106,8 +106,8 @@ test('files the agent writes show up in the changes projection', async () => {
 
 test('an idle agent process stops; the next message restarts it and resumes with session/load', async () => {
   const { task, session } = await readySession('remember me');
-  // The agent stops after 400 ms idle; its process exit is observable as no live group.
-  await new Promise((r) => setTimeout(r, 900)); // the idle-stop delay itself is what is under test
+  // The agent stops after 400 ms idle: wait for the sidecar to log its exit.
+  await sc.waitForLog(new RegExp(`agent of session ${session.id} exited`));
   await sc.turn(task.id, session.id, 'second message');
   const events = await sc.transcript(session.id);
   assert.equal(foundryEvents(events, 'agent_restarted').length, 1, 'restart recorded once');
@@ -118,7 +118,7 @@ test('an idle agent process stops; the next message restarts it and resumes with
 
 test('an agent without session/load gets a new agent session, and the transcript says so', async () => {
   const { task, session } = await readySession('first', 'demo-noload');
-  await new Promise((r) => setTimeout(r, 900)); // wait out the idle stop under test
+  await sc.waitForLog(new RegExp(`agent of session ${session.id} exited`));
   await sc.turn(task.id, session.id, 'after restart');
   const events = await sc.transcript(session.id);
   assert.equal(foundryEvents(events, 'session_replaced').length, 1);

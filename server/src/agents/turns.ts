@@ -141,7 +141,7 @@ export class Turns {
         this.sc.transcripts.foundry(s.id, {
           kind: 'turn_interrupted',
           turnId: s.turn_id ?? undefined,
-          text: 'The sidecar stopped during this turn; the agent was restarted. Send the message again to continue.',
+          text: 'The sidecar stopped during this turn. Send the message again to continue.',
         });
         this.store.updateSession(s.id, { status: 'ready', turn_id: null });
         tasks.add(s.task_id);
@@ -164,7 +164,7 @@ export class Turns {
 
   onAgentExited(sessionId: string, code: number | null, signal: string | null): void {
     this.attached.delete(sessionId);
-    if (code !== 0 && code !== null) this.sc.log(`agent of session ${sessionId} exited with code ${code}${signal ? ` (${signal})` : ''}`);
+    this.sc.log(`agent of session ${sessionId} exited (${signal ?? `code ${code}`})`);
   }
 
   private scheduleIdleStop(sessionId: string): void {
