@@ -74,7 +74,7 @@ export class JobRunner {
   private schedule(jobId: number, taskId: string, kind: JobKind): void {
     const list = this.waiting.get(taskId) ?? [];
     if (list.some((j) => j.id === jobId)) return;
-    list.push({ id: jobId, lane: LANE[kind] ?? 'projection' });
+    list.push({ id: jobId, lane: LANE[kind] });
     this.waiting.set(taskId, list);
     this.pump(taskId);
     for (const l of this.listeners) l();
