@@ -1,7 +1,7 @@
 /** The ChatHost the chat panels use, implemented over the controller's client and store. */
 import type * as vscode from 'vscode';
 import type { z } from 'zod';
-import { RetryTask, type ParamsOf, type RequestDef, type ResultOf, type SessionSummary, type TaskSummary, type TranscriptEvent } from '../../shared/protocol';
+import { type ParamsOf, type RequestDef, type ResultOf, type SessionSummary, type TaskSummary, type TranscriptEvent } from '../../shared/protocol';
 import { retryTaskWithCurrentSetup } from './commands/repoRegistration';
 import type { ChatHost } from './chat/host';
 import type { Ctx } from './ctx';
@@ -20,12 +20,12 @@ export class ControllerChatHost implements ChatHost {
   }
 
   request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
-    if (def.method === RetryTask.method) {
-      // A retry from the chat tab re-sends the setup script first, like every other retry.
-      const { taskId } = params as ParamsOf<typeof RetryTask>;
-      return retryTaskWithCurrentSetup(this.ctx, taskId) as Promise<ResultOf<D>>;
-    }
     return this.ctx.request(def, params);
+  }
+
+  retryTask(taskId: string): Promise<TaskSummary> {
+    // Like every other retry, re-send the repository's setup script first.
+    return retryTaskWithCurrentSetup(this.ctx, taskId);
   }
 
   onTranscript(sessionId: string, listener: (events: TranscriptEvent[]) => void): vscode.Disposable {

@@ -102,18 +102,9 @@ export class Ctx implements vscode.Disposable {
     this.restartTimer = undefined;
     await this.starting?.catch(() => undefined);
     const sidecar = this.sidecar;
-    this.sidecar = undefined;
-    this.clientScope.dispose();
-    this.clientScope = new DisposableScope();
+    this.detach();
     if (sidecar) await sidecar.stop();
     if (!this.disposed) this.setState(this.hasFolder ? 'stopped' : 'noFolder');
-  }
-
-  /** Start a scheduled restart without waiting for its backoff. */
-  private restartNow(): Promise<Sidecar | undefined> {
-    clearTimeout(this.restartTimer);
-    this.restartTimer = undefined;
-    return this.start();
   }
 
   async restart(): Promise<void> {
@@ -133,13 +124,13 @@ export class Ctx implements vscode.Disposable {
   async request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
     // A start in progress (activation, restart) finishes first: the request then meets a bootstrapped sidecar.
     // A restart still waiting out its backoff starts now: the user is waiting on it.
-    const sidecar = this.starting ? await this.starting : !this.sidecar && this.restartTimer ? await this.restartNow() : this.sidecar;
+    const sidecar = this.starting ? await this.starting : !this.sidecar && this.restartTimer ? await this.start() : this.sidecar;
     if (!this.hasFolder) throw new NoFolderError();
     if (!sidecar || this.currentState !== 'running') throw new SidecarNotRunningError(this.failure);
     try {
       return await sidecar.client.sendRequest<ResultOf<D>>(def.method, params);
     } catch (error) {
-      throw toSidecarError(def.method, error);
+      throw toSidecarError(error);
     }
   }
 
@@ -206,11 +197,9 @@ export class Ctx implements vscode.Disposable {
     } catch (error) {
       if (this.sidecar !== sidecar) return undefined;
       this.log.error(`Sidecar failed to start: ${(error as Error).message}`);
-      this.sidecar = undefined;
-      this.clientScope.dispose();
-      this.clientScope = new DisposableScope();
+      this.detach();
       await sidecar.stop();
-      this.scheduleRestart(`it failed to start (${(error as Error).message})`);
+      this.scheduleRestart(`failed to start (${(error as Error).message})`);
       return undefined;
     }
     if (this.sidecar !== sidecar) return undefined;
@@ -223,35 +212,38 @@ export class Ctx implements vscode.Disposable {
 
   private onUnexpectedClose(sidecar: Sidecar): void {
     if (this.sidecar !== sidecar || this.disposed) return;
+    this.detach();
+    void sidecar.stop();
+    if (Date.now() - this.startedAt > HealthyUptimeMs) this.crashCount = 0;
+    this.scheduleRestart('stopped unexpectedly');
+  }
+
+  /** Forget the current sidecar and everything registered for its lifetime. */
+  private detach(): void {
     this.sidecar = undefined;
     this.clientScope.dispose();
     this.clientScope = new DisposableScope();
-    void sidecar.stop();
-    if (Date.now() - this.startedAt > HealthyUptimeMs) this.crashCount = 0;
-    this.scheduleRestart('it stopped unexpectedly');
   }
 
+  /** `why` completes "The Foundry sidecar ...", e.g. "stopped unexpectedly". */
   private scheduleRestart(why: string): void {
     if (this.disposed) return;
     this.crashCount++;
     if (this.crashCount > MaxAutoRestarts) {
-      this.fail(`The Foundry sidecar is not running: ${why}, ${MaxAutoRestarts} times in a row. Run "Foundry: Restart Sidecar" after checking the logs.`, ['Show Logs', 'Restart Sidecar']);
+      this.fail(`The Foundry sidecar is not running: it ${why}, ${MaxAutoRestarts} times in a row. Run "Foundry: Restart Sidecar" after checking the logs.`, ['Show Logs', 'Restart Sidecar']);
       return;
     }
     const delay = Math.min(30_000, 1_000 * 2 ** (this.crashCount - 1));
-    this.failure = `it ${why.replace(/^it /, '')}; restarting`;
+    this.failure = `it ${why}; restarting`;
     this.log.error(`Sidecar: ${why}. Restarting in ${delay} ms (attempt ${this.crashCount} of ${MaxAutoRestarts}).`);
     this.setState('starting');
     if (!this.crashNotified) {
       this.crashNotified = true;
-      void vscode.window.showWarningMessage(`The Foundry sidecar ${why.replace(/^it /, '')}. Foundry is restarting it.`, 'Show Logs').then((choice) => {
+      void vscode.window.showWarningMessage(`The Foundry sidecar ${why}. Foundry is restarting it.`, 'Show Logs').then((choice) => {
         if (choice === 'Show Logs') this.log.show(true);
       });
     }
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = undefined;
-      void this.start();
-    }, delay);
+    this.restartTimer = setTimeout(() => void this.start(), delay);
   }
 
   private fail(message: string, actions: string[]): void {

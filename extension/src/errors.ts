@@ -1,6 +1,5 @@
 /** Errors the user sees, and the one place commands turn failures into messages. */
 import * as vscode from 'vscode';
-import { ErrorCodes } from '../../shared/protocol';
 
 /** The sidecar is not running (no folder, crashed, failed to start, or stopped). */
 export class SidecarNotRunningError extends Error {
@@ -16,25 +15,8 @@ export class NoFolderError extends Error {
   }
 }
 
-/** A request the sidecar answered with an error; `code` is one of ErrorCodes. */
-export class SidecarRequestError extends Error {
-  constructor(
-    readonly method: string,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  get isInvalidState(): boolean {
-    return this.code === ErrorCodes.InvalidState;
-  }
-}
-
-export function toSidecarError(method: string, error: unknown): Error {
-  // A JSON-RPC ResponseError (checked by shape, so this module does not load the client library).
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof Error && typeof code === 'number') return new SidecarRequestError(method, code, error.message);
+/** A failed request as an Error whose message is the sidecar's own (it names the field, id or state). */
+export function toSidecarError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 

@@ -38,16 +38,6 @@ export class WorkbenchStore implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** Forget everything (the sidecar is gone or restarting). */
-  clear(): void {
-    if (!this.loaded && this.taskById.size === 0) return;
-    this.version = -1;
-    this.repoById.clear();
-    this.taskById.clear();
-    this.taskIdBySession.clear();
-    this.changed.fire();
-  }
-
   /** Apply a push. Versions at or below the current one are dropped; a skipped version is a gap. */
   apply(update: WorkbenchUpdatedParams): ApplyResult {
     if (!this.loaded || update.version <= this.version) return 'stale';

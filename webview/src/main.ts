@@ -135,15 +135,12 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parsed.data;
   switch (message.type) {
     case 'snapshot':
-      if (viewState && viewState.sessionId !== message.state.sessionId) viewState = undefined;
       state = message.state;
       // The panel's copy wins unless the user already typed since this webview loaded.
       if (message.viewState && composer.text === restoredDraft) {
         viewState = { ...message.viewState, sessionId: message.state.sessionId };
         vscode.setState(viewState);
         composer.setText(viewState.draft);
-      } else if (viewState?.sessionId !== message.state.sessionId) {
-        saveState({ sessionId: message.state.sessionId });
       }
       transcript = applyEvents(emptyTranscript, message.events);
       view.clear();

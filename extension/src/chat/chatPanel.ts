@@ -4,7 +4,7 @@
  * requests into sidecar requests.
  */
 import * as vscode from 'vscode';
-import { CancelTurn, MarkSessionRead, RetrySession, RetryTask, SendMessage, type TranscriptEvent } from '../../../shared/protocol';
+import { CancelTurn, MarkSessionRead, RetrySession, SendMessage, type TranscriptEvent } from '../../../shared/protocol';
 import { type ChatAction, type ChatState, ChatTask, FromWebview, type ToWebview } from '../../../shared/webview-protocol';
 import { DisposableScope } from '../disposable';
 import { chatHtml, chatWebviewOptions } from './chatHtml';
@@ -19,8 +19,6 @@ export class ChatPanel implements vscode.Disposable {
   private webviewReady = false;
   /** Last state posted, to post only changes. */
   private lastState = '';
-  private hadSession = false;
-  private sawWorkbenchChange = false;
   private disposed = false;
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDidDisposeEmitter.event;
@@ -47,16 +45,11 @@ export class ChatPanel implements vscode.Disposable {
         else this.markRead();
       }),
     );
-    this.scope.register(
-      host.onDidChangeWorkbench(() => {
-        this.sawWorkbenchChange = true;
-        this.stateChanged();
-      }),
-    );
+    this.scope.register(host.onDidChangeWorkbench(() => this.stateChanged()));
+    // After a (re)start the store is bootstrapped again: catch up, and retry a load that failed.
     this.scope.register(host.onDidRestart(() => this.sync.resubscribe()));
     this.scope.register(panel.onDidDispose(() => this.dispose()));
-    this.hadSession = host.getSession(sessionId) !== undefined;
-    this.updateTitle();
+    this.updateTitle(host.getSession(sessionId)?.session.name);
     panel.webview.html = chatHtml(panel.webview, host.extensionUri, panel.title, sessionId);
     this.markRead();
   }
@@ -88,8 +81,9 @@ export class ChatPanel implements vscode.Disposable {
     if (message.type === 'ready') {
       void this.store.viewState(this.sessionId).then((viewState) => {
         this.webviewReady = true;
-        this.lastState = JSON.stringify(this.state());
-        this.post({ type: 'snapshot', state: this.state(), events: this.sync.events, viewState });
+        const state = this.state();
+        this.lastState = JSON.stringify(state);
+        this.post({ type: 'snapshot', state, events: this.sync.events, viewState });
       });
       return;
     }
@@ -117,7 +111,7 @@ export class ChatPanel implements vscode.Disposable {
         // A pending session waits on its task: when the task's provisioning failed, retry that.
         const current = this.host.getSession(sessionId);
         if (current && current.task.status === 'error' && current.session.status.startsWith('pending_')) {
-          await this.host.request(RetryTask, { taskId: current.task.id });
+          await this.host.retryTask(current.task.id);
         } else {
           await this.host.request(RetrySession, { sessionId });
         }
@@ -136,7 +130,7 @@ export class ChatPanel implements vscode.Disposable {
       sessionId: this.sessionId,
       session: current?.session,
       task: current ? ChatTask.parse(current.task) : undefined,
-      workbenchLoaded: current !== undefined || (this.host.isWorkbenchLoaded?.() ?? this.sawWorkbenchChange),
+      workbenchLoaded: current !== undefined || this.host.isWorkbenchLoaded(),
       sync: this.sync.state,
     };
   }
@@ -144,11 +138,7 @@ export class ChatPanel implements vscode.Disposable {
   private stateChanged(): void {
     if (this.disposed) return;
     const state = this.state();
-    const hasSession = state.session !== undefined;
-    // The store just learnt of the session (bootstrap after a reload): retry a failed load.
-    if (hasSession && !this.hadSession && state.sync.phase === 'failed') this.sync.resubscribe();
-    this.hadSession = hasSession;
-    this.updateTitle();
+    this.updateTitle(state.session?.name);
     if (state.session?.unread) this.markRead();
     const serialized = JSON.stringify(state);
     if (serialized === this.lastState) return;
@@ -156,8 +146,7 @@ export class ChatPanel implements vscode.Disposable {
     this.post({ type: 'state', state });
   }
 
-  private updateTitle(): void {
-    const name = this.host.getSession(this.sessionId)?.session.name;
+  private updateTitle(name: string | undefined): void {
     if (name && this.panel.title !== name) this.panel.title = name;
   }
 

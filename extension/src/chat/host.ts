@@ -14,8 +14,10 @@ export interface ChatHost {
   onTranscript(sessionId: string, listener: (events: TranscriptEvent[]) => void): vscode.Disposable;
   /** Current summary of a session and its task from the workbench store. */
   getSession(sessionId: string): { session: SessionSummary; task: TaskSummary } | undefined;
-  /** True once the workbench store has bootstrapped (a session it lacks is then really gone). Optional. */
-  isWorkbenchLoaded?(): boolean;
+  /** Retry a task whose provisioning failed (the extension re-sends its setup script first). */
+  retryTask(taskId: string): Promise<TaskSummary>;
+  /** True once the workbench store has bootstrapped (a session it lacks is then really gone). */
+  isWorkbenchLoaded(): boolean;
   /** Fires after every workbench store change. */
   readonly onDidChangeWorkbench: vscode.Event<void>;
   /** Fires after the sidecar (re)started and the store bootstrapped again: re-subscribe. */

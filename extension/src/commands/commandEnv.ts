@@ -19,4 +19,3 @@ export type CommandFactory = (env: CommandEnv) => (...args: unknown[]) => unknow
 
 export type CommandTable = Record<string, { readonly title: string; readonly make: CommandFactory }>;
 
-export type Registrar = (id: string, handler: (...args: unknown[]) => unknown) => vscode.Disposable;

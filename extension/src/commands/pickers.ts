@@ -50,16 +50,10 @@ export async function resolveSession(
   return picked?.found;
 }
 
-/** One of the workspace folders: the only one, or a QuickPick when there are several. */
+/** One of the workspace folders: the only one, or a QuickPick when there are several (callers checked there is one). */
 export async function pickWorkspaceFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 0) {
-    void vscode.window.showInformationMessage('Open a folder with a git repository to use Foundry.', 'Open Folder').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('vscode.openFolder');
-    });
-    return undefined;
-  }
-  if (folders.length === 1) return folders[0];
+  if (folders.length <= 1) return folders[0];
   const picked = await vscode.window.showQuickPick(
     folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, folder })),
     { placeHolder },

@@ -1,6 +1,6 @@
 /** Session commands: new, open, close, retry, rename. */
 import * as vscode from 'vscode';
-import { CloseWorkbenchSession, CreateWorkbenchSession, MarkSessionRead, RenameWorkbenchSession, RetrySession } from '../../../shared/protocol';
+import { CloseWorkbenchSession, CreateWorkbenchSession, RenameWorkbenchSession, RetrySession } from '../../../shared/protocol';
 import type { CommandFactory } from './commandEnv';
 import { resolveSession, resolveTask } from './pickers';
 
@@ -18,8 +18,8 @@ export const openSession: CommandFactory =
   async (arg) => {
     const found = await resolveSession(ctx, arg, 'Open which session?');
     if (!found) return;
+    // The tab marks the session read once it is visible.
     chat.open(found.session.id);
-    if (found.session.unread) await ctx.request(MarkSessionRead, { sessionId: found.session.id });
   };
 
 export const closeSession: CommandFactory =

@@ -1,5 +1,6 @@
 /** Sidecar commands: logs, restart, traffic counters. */
 import * as vscode from 'vscode';
+import { NoFolderError } from '../errors';
 import type { CommandFactory } from './commandEnv';
 
 export const showLogs: CommandFactory =
@@ -10,10 +11,7 @@ export const showLogs: CommandFactory =
 export const restartSidecar: CommandFactory =
   ({ ctx }) =>
   async () => {
-    if (!ctx.hasFolder) {
-      void vscode.window.showInformationMessage('Open a folder with a git repository to use Foundry.');
-      return;
-    }
+    if (!ctx.hasFolder) throw new NoFolderError();
     ctx.log.info('Restarting the sidecar on request.');
     await ctx.restart();
   };

@@ -64,10 +64,6 @@ export class Sidecar {
     this.client = new LanguageClient('foundry', 'Foundry', () => this.spawnTransports(), clientOptions);
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
   start(): Promise<void> {
     return this.client.start();
   }
