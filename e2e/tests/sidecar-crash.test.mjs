@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import { waitForLogLine } from '../harness/logs.mjs';
 import { killPids, processesWithMarker } from '../harness/processes.mjs';
 import { answerInput, notification, openFoundryView, runCommand, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
 
@@ -32,11 +33,15 @@ test('a crashed sidecar is restarted, the user is told once, and work goes on', 
     assert.equal(await toast.getByRole('button', { name: 'Show Logs' }).count(), 1, 'the notice offers Show Logs');
     await f.shot('sidecar-crash-notice');
 
-    // It comes back on its own after the backoff (the status bar leaves "starting")...
+    // It comes back on its own after the backoff: the extension logs the restart it scheduled and
+    // then a sidecar started and bootstrapped after it. (The status bar reads "Foundry" both before
+    // the crash and after the restart, and its "starting" lasts only the ~1 s backoff, so it cannot
+    // tell by itself that the restart happened.)
+    await waitForLogLine(f.dirs.userData, /Restarting in \d+ ms[\s\S]*Sidecar ready in \d+ ms/, 30_000);
     await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Foundry\s*$/ }).waitFor({ state: 'visible' });
     const restarted = sidecars(f.token);
-    assert.equal(restarted.length, 1, 'a new sidecar runs');
-    assert.notEqual(restarted[0].pid, before.pid);
+    assert.equal(restarted.length, 1, `exactly one sidecar runs after the restart: ${restarted.map((p) => p.pid).join(', ')}`);
+    assert.notEqual(restarted[0].pid, before.pid, 'it is a new sidecar process');
     // ...bootstrapped again: the old task is listed, and a new one provisions.
     await waitForTreeDescription(page, 'Before the crash', IDLE);
     await createTask(page, 'After the crash');
