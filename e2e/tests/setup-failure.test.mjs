@@ -46,7 +46,9 @@ test('a failing setup script shows its error; Retry works once the script is fix
     await c.status.filter({ hasText: 'Setting up the task failed' }).waitFor({ state: 'visible' });
     const shown = (await c.status.textContent()) ?? '';
     t.diagnostic(`error shown: ${shown}`);
-    assert.match(shown, /exit|code|3|failed/i);
+    // The script's own words (its last stderr line) and its exit code, not just "failed".
+    assert.match(shown, /exited with code 3/);
+    assert.match(shown, /the toolchain archive is missing/);
     await c.retry.waitFor({ state: 'visible' });
     assert.ok(await c.disabledInput.isVisible(), 'no message can be sent while the task is in error');
     await f.shot('chat-setup-error');
