@@ -1,5 +1,4 @@
 // The harness itself: a real VS Code starts with Foundry installed, and the Foundry view renders.
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openFoundry } from '../harness/foundry.mjs';
 import { waitForLogLine } from '../harness/logs.mjs';
@@ -15,7 +14,6 @@ test('the Foundry view opens in a real VS Code with the extension installed', as
   await create.waitFor({ state: 'visible' });
   t.diagnostic(`Foundry view with "Create Task" in ${Math.round(performance.now() - started)} ms`);
   await f.shot('smoke-foundry-view');
-  assert.ok(await create.isVisible());
   // Activation cost as the extension measured it, from its log channel.
   const [, ms] = await waitForLogLine(f.dirs.userData, /Foundry activated in (\d+) ms/);
   t.diagnostic(`extension activation: ${ms} ms`);
