@@ -114,6 +114,24 @@ export async function expandTreeItem(row) {
   await row.page().waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await row.elementHandle());
 }
 
+/** The description of a settled task: "Idle", or its changes ("+3 -1") once it has some. */
+export const IDLE = /^(Idle|\+\d+ -\d+)$/;
+
+/**
+ * Creates a task from the palette as a user does: "Foundry: Create Task", the prompt, the branch
+ * name (empty: Foundry names it). Waits for the task's row and then, unless `until` is null, for
+ * its description to match `until`. Returns when Enter was pressed on the branch name
+ * (performance.now(), as answerInput).
+ */
+export async function createTask(page, prompt, { branch = '', until = IDLE } = {}) {
+  await runCommand(page, 'Foundry: Create Task');
+  await answerInput(page, 'What should the agent do?', prompt);
+  const enterAt = await answerInput(page, 'Branch name', branch);
+  await waitForTreeItem(page, prompt);
+  if (until !== null) await waitForTreeDescription(page, prompt, until);
+  return enterAt;
+}
+
 /** The editor tab whose title contains `title`. */
 export function editorTab(page, title) {
   return page.locator('.part.editor .tabs-container .tab').filter({ hasText: title });

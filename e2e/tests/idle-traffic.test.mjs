@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
-import { answerInput, openFoundryView, runCommand, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+import { createTask, openFoundryView } from '../harness/workbench.mjs';
 
 const PROMPT = 'A quick task that settles';
 const IDLE_WINDOW_MS = 10_000;
@@ -19,22 +19,17 @@ test('a known action moves the message count; a settled workbench exchanges noth
   const { page } = f;
   try {
     await openFoundryView(page);
-    await runCommand(page, 'Foundry: Create Task');
-    await answerInput(page, 'What should the agent do?', PROMPT);
     const before = readTraffic(trafficLog).length;
-    await answerInput(page, 'Branch name', '');
-    await waitForTreeItem(page, PROMPT);
-    const afterCreate = readTraffic(trafficLog);
-    t.diagnostic(`messages: ${before} before Create Task, ${afterCreate.length} once the task showed`);
-    assert.ok(afterCreate.length > before, 'creating a task exchanged messages with the sidecar');
+    // Until settled: provisioned, the first turn (the prompt) answered.
+    await createTask(page, PROMPT);
+    const start = readTraffic(trafficLog);
+    t.diagnostic(`messages: ${before} before Create Task, ${start.length} once the task settled`);
+    assert.ok(start.length > before, 'creating a task exchanged messages with the sidecar');
     assert.ok(
-      afterCreate.slice(before).some((m) => m.method?.endsWith('/createTask')),
+      start.slice(before).some((m) => m.method?.endsWith('/createTask')),
       'the createTask request was counted',
     );
 
-    // Settled: provisioned, the first turn (the prompt) answered.
-    await waitForTreeDescription(page, PROMPT, /^(Idle|\+\d+ -\d+)$/);
-    const start = readTraffic(trafficLog);
     const startAt = Date.now();
     // The one measured wait of the suite: the idle window itself.
     await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));

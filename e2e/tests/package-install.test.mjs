@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { installVsix } from '../harness/codeServer.mjs';
 import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
 import { ROOT } from '../harness/paths.mjs';
-import { answerInput, openFoundryView, runCommand, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+import { createTask, openFoundryView } from '../harness/workbench.mjs';
 
 const PROMPT = 'Run from the installed package';
 
@@ -32,11 +32,7 @@ test('the packaged .vsix installs and runs a task to idle', async (t) => {
   const { page } = f;
   try {
     await openFoundryView(page);
-    await runCommand(page, 'Foundry: Create Task');
-    await answerInput(page, 'What should the agent do?', PROMPT);
-    await answerInput(page, 'Branch name', '');
-    await waitForTreeItem(page, PROMPT);
-    await waitForTreeDescription(page, PROMPT, /^(Idle|\+\d+ -\d+)$/);
+    await createTask(page, PROMPT);
   } catch (error) {
     await shotOnFailure(f, 'package-install');
     throw error;

@@ -5,16 +5,7 @@ import { test } from 'node:test';
 import { chatParts } from '../harness/chat.mjs';
 import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
 import { writeFile } from '../harness/gitRepo.mjs';
-import {
-  answerInput,
-  editorTab,
-  openFoundryView,
-  runCommand,
-  treeItem,
-  waitForChat,
-  waitForTreeDescription,
-  waitForTreeItem,
-} from '../harness/workbench.mjs';
+import { createTask, editorTab, IDLE, openFoundryView, treeItem, waitForChat, waitForTreeDescription } from '../harness/workbench.mjs';
 
 const PROMPT = 'Build on a broken setup';
 const BROKEN = `#!/bin/sh
@@ -32,11 +23,7 @@ test('a failing setup script shows its error; Retry works once the script is fix
   const { page } = f;
   try {
     await openFoundryView(page);
-    await runCommand(page, 'Foundry: Create Task');
-    await answerInput(page, 'What should the agent do?', PROMPT);
-    await answerInput(page, 'Branch name', 'e2e/broken');
-    await waitForTreeItem(page, PROMPT);
-    await waitForTreeDescription(page, PROMPT, 'Error');
+    await createTask(page, PROMPT, { branch: 'e2e/broken', until: 'Error' });
 
     // The task's first session shows why, with Retry.
     await treeItem(page, 'Chat 1').first().click();
@@ -56,7 +43,7 @@ test('a failing setup script shows its error; Retry works once the script is fix
     // Fix the script in the repository, then Retry from the chat tab.
     writeFile(f.repoPath, '.foundry/setup.sh', FIXED);
     await c.retry.click();
-    await waitForTreeDescription(page, PROMPT, /^(Idle|\+\d+ -\d+)$/);
+    await waitForTreeDescription(page, PROMPT, IDLE);
     await c.enabledInput.waitFor({ state: 'visible' });
   } catch (error) {
     await shotOnFailure(f, 'setup-failure');

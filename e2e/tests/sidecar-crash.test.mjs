@@ -5,18 +5,9 @@ import { test } from 'node:test';
 import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
 import { waitForLogLine } from '../harness/logs.mjs';
 import { killPids, processesWithMarker } from '../harness/processes.mjs';
-import { answerInput, notification, openFoundryView, runCommand, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+import { createTask, IDLE, notification, openFoundryView, waitForTreeDescription } from '../harness/workbench.mjs';
 
-const IDLE = /^(Idle|\+\d+ -\d+)$/;
 const sidecars = (token) => processesWithMarker(token).filter((p) => p.cmdline.includes('dist/server.js') && p.cmdline.includes('--stdio'));
-
-async function createTask(page, prompt) {
-  await runCommand(page, 'Foundry: Create Task');
-  await answerInput(page, 'What should the agent do?', prompt);
-  await answerInput(page, 'Branch name', '');
-  await waitForTreeItem(page, prompt);
-  await waitForTreeDescription(page, prompt, IDLE);
-}
 
 test('a crashed sidecar is restarted, the user is told once, and work goes on', async (t) => {
   const f = await openFoundry(t);

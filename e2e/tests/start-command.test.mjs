@@ -13,7 +13,7 @@ import { isolatedEnv } from '../harness/codeServer.mjs';
 import { assertPrerequisites, ROOT } from '../harness/paths.mjs';
 import { exited, killPids, MARKER_ENV, processesWithMarker, within } from '../harness/processes.mjs';
 import { makeRunDirs } from '../harness/tempDirs.mjs';
-import { answerInput, openFoundryView, runCommand, screenshot, waitForTreeDescription, waitForTreeItem, waitForWorkbench } from '../harness/workbench.mjs';
+import { createTask, openFoundryView, screenshot, waitForWorkbench } from '../harness/workbench.mjs';
 
 /** A port that was free a moment ago (start.sh takes a fixed port, as users give it). */
 function freePort() {
@@ -68,12 +68,8 @@ test('npm start prints the URL of a working Foundry on a demo repository and cle
   await page.goto(url);
   await waitForWorkbench(page);
   await openFoundryView(page);
-  await runCommand(page, 'Foundry: Create Task');
-  await answerInput(page, 'What should the agent do?', 'Hello from the demo');
-  await answerInput(page, 'Branch name', '');
-  await waitForTreeItem(page, 'Hello from the demo');
   // The demo's setup script writes one file into the worktree: the task settles with +1.
-  await waitForTreeDescription(page, 'Hello from the demo', /^\+1 -0$/);
+  await createTask(page, 'Hello from the demo', { until: /^\+1 -0$/ });
   await screenshot(page, 'start-demo');
   await browser.context.close();
   browser = undefined;
