@@ -1,7 +1,7 @@
 // One call that gives a test a real VS Code (code-server) with the Foundry extension installed,
 // opened on a fresh git repository, in a fresh Chromium - and tears all of it down afterwards.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { installFolderName, stageExtension } from '../../scripts/extension-files.mjs';
 import { launchBrowser } from './browser.mjs';
 import { isolatedEnv, startCodeServer, writeUserSettings } from './codeServer.mjs';
@@ -34,8 +34,23 @@ export async function openFoundry(t, o = {}) {
   const dirs = makeRunDirs();
   let server;
   let browser;
+  /** A screenshot of the window as the failure left it: .test-artifacts/failure-<file>[-<subtest>].png */
+  const failureShot = async (subtest) => {
+    if (!browser) return;
+    const name = ['failure', basename(t.filePath ?? 'e2e', '.test.mjs'), subtest].filter(Boolean).join('-').replace(/\W+/g, '-');
+    try {
+      await screenshot(browser.page, name);
+    } catch {
+      // The page may be gone.
+    }
+  };
+  // A failed subtest does not fail its parent until the parent ends: shoot when it fails.
+  t.afterEach(async (sub) => {
+    if (!sub.passed) await failureShot(sub.name);
+  });
   // Registered first, so a failure while starting still removes everything started so far.
   t.after(async () => {
+    if (!t.passed) await failureShot();
     if (browser) await browser.context.close().catch(() => {});
     const stragglers = server ? await server.stop() : [];
     if (process.env.FOUNDRY_E2E_KEEP) t.diagnostic(`kept ${dirs.root}`);
@@ -80,13 +95,4 @@ export async function openFoundry(t, o = {}) {
     /** Screenshot for the artifacts folder, named after the test. */
     shot: (name) => screenshot(page, name),
   };
-}
-
-/** Takes a screenshot named after the test when it failed (call from t.afterEach / catch). */
-export async function shotOnFailure(foundry, name) {
-  try {
-    await foundry?.shot(`failure-${name}`);
-  } catch {
-    // The page may be gone.
-  }
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import { openFoundry } from '../harness/foundry.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
 import { createTask, openFoundryView } from '../harness/workbench.mjs';
 
@@ -17,33 +17,28 @@ test('a known action moves the message count; a settled workbench exchanges noth
     env: (dirs) => ({ FOUNDRY_TRAFFIC_LOG: (trafficLog = join(dirs.root, 'traffic.log')) }),
   });
   const { page } = f;
-  try {
-    await openFoundryView(page);
-    const before = readTraffic(trafficLog).length;
-    // Until settled: provisioned, the first turn (the prompt) answered.
-    await createTask(page, PROMPT);
-    const start = readTraffic(trafficLog);
-    t.diagnostic(`messages: ${before} before Create Task, ${start.length} once the task settled`);
-    assert.ok(start.length > before, 'creating a task exchanged messages with the sidecar');
-    assert.ok(
-      start.slice(before).some((m) => m.method?.endsWith('/createTask')),
-      'the createTask request was counted',
-    );
+  await openFoundryView(page);
+  const before = readTraffic(trafficLog).length;
+  // Until settled: provisioned, the first turn (the prompt) answered.
+  await createTask(page, PROMPT);
+  const start = readTraffic(trafficLog);
+  t.diagnostic(`messages: ${before} before Create Task, ${start.length} once the task settled`);
+  assert.ok(start.length > before, 'creating a task exchanged messages with the sidecar');
+  assert.ok(
+    start.slice(before).some((m) => m.method?.endsWith('/createTask')),
+    'the createTask request was counted',
+  );
 
-    const startAt = Date.now();
-    // The one measured wait of the suite: the idle window itself.
-    await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
-    const end = readTraffic(trafficLog);
-    const during = end.slice(start.length);
-    t.diagnostic(`messages during ${IDLE_WINDOW_MS / 1000} s of idle: ${during.length}`);
-    console.log(`# idle traffic over ${IDLE_WINDOW_MS} ms: ${during.length} messages (${start.length} before)`);
-    assert.deepEqual(
-      during.map((m) => `+${m.at - startAt}ms ${m.direction} ${m.method}`),
-      [],
-      'no message crossed the connection while the workbench was idle',
-    );
-  } catch (error) {
-    await shotOnFailure(f, 'idle-traffic');
-    throw error;
-  }
+  const startAt = Date.now();
+  // The one measured wait of the suite: the idle window itself.
+  await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+  const end = readTraffic(trafficLog);
+  const during = end.slice(start.length);
+  t.diagnostic(`messages during ${IDLE_WINDOW_MS / 1000} s of idle: ${during.length}`);
+  console.log(`# idle traffic over ${IDLE_WINDOW_MS} ms: ${during.length} messages (${start.length} before)`);
+  assert.deepEqual(
+    during.map((m) => `+${m.at - startAt}ms ${m.direction} ${m.method}`),
+    [],
+    'no message crossed the connection while the workbench was idle',
+  );
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chatParts } from '../harness/chat.mjs';
-import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import { openFoundry } from '../harness/foundry.mjs';
 import { writeFile } from '../harness/gitRepo.mjs';
 import { createTask, editorTab, IDLE, openFoundryView, treeItem, waitForChat, waitForTreeDescription } from '../harness/workbench.mjs';
 
@@ -21,32 +21,27 @@ echo ok > .toolchain-ready
 test('a failing setup script shows its error; Retry works once the script is fixed', async (t) => {
   const f = await openFoundry(t, { setupScript: BROKEN });
   const { page } = f;
-  try {
-    await openFoundryView(page);
-    await createTask(page, PROMPT, { branch: 'e2e/broken', until: 'Error' });
+  await openFoundryView(page);
+  await createTask(page, PROMPT, { branch: 'e2e/broken', until: 'Error' });
 
-    // The task's first session shows why, with Retry.
-    await treeItem(page, 'Chat 1').first().click();
-    await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
-    const frame = await waitForChat(page);
-    const c = chatParts(frame);
-    await c.status.filter({ hasText: 'Setting up the task failed' }).waitFor({ state: 'visible' });
-    const shown = (await c.status.textContent()) ?? '';
-    t.diagnostic(`error shown: ${shown}`);
-    // The script's own words (its last stderr line) and its exit code, not just "failed".
-    assert.match(shown, /exited with code 3/);
-    assert.match(shown, /the toolchain archive is missing/);
-    await c.retry.waitFor({ state: 'visible' });
-    assert.ok(await c.disabledInput.isVisible(), 'no message can be sent while the task is in error');
-    await f.shot('chat-setup-error');
+  // The task's first session shows why, with Retry.
+  await treeItem(page, 'Chat 1').first().click();
+  await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+  const frame = await waitForChat(page);
+  const c = chatParts(frame);
+  await c.status.filter({ hasText: 'Setting up the task failed' }).waitFor({ state: 'visible' });
+  const shown = (await c.status.textContent()) ?? '';
+  t.diagnostic(`error shown: ${shown}`);
+  // The script's own words (its last stderr line) and its exit code, not just "failed".
+  assert.match(shown, /exited with code 3/);
+  assert.match(shown, /the toolchain archive is missing/);
+  await c.retry.waitFor({ state: 'visible' });
+  assert.ok(await c.disabledInput.isVisible(), 'no message can be sent while the task is in error');
+  await f.shot('chat-setup-error');
 
-    // Fix the script in the repository, then Retry from the chat tab.
-    writeFile(f.repoPath, '.foundry/setup.sh', FIXED);
-    await c.retry.click();
-    await waitForTreeDescription(page, PROMPT, IDLE);
-    await c.enabledInput.waitFor({ state: 'visible' });
-  } catch (error) {
-    await shotOnFailure(f, 'setup-failure');
-    throw error;
-  }
+  // Fix the script in the repository, then Retry from the chat tab.
+  writeFile(f.repoPath, '.foundry/setup.sh', FIXED);
+  await c.retry.click();
+  await waitForTreeDescription(page, PROMPT, IDLE);
+  await c.enabledInput.waitFor({ state: 'visible' });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { chatParts, sendMessage, waitForAgentText, waitForComposerText } from '../harness/chat.mjs';
 import { gatedSetupScript } from '../harness/gates.mjs';
-import { openFoundry, shotOnFailure } from '../harness/foundry.mjs';
+import { openFoundry } from '../harness/foundry.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
 import {
   chatFrame,
@@ -35,9 +35,6 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
     env: (dirs) => ({ FOUNDRY_DEMO_CHUNK_DELAY_MS: '60', FOUNDRY_TRAFFIC_LOG: (trafficLog = join(dirs.root, 'traffic.log')) }),
   });
   const { page } = f;
-  t.afterEach(async (ctx) => {
-    if (ctx.passed === false) await shotOnFailure(f, ctx.name.replace(/\W+/g, '-'));
-  });
 
   await t.test('the new task is in the tree within 1 s of Enter while its setup script is held', async () => {
     await openFoundryView(page);
