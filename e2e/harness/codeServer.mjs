@@ -1,6 +1,6 @@
 // Starts code-server 4.139.1 (a real VS Code 1.139) on a free loopback port, offline, with
 // isolated user data, extensions, XDG and temp folders. Resolves once its HTTP server listens.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_SERVER_ENTRY, ROOT } from './paths.mjs';
@@ -134,14 +134,4 @@ export async function startCodeServer({ dirs, token, env = {}, port = 0 }) {
       return left;
     },
   };
-}
-
-/** Installs a .vsix into the run's extensions folder the way a user would (`--install-extension`). */
-export function installVsix({ dirs, token, vsix }) {
-  for (const k of ['config', 'data', 'cache', 'runtime']) mkdirSync(join(dirs.xdg, k), { recursive: true, mode: 0o700 });
-  return execFileSync(
-    process.execPath,
-    [CODE_SERVER_ENTRY, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix],
-    { env: isolatedEnv(dirs, token), cwd: dirs.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
 }

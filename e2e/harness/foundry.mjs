@@ -26,7 +26,6 @@ export const FAST_SETTINGS = {
  * @param {Record<string,unknown>} [o.settings]  extra user settings
  * @param {Record<string,string> | ((dirs) => Record<string,string>)} [o.env]  extra environment for
  *   code-server and its children (a function receives the run's folders)
- * @param {(dirs, token) => Promise<void>|void} [o.installExtension]  defaults to copying the unpacked extension built in dist/
  */
 export async function openFoundry(t, o = {}) {
   assertPrerequisites();
@@ -66,8 +65,7 @@ export async function openFoundry(t, o = {}) {
     files: o.files ?? { 'src/hello.txt': 'hello\n' },
     setupScript: o.setupScript,
   });
-  if (o.installExtension) await o.installExtension(dirs, token);
-  else stageExtension(join(dirs.extensions, installFolderName()), ROOT);
+  stageExtension(join(dirs.extensions, installFolderName()), ROOT);
   writeUserSettings(dirs.userData, { ...FAST_SETTINGS, ...o.settings });
   const gates = makeGates(join(dirs.root, 'gates'));
   const env = { ...gates.env, ...(typeof o.env === 'function' ? o.env(dirs) : o.env) };

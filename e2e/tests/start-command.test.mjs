@@ -1,6 +1,8 @@
 // The README's first command, `npm start` (scripts/start.sh): it prints the URL on a line of its
 // own, that URL is a working Foundry on the demo repository (whose setup script leaves a visible
-// change), and stopping it leaves no process behind.
+// change), and stopping it leaves no process behind. start.sh packages the .vsix and installs it
+// with --install-extension into a clean code-server, so a task settling here is also the check that
+// the packaged extension (with its native SQLite binding) works when installed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
