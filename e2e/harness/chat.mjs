@@ -16,7 +16,10 @@ export function chatParts(frame) {
     agentMessages: frame.locator('[data-role="agent"]'),
     userMessages: frame.locator('[data-role="user"]'),
     notices: frame.locator('[data-role="notice"]'),
-    /** Present once the extension has stored the composer's current text as the draft. */
+    /**
+     * Present once the extension has stored the composer's current text as the draft, and once the
+     * webview has put a stored draft back in the box (after a reload).
+     */
     draftSaved: frame.locator('[data-role="composer"][data-draft-saved]'),
   };
 }
@@ -34,16 +37,4 @@ export async function sendMessage(frame, text, { timeout = DEFAULT_TIMEOUT } = {
 /** Resolves when an agent message contains `text`. */
 export async function waitForAgentText(frame, text, { timeout = DEFAULT_TIMEOUT } = {}) {
   await chatParts(frame).agentMessages.filter({ hasText: text }).last().waitFor({ state: 'visible', timeout });
-}
-
-/** Resolves when the composer's text equals `value` (it may be restored after the box appears). */
-export async function waitForComposerText(frame, value, { timeout = 10_000 } = {}) {
-  const input = chatParts(frame).input;
-  const deadline = Date.now() + timeout;
-  let current = await input.inputValue();
-  while (current !== value && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    current = await input.inputValue();
-  }
-  return current;
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chatParts, sendMessage, waitForAgentText, waitForComposerText } from '../harness/chat.mjs';
+import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { gatedSetupScript } from '../harness/gates.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
@@ -126,7 +126,9 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
     c = chatParts(frame);
     await waitForAgentText(frame, 'Second part of the reply.');
     await c.enabledInput.waitFor({ state: 'visible' });
-    assert.equal(await waitForComposerText(frame, draft), draft, 'the unsent draft is back in the composer');
+    // The composer carries the mark again once it has put the stored draft back in the box.
+    await c.draftSaved.waitFor({ state: 'attached' });
+    assert.equal(await c.input.inputValue(), draft, 'the unsent draft is back in the composer');
     assert.equal(await treeItem(page, PROMPT).count(), 1, 'the reload lists the task once');
   });
 });
