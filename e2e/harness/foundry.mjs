@@ -3,10 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { installFolderName, stageExtension } from '../../scripts/extension-files.mjs';
+import { makeRepo } from '../../test/gitRepo.mjs';
 import { launchBrowser } from './browser.mjs';
 import { isolatedEnv, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { makeGates } from './gates.mjs';
-import { createGitRepo } from './gitRepo.mjs';
 import { assertPrerequisites, ROOT } from './paths.mjs';
 import { makeRunDirs } from './tempDirs.mjs';
 import { screenshot, waitForWorkbench } from './workbench.mjs';
@@ -61,10 +61,8 @@ export async function openFoundry(t, o = {}) {
   });
 
   const repoPath = join(dirs.repos, 'sample-repo');
-  createGitRepo(repoPath, {
-    files: o.files ?? { 'src/hello.txt': 'hello\n' },
-    setupScript: o.setupScript,
-  });
+  const setup = o.setupScript === undefined ? {} : { '.foundry/setup.sh': o.setupScript };
+  makeRepo(repoPath, { 'README.md': '# sample-repo\n', ...(o.files ?? { 'src/hello.txt': 'hello\n' }), ...setup }, { executable: Object.keys(setup) });
   stageExtension(join(dirs.extensions, installFolderName()), ROOT);
   writeUserSettings(dirs.userData, { ...FAST_SETTINGS, ...o.settings });
   const gates = makeGates(join(dirs.root, 'gates'));

@@ -2,8 +2,9 @@
 // releases it, so "the task is still provisioning" is certain rather than a matter of timing.
 // The sidecar runs setup scripts with the extension host's environment, which inherits
 // FOUNDRY_E2E_GATES from code-server's.
-import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitForFile } from '../../test/waitFor.mjs';
 
 export const GATES_ENV = 'FOUNDRY_E2E_GATES';
 
@@ -64,24 +65,4 @@ export function makeGates(dir) {
     },
     release: (branch) => writeFileSync(`${gate(branch)}.release`, ''),
   };
-}
-
-/** Resolves when `path` exists (fs.watch on its folder); rejects after `timeoutMs`. */
-export function waitForFile(path, timeoutMs = 30_000) {
-  return new Promise((resolve, reject) => {
-    const dir = dirname(path);
-    const name = basename(path);
-    let timer;
-    const watcher = watch(dir, (_event, file) => {
-      if ((file === null || file === name) && existsSync(path)) done();
-    });
-    const done = (error) => {
-      clearTimeout(timer);
-      watcher.close();
-      if (error) reject(error);
-      else resolve();
-    };
-    timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${path}`)), timeoutMs);
-    if (existsSync(path)) done();
-  });
 }

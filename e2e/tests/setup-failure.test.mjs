@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chatParts } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
-import { writeFile } from '../harness/gitRepo.mjs';
+import { writeFile } from '../../test/gitRepo.mjs';
 import { createTask, editorTab, IDLE, openFoundryView, treeItem, waitForChat, waitForTreeDescription } from '../harness/workbench.mjs';
 
 const PROMPT = 'Build on a broken setup';

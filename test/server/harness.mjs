@@ -1,35 +1,20 @@
 // Test harness: drives the BUILT sidecar (dist/server.js) as a child process through a real
 // vscode-jsonrpc connection, on temp folders with real git repositories.
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, realpathSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+
+/** Real git repositories (test/gitRepo.mjs, shared with the end-to-end harness). */
+export { git, makeRepo } from '../gitRepo.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const serverJs = join(root, 'dist', 'server.js');
 
 export function tempDir(prefix = 'foundry-test-') {
   return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
-}
-
-const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-export { git };
-
-/** A real git repository with one commit. */
-export function makeRepo(dir, files = { 'README.md': '# demo\n' }) {
-  mkdirSync(dir, { recursive: true });
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'user.email', 'test@example.invalid');
-  git(dir, 'config', 'user.name', 'Foundry Test');
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'initial');
-  return dir;
 }
 
 /**
