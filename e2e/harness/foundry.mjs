@@ -24,8 +24,7 @@ export const FAST_SETTINGS = {
  * @param {Record<string,string>} [o.files]  files of the repository's initial commit
  * @param {string} [o.setupScript]  committed as .foundry/setup.sh
  * @param {Record<string,unknown>} [o.settings]  extra user settings
- * @param {Record<string,string> | ((dirs) => Record<string,string>)} [o.env]  extra environment for
- *   code-server and its children (a function receives the run's folders)
+ * @param {Record<string,string>} [o.env]  extra environment for code-server and its children
  */
 export async function openFoundry(t, o = {}) {
   assertPrerequisites();
@@ -66,7 +65,9 @@ export async function openFoundry(t, o = {}) {
   stageExtension(join(dirs.extensions, installFolderName()), ROOT);
   writeUserSettings(dirs.userData, { ...FAST_SETTINGS, ...o.settings });
   const gates = makeGates(join(dirs.root, 'gates'));
-  const env = { ...gates.env, ...(typeof o.env === 'function' ? o.env(dirs) : o.env) };
+  // The sidecar inherits it through the extension host and logs every message to it (traffic.mjs).
+  const trafficLog = join(dirs.root, 'traffic.log');
+  const env = { ...gates.env, FOUNDRY_TRAFFIC_LOG: trafficLog, ...o.env };
   server = await startCodeServer({ dirs, token, env });
 
   browser = await launchBrowser({ profileDir: dirs.browserProfile, env: isolatedEnv(dirs, token) });
@@ -83,6 +84,8 @@ export async function openFoundry(t, o = {}) {
     gates,
     server,
     token,
+    /** The sidecar's traffic log: read it with readTraffic (traffic.mjs). */
+    trafficLog,
     /** Reloads the window (like "Developer: Reload Window") and waits for the workbench. */
     async reload() {
       await page.reload();

@@ -1,5 +1,7 @@
-// The extension's JSON-RPC traffic log (env FOUNDRY_TRAFFIC_LOG): one line per message between
-// the extension and its sidecar, `<epochMs> <direction> <method|response>`.
+// The sidecar's JSON-RPC traffic log (env FOUNDRY_TRAFFIC_LOG, which openFoundry sets and the
+// sidecar inherits through the extension host): one line per message between the extension and
+// the sidecar, `<epochMs> <in|out> <method|response>` as the sidecar sees it. A restarted sidecar
+// appends to the same file.
 import { existsSync, readFileSync } from 'node:fs';
 
 /** The log's lines as [{at, direction, method}] (empty before the first message). */

@@ -1,23 +1,21 @@
-// Counts the JSON-RPC messages between the extension and its sidecar (the extension appends one
+// Counts the JSON-RPC messages between the extension and its sidecar (the sidecar appends one
 // line per message to FOUNDRY_TRAFFIC_LOG): a known action moves the count, and a settled
 // workbench exchanges nothing over 10 s of idle.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { openFoundry } from '../harness/foundry.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
-import { createTask, openFoundryView } from '../harness/workbench.mjs';
+import { createTask, foundryView, openFoundryView } from '../harness/workbench.mjs';
 
 const PROMPT = 'A quick task that settles';
 const IDLE_WINDOW_MS = 10_000;
 
 test('a known action moves the message count; a settled workbench exchanges nothing for 10 s', async (t) => {
-  let trafficLog;
-  const f = await openFoundry(t, {
-    env: (dirs) => ({ FOUNDRY_TRAFFIC_LOG: (trafficLog = join(dirs.root, 'traffic.log')) }),
-  });
-  const { page } = f;
+  const f = await openFoundry(t);
+  const { page, trafficLog } = f;
   await openFoundryView(page);
+  // The welcome's "Create Task" shows once the sidecar runs: its start-up messages are in the log.
+  await foundryView(page).getByRole('button', { name: 'Create Task' }).waitFor({ state: 'visible' });
   const before = readTraffic(trafficLog).length;
   // Until settled: provisioned, the first turn (the prompt) answered.
   await createTask(page, PROMPT);

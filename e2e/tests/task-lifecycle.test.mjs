@@ -3,7 +3,6 @@
 // then enabled); released to idle; a streamed reply; Stop and send again; a window reload that
 // keeps tasks, tabs and drafts. The steps share one window, in order.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { gatedSetupScript } from '../harness/gates.mjs';
@@ -28,11 +27,10 @@ const PROMPT = 'Say hello from the held task';
 const BRANCH = 'e2e/held';
 
 test('a task from the palette: instant in the tree, tabs, streaming, stop, reload', async (t) => {
-  let trafficLog;
   const f = await openFoundry(t, {
     setupScript: gatedSetupScript(),
     // Slow chunks make streaming visible to the eye and to the test alike.
-    env: (dirs) => ({ FOUNDRY_DEMO_CHUNK_DELAY_MS: '60', FOUNDRY_TRAFFIC_LOG: (trafficLog = join(dirs.root, 'traffic.log')) }),
+    env: { FOUNDRY_DEMO_CHUNK_DELAY_MS: '60' },
   });
   const { page } = f;
 
@@ -42,10 +40,10 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
     await foundryView(page).getByRole('button', { name: 'Create Task' }).waitFor({ state: 'visible' });
     const enterAt = await createTask(page, PROMPT, { branch: BRANCH, until: null });
     const elapsed = performance.now() - enterAt;
-    const enterEpoch = performance.timeOrigin + enterAt;
+    const enterEpoch = Math.round(performance.timeOrigin + enterAt);
     t.diagnostic(`task visible in the tree ${Math.round(elapsed)} ms after Enter`);
     // Where the time went, from the extension's traffic log (ms after Enter).
-    const steps = readTraffic(trafficLog)
+    const steps = readTraffic(f.trafficLog)
       .filter((m) => m.at >= enterEpoch && /addRepo|createTask|workbenchUpdated|response/.test(m.method))
       .slice(0, 6)
       .map((m) => `${m.direction} ${m.method} +${m.at - enterEpoch}`);
