@@ -24,7 +24,7 @@ export function installFolderName(manifest = readManifest()) {
  * Names of the prebuilt binaries of the native module that load on this platform (better-sqlite3
  * 13 ships N-API prebuilds named `<platform>-<arch>.node`; musl Linux has its own).
  */
-export function nativePrebuildNames(platform = process.platform, arch = process.arch) {
+function nativePrebuildNames(platform = process.platform, arch = process.arch) {
   const names = [`${platform}-${arch}.node`];
   if (platform === 'linux') names.push(`linuxmusl-${arch}.node`);
   return names;
@@ -56,7 +56,7 @@ export function nativeRuntimeFiles(root = ROOT) {
 }
 
 /** Everything the installed extension needs, relative to the root. */
-export function extensionFiles(root = ROOT) {
+function extensionFiles(root = ROOT) {
   const required = ['package.json', 'dist'];
   for (const f of required) if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run npm run build`);
   const optional = ['README.md', 'LICENSE', 'media'].filter((f) => existsSync(join(root, f)));

@@ -6,7 +6,7 @@ import { parseScript, ScriptError } from './script.js';
 import type { SessionStore } from './sessionStore.js';
 import { runSteps } from './turn.js';
 
-export interface DemoAgentOptions {
+interface DemoAgentOptions {
   /** Advertise and serve `session/load` (false with `--no-load`). */
   loadSession: boolean;
   /** Pause between streamed chunks. */

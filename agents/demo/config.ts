@@ -2,7 +2,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface DemoAgentConfig {
+interface DemoAgentConfig {
   /** False with `--no-load`: no loadSession capability, session/load is method-not-found. */
   loadSession: boolean;
   /** `FOUNDRY_DEMO_CHUNK_DELAY_MS`, default 30. */
@@ -11,7 +11,7 @@ export interface DemoAgentConfig {
   stateDir: string;
 }
 
-export const DEFAULT_CHUNK_DELAY_MS = 30;
+const DEFAULT_CHUNK_DELAY_MS = 30;
 
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv): DemoAgentConfig {
   const delay = Number(env.FOUNDRY_DEMO_CHUNK_DELAY_MS);

@@ -3,20 +3,20 @@ import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** What a write did: the absolute path, and the text before (null for a new file). */
-export interface WriteResult {
+interface WriteResult {
   path: string;
   oldText: string | null;
 }
 
 /** A write the agent refuses: the path leaves the session's folder. */
-export class PathEscapesCwd extends Error {
+class PathEscapesCwd extends Error {
   constructor(path: string) {
     super(`refused: "${path}" is outside the session folder`);
   }
 }
 
 /** The absolute path `path` names inside `cwd`; throws PathEscapesCwd when it leaves it. */
-export function resolveInside(cwd: string, path: string): string {
+function resolveInside(cwd: string, path: string): string {
   const target = resolve(cwd, path);
   if (!isInside(resolve(cwd), target) || target === resolve(cwd)) throw new PathEscapesCwd(path);
   return target;

@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** One message of a session's conversation, as replayed by `session/load`. */
-export interface HistoryEntry {
+interface HistoryEntry {
   role: 'user' | 'agent';
   text: string;
 }

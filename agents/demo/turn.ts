@@ -13,12 +13,12 @@ import { writeInside } from './safeWrite.js';
 import type { Step } from './script.js';
 
 /** The options a permission request offers, in order. */
-export const PermissionOptionIds = { allow: 'allow_once', reject: 'reject_once' } as const;
+const PermissionOptionIds = { allow: 'allow_once', reject: 'reject_once' } as const;
 
 /** The JSON-RPC error message a `fail` line produces. */
-export const FAIL_MESSAGE = 'demo agent: fail requested';
+const FAIL_MESSAGE = 'demo agent: fail requested';
 
-export interface TurnContext {
+interface TurnContext {
   session: LiveSession;
   client: AgentContext;
   signal: AbortSignal;

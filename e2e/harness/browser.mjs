@@ -3,7 +3,7 @@
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from './paths.mjs';
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

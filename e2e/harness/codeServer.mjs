@@ -10,7 +10,7 @@ import { exited, killPids, MARKER_ENV, processesWithMarker, within } from './pro
  * User settings that keep the workbench quiet and fast for tests: no startup editor, tips,
  * walkthroughs or update checks; workspace trust off (so `.foundry/setup.sh` is used).
  */
-export const BASE_SETTINGS = {
+const BASE_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -108,8 +108,6 @@ export async function startCodeServer({ dirs, token, env = {}, port = 0 }) {
 
   return {
     url,
-    pid: child.pid,
-    output: () => output,
     /**
      * Ends code-server's process group, then any process of this run still alive (for example
      * a sidecar that did not exit with its extension host). Returns those stragglers.

@@ -12,7 +12,7 @@ import { makeRunDirs } from './tempDirs.mjs';
 import { screenshot, waitForWorkbench } from './workbench.mjs';
 
 /** Foundry settings that make the tests fast (agents stop after a short idle). */
-export const FAST_SETTINGS = {
+const FAST_SETTINGS = {
   'foundry.defaultAgent': 'demo',
   'foundry.agentIdleStopSeconds': 5,
   'foundry.jobConcurrency': 4,
@@ -78,11 +78,9 @@ export async function openFoundry(t, o = {}) {
 
   return {
     page,
-    url,
     repoPath,
     dirs,
     gates,
-    server,
     token,
     /** The sidecar's traffic log: read it with readTraffic (traffic.mjs). */
     trafficLog,

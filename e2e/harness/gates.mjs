@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitForFile } from '../../test/waitFor.mjs';
 
-export const GATES_ENV = 'FOUNDRY_E2E_GATES';
+const GATES_ENV = 'FOUNDRY_E2E_GATES';
 
 /**
  * A setup script that, when FOUNDRY_E2E_GATES is set, waits for `<gate>.release`, the gate being
@@ -54,7 +54,6 @@ export function makeGates(dir) {
   mkdirSync(dir, { recursive: true });
   const gate = (branch) => join(dir, branch.replaceAll('/', '_'));
   return {
-    dir,
     env: { [GATES_ENV]: dir },
     /** Resolves once the setup script of `branch` is running and held at its gate. */
     waitUntilHeld: (branch, timeoutMs = 30_000) => waitForFile(`${gate(branch)}.waiting`, timeoutMs),

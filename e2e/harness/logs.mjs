@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Paths of every Foundry.log under `userDataDir/logs`. */
-export function foundryLogFiles(userDataDir) {
+function foundryLogFiles(userDataDir) {
   const root = join(userDataDir, 'logs');
   if (!existsSync(root)) return [];
   return readdirSync(root, { recursive: true })

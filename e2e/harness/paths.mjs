@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const E2E_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+const E2E_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = join(E2E_DIR, '..');
 export const ARTIFACTS_DIR = join(ROOT, '.test-artifacts');
 export const CODE_SERVER_ENTRY = join(E2E_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');

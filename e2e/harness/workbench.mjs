@@ -31,7 +31,7 @@ export async function runCommand(page, title, { timeout = DEFAULT_TIMEOUT } = {}
 }
 
 /** Closes any open quick input (palette, pick or input box). */
-export async function dismissQuickInput(page) {
+async function dismissQuickInput(page) {
   if (await quickInput(page).isVisible()) {
     await page.keyboard.press('Escape');
     await quickInput(page).waitFor({ state: 'hidden' });
@@ -43,7 +43,7 @@ export async function dismissQuickInput(page) {
  * types `value`, presses Enter and waits for that prompt to go away. Returns the time Enter was
  * pressed (performance.now()).
  */
-export async function answerInput(page, promptText, value, { timeout = DEFAULT_TIMEOUT } = {}) {
+async function answerInput(page, promptText, value, { timeout = DEFAULT_TIMEOUT } = {}) {
   const message = page.locator('.quick-input-widget .quick-input-message', { hasText: promptText });
   await message.waitFor({ state: 'visible', timeout });
   await quickInputBox(page).fill(value);
@@ -93,25 +93,11 @@ export async function waitForTreeItem(page, label, { timeout = DEFAULT_TIMEOUT }
   return row;
 }
 
-/** The description (grey text after the label) of a tree row. */
-export async function treeItemDescription(row) {
-  return ((await row.locator('.label-description').first().textContent()) ?? '').trim();
-}
-
 /** Waits until the tree row containing `label` has a description matching `pattern`. */
 export async function waitForTreeDescription(page, label, pattern, { timeout = DEFAULT_TIMEOUT } = {}) {
   const row = treeItem(page, label).first();
   await row.locator('.label-description', { hasText: pattern }).waitFor({ state: 'visible', timeout });
   return row;
-}
-
-/** Expands a collapsed tree row (a task, to show its sessions). */
-export async function expandTreeItem(row) {
-  if ((await row.getAttribute('aria-expanded')) === 'false') {
-    await row.click();
-    await row.press('ArrowRight');
-  }
-  await row.page().waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await row.elementHandle());
 }
 
 /** The description of a settled task: "Idle", or its changes ("+3 -1") once it has some. */
