@@ -7,25 +7,26 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { client, methods, ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
+import { root } from './harness.mjs';
 
-const AGENT = resolve('dist/demo-agent.js');
-const root = mkdtempSync(join(tmpdir(), 'foundry-demo-agent-test-'));
+const AGENT = join(root, 'dist', 'demo-agent.js');
+const scratch = mkdtempSync(join(tmpdir(), 'foundry-demo-agent-test-'));
 const children = new Set();
 after(() => {
   for (const child of children) child.kill(); // only agents a failed test left running
-  rmSync(root, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** Every test has a time limit, so a broken agent fails the run instead of hanging it. */
 const it = (name, fn) => test(name, { timeout: 20_000 }, fn);
 
 let folders = 0;
-/** A fresh empty folder under the test root. */
+/** A fresh empty folder under the test's scratch folder. */
 function folder(name) {
-  const dir = join(root, `${name}-${++folders}`);
+  const dir = join(scratch, `${name}-${++folders}`);
   mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -369,7 +370,7 @@ it('--no-load hides loadSession and session/load is method-not-found', async () 
   try {
     assert.equal(a.init.agentCapabilities.loadSession, false);
     await assert.rejects(
-      a.agent.request(methods.agent.session.load, { sessionId: 'demo-x', cwd: root, mcpServers: [] }),
+      a.agent.request(methods.agent.session.load, { sessionId: 'demo-x', cwd: scratch, mcpServers: [] }),
       (e) => e.code === -32601,
     );
   } finally {
