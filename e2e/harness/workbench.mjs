@@ -68,7 +68,8 @@ export function foundryView(page) {
 /** Opens the Foundry view from the activity bar (activating the extension lazily). */
 export async function openFoundryView(page, { timeout = DEFAULT_TIMEOUT } = {}) {
   const deadline = Date.now() + timeout;
-  const item = page.locator('.part.activitybar .action-item a[aria-label^="Foundry"]').first();
+  // The item, not its link: the item's unread-sessions badge lies over the link and takes the click.
+  const item = page.locator('.part.activitybar .action-item').filter({ has: page.locator('a[aria-label^="Foundry"]') }).first();
   // Right after a reload the activity bar can take a click before the side bar is restored and
   // drop it; click again (only while the view is still hidden) until the view shows.
   while (!(await foundryView(page).isVisible())) {
