@@ -141,6 +141,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
         viewState = { ...message.viewState, sessionId: message.state.sessionId };
         vscode.setState(viewState);
         composer.setText(viewState.draft);
+      } else if (!message.viewState && restoredDraft) {
+        // Only the webview's own state had the draft: give the panel its copy (it acks with the saved mark).
+        saveState({ draft: restoredDraft });
       }
       transcript = applyEvents(emptyTranscript, message.events);
       view.clear();
