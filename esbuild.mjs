@@ -1,13 +1,18 @@
 // One esbuild context per bundle. `node esbuild.mjs` builds once; `--watch` rebuilds on change;
 // `--production` minifies. Native modules (better-sqlite3) stay external to the sidecar bundle.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+// FOUNDRY_BUILD_VERSION stamps another version (the hand-over tests build a "newer" copy).
+const version = process.env.FOUNDRY_BUILD_VERSION || JSON.parse(readFileSync('package.json', 'utf8')).version;
+const outRoot = process.env.FOUNDRY_BUILD_OUTDIR || 'dist';
+
 const common = {
   bundle: true,
+  define: { __FOUNDRY_VERSION__: JSON.stringify(version) },
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
@@ -17,16 +22,16 @@ const node = { ...common, platform: 'node', target: 'node22', format: 'cjs' };
 
 const targets = [
   // Extension host: cjs, node, `vscode` provided by the host.
-  { ...node, entryPoints: { extension: 'extension/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { extension: 'extension/src/extension.ts' }, outdir: outRoot, external: ['vscode'] },
   // Sidecar and its effects worker: native modules external.
   {
     ...node,
     entryPoints: { server: 'server/src/main.ts', 'effects-worker': 'server/src/effects/worker.ts' },
-    outdir: 'dist',
+    outdir: outRoot,
     external: ['better-sqlite3'],
   },
   // The offline demo ACP agent, its own process.
-  { ...node, entryPoints: { 'demo-agent': 'agents/demo/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'demo-agent': 'agents/demo/main.ts' }, outdir: outRoot },
   // Chat tab UI: browser iife.
   {
     ...common,
@@ -34,15 +39,15 @@ const targets = [
     format: 'iife',
     target: 'es2022',
     entryPoints: { chat: 'webview/src/main.ts' },
-    outdir: 'dist/webview',
+    outdir: `${outRoot}/webview`,
     loader: { '.ttf': 'file', '.css': 'css' },
   },
 ];
 
 function copyAssets() {
-  mkdirSync('dist/webview', { recursive: true });
-  cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
-  cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
+  mkdirSync(`${outRoot}/webview`, { recursive: true });
+  cpSync('node_modules/@vscode/codicons/dist/codicon.css', `${outRoot}/webview/codicon.css`);
+  cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', `${outRoot}/webview/codicon.ttf`);
 }
 
 copyAssets();

@@ -8,6 +8,12 @@
  */
 import { z } from 'zod';
 
+/**
+ * Bumped on any incompatible change of this contract. A client and a sidecar of different
+ * protocol versions never talk: the newer one hands over or asks for a reload.
+ */
+export const PROTOCOL_VERSION = 2;
+
 // ---------------------------------------------------------------------------
 // Error codes
 // ---------------------------------------------------------------------------
@@ -182,7 +188,7 @@ export type FoundryEvent = z.infer<typeof FoundryEvent>;
 
 export const HistoryEvent = z.object({
   at: z.number(),
-  kind: z.enum(['created', 'stage_started', 'stage_finished', 'error', 'retry', 'resumed', 'renamed', 'archived']),
+  kind: z.enum(['created', 'stage_started', 'stage_finished', 'error', 'retry', 'interrupted', 'resumed', 'renamed', 'archived', 'imported']),
   stage: z.string().optional(),
   durationMs: z.number().optional(),
   message: z.string().optional(),
@@ -198,12 +204,11 @@ export const AgentDefinition = z.object({
 export type AgentDefinition = z.infer<typeof AgentDefinition>;
 
 // ---------------------------------------------------------------------------
-// initialize
+// initialize, settings and discovery
 // ---------------------------------------------------------------------------
 
-export const InitializationOptions = z.object({
-  /** Folder holding the SQLite database and the sandboxes. */
-  dataDir: z.string().min(1),
+/** The sidecar's own settings, shared by every client. */
+export const SidecarSettings = z.object({
   /** How many provisioning jobs run at once. */
   jobConcurrency: z.number().int().min(1).max(64).optional(),
   /** Stop an agent process after it has been idle this long (ms). */
@@ -215,7 +220,41 @@ export const InitializationOptions = z.object({
   /** Debounce for worktree file-system changes before the changes projection refreshes (ms). */
   changesDebounceMs: z.number().int().min(0).optional(),
 });
+export type SidecarSettings = z.infer<typeof SidecarSettings>;
+
+/**
+ * `initialize`'s `initializationOptions`. With `--stdio` (one client) the settings travel here.
+ * With `--listen` they come from `D/settings.json` and only `dataDir` is read: it must name the
+ * sidecar's own folder (else -32002), so one client never overrides another's settings.
+ */
+export const InitializationOptions = SidecarSettings.extend({
+  /** Folder holding the SQLite database and the sandboxes. */
+  dataDir: z.string().min(1),
+});
 export type InitializationOptions = z.infer<typeof InitializationOptions>;
+
+/** What `initialize` answers, beside LSP's `capabilities` and `serverInfo {name, version}`. */
+export const FoundryServerInfo = z.object({
+  protocolVersion: z.number(),
+  version: z.string(),
+  pid: z.number(),
+  dataDir: z.string(),
+  mode: z.enum(['stdio', 'listen']),
+});
+export type FoundryServerInfo = z.infer<typeof FoundryServerInfo>;
+
+/** `D/sidecar.json`: written by a `--listen` sidecar once it listens, removed when it exits. */
+export const SidecarInfo = z.object({
+  pid: z.number(),
+  /** Unix socket path or Windows named pipe. */
+  socket: z.string(),
+  version: z.string(),
+  protocolVersion: z.number(),
+  /** The Node executable it runs on (the CLI reuses it). */
+  runtime: z.string(),
+  startedAt: z.number(),
+});
+export type SidecarInfo = z.infer<typeof SidecarInfo>;
 
 // ---------------------------------------------------------------------------
 // Requests
@@ -349,6 +388,11 @@ export const RenameWorkbenchSession = request(
 );
 export const MarkSessionRead = request('foundry/markSessionRead', z.object({ sessionId: id('sessionId') }), SessionSummary);
 
+const semver = z.string().regex(/^\d+\.\d+\.\d+([-+][\w.-]+)?$/, 'version must be a semantic version like 1.2.3');
+
+/** Ask an older sidecar to drain and exit so that the (newer) caller starts its own. */
+export const HandOver = request('foundry/handOver', z.object({ version: semver }), z.object({ draining: z.literal(true) }));
+
 export const Requests = {
   Ping,
   AddRepo,
@@ -368,6 +412,7 @@ export const Requests = {
   CloseWorkbenchSession,
   RenameWorkbenchSession,
   MarkSessionRead,
+  HandOver,
 } as const;
 
 // ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /** JSON-RPC errors with the contract's codes; the message always names the field, id or state. */
-import { ResponseError } from 'vscode-languageserver/node';
+import { ResponseError } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import { ErrorCodes } from '../../shared/protocol';
 

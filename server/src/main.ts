@@ -1,67 +1,41 @@
 /**
- * Foundry sidecar entry: `node dist/server.js --stdio`. A language-server-style JSON-RPC
- * process that owns all state (SQLite under initializationOptions.dataDir) and all slow work.
+ * Foundry sidecar entry. A language-server-style JSON-RPC process that owns all state (SQLite in
+ * the data folder) and all slow work.
+ *   node server.js --stdio                                  one client on stdin/stdout
+ *   node server.js --listen --data-dir D [--idle-exit-seconds N]   every client, on a local socket
  */
 import { dirname } from 'node:path';
-import { createConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
-import { ErrorCodes, InitializationOptions, Notifications } from '../../shared/protocol';
-import { Sidecar, resolveOptions } from './sidecar';
-import { registerHandlers } from './handlers';
-import { acquireLock } from './lock';
-import { countTraffic } from './traffic';
-import { errorMessage, fromZod } from './errors';
+import { errorMessage } from './errors';
+import { runListen } from './modes/listen';
+import { runStdio } from './modes/stdio';
 
-if (!process.argv.includes('--stdio')) {
-  process.stderr.write('usage: node server.js --stdio\n');
-  process.exit(2);
-}
-
-const reader = new StreamMessageReader(process.stdin);
-const writer = new StreamMessageWriter(process.stdout);
-countTraffic(reader, writer, process.env.FOUNDRY_TRAFFIC_LOG);
-const connection = createConnection(reader, writer);
 const log = (m: string) => process.stderr.write(`[foundry-sidecar] ${new Date().toISOString()} ${m}\n`);
+const usage = 'usage: node server.js --stdio | --listen --data-dir DIR [--idle-exit-seconds N]\n';
+const argv = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const bundleDir = dirname(__filename);
 
-let sidecar: Sidecar | undefined;
-let releaseLock: (() => void) | undefined;
-
-registerHandlers(connection, () => sidecar, log);
-
-connection.onInitialize(async (params) => {
-  const parsed = InitializationOptions.safeParse(params.initializationOptions);
-  if (!parsed.success) throw fromZod(parsed.error);
-  try {
-    releaseLock = await acquireLock(parsed.data.dataDir, 5000);
-  } catch (e) {
-    log(errorMessage(e));
-    setTimeout(() => process.exit(1), 100);
-    throw new ResponseError(ErrorCodes.InvalidState, errorMessage(e));
-  }
-  sidecar = new Sidecar(resolveOptions(parsed.data, dirname(__filename)), {
-    serverStatus: (p) => void connection.sendNotification(Notifications.ServerStatus.method, p),
-    workbenchUpdated: (p) => void connection.sendNotification(Notifications.WorkbenchUpdated.method, p),
-    transcriptAppended: (p) => void connection.sendNotification(Notifications.TranscriptAppended.method, p),
-    log,
-  });
-  log(`started on ${parsed.data.dataDir}`);
-  return { capabilities: {}, serverInfo: { name: 'foundry-sidecar', version: '0.1.0' } };
-});
-
-connection.onInitialized(() => {
-  void sidecar?.start().catch((e) => log(`recovery failed: ${errorMessage(e)}`));
-});
-
-connection.onShutdown(async () => {
-  await sidecar?.close();
-  sidecar = undefined;
-});
-
-process.on('exit', () => {
-  sidecar?.killLiveGroups();
-  releaseLock?.();
-});
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => process.exit(0));
 process.on('uncaughtException', (e) => log(`uncaught: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => log(`unhandled rejection: ${errorMessage(e)}`));
 
-connection.listen();
+if (argv.includes('--stdio')) {
+  const host = runStdio(bundleDir, log);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void host.exit(0, signal));
+  process.on('exit', () => host.sidecar?.killLiveGroups());
+} else if (argv.includes('--listen')) {
+  const dataDir = flag('--data-dir');
+  const idle = flag('--idle-exit-seconds') ?? '60';
+  if (!dataDir || !/^\d+$/.test(idle)) {
+    process.stderr.write(usage);
+    process.exit(2);
+  }
+  void runListen({ dataDir, idleExitSeconds: Number(idle) }, bundleDir, log).then((host) => {
+    process.on('exit', () => host.sidecar?.killLiveGroups());
+  });
+} else {
+  process.stderr.write(usage);
+  process.exit(2);
+}

@@ -5,13 +5,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentDefinition, InitializationOptions, ServerStatusParams, TaskStatus, TranscriptAppendedParams, WorkbenchUpdatedParams } from '../../shared/protocol';
+import type { AgentDefinition, ServerStatusParams, SidecarSettings, TaskStatus, WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
 import type { EffectsEvent } from './effects/api';
 import { Publisher } from './workbench/publisher';
-import { Transcripts } from './workbench/transcripts';
+import { Transcripts, type TranscriptAudience } from './workbench/transcripts';
 import { JobRunner } from './jobs/runner';
 import { registerJobs } from './jobs';
 import { Turns } from './agents/turns';
@@ -28,9 +28,9 @@ export interface Options {
   bundleDir: string;
 }
 
-export function resolveOptions(init: InitializationOptions, bundleDir: string): Options {
+export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir: string): Options {
   return {
-    dataDir: init.dataDir,
+    dataDir,
     jobConcurrency: init.jobConcurrency ?? 4,
     agentIdleStopMs: init.agentIdleStopMs ?? 5 * 60_000,
     defaultAgent: init.defaultAgent ?? 'demo',
@@ -43,9 +43,10 @@ export function resolveOptions(init: InitializationOptions, bundleDir: string): 
 export interface Channels {
   serverStatus(p: ServerStatusParams): void;
   workbenchUpdated(p: WorkbenchUpdatedParams): void;
-  transcriptAppended(p: TranscriptAppendedParams): void;
+  transcripts: TranscriptAudience;
   log(message: string): void;
 }
+
 
 export class Sidecar {
   readonly db: Db;
@@ -68,7 +69,7 @@ export class Sidecar {
     this.db = new Db(dbFile);
     this.store = new Store(this.db);
     this.publisher = new Publisher(this.store, channels.workbenchUpdated);
-    this.transcripts = new Transcripts(this.store, channels.transcriptAppended);
+    this.transcripts = new Transcripts(this.store, channels.transcripts);
     this.effects = new Effects(opts.bundleDir, channels.log, () => {
       // Exit so the client restarts the sidecar; jobs resume from their recorded steps.
       process.exit(70);
@@ -84,6 +85,17 @@ export class Sidecar {
 
   private quiescent = true;
   private statusScheduled = false;
+  private drainPromise: Promise<void> | undefined;
+
+  /** True once a drain began: no new work starts, and interrupted steps are not failures. */
+  get draining(): boolean {
+    return this.drainPromise !== undefined;
+  }
+
+  /** The last status pushed (or the initial quiescent one). */
+  get status(): ServerStatusParams {
+    return { quiescent: this.quiescent, jobs: this.jobs.count, turns: this.turns.running.size };
+  }
 
   /** Re-check quiescence at the end of the tick; push serverStatus only when it flips. */
   activityChanged(): void {
@@ -131,10 +143,26 @@ export class Sidecar {
     }
   }
 
-  async close(): Promise<void> {
-    await this.effects.terminate().catch(() => {});
-    this.killLiveGroups();
-    this.db.close();
+  /**
+   * Stop for good, losing nothing: no job starts; each running job stops at its step boundary
+   * with its row left open (it resumes on the next start) instead of failing; scripts and
+   * agents are ended and waited for (an interrupted turn is recorded as such); then the
+   * database closes. Idempotent.
+   */
+  drain(): Promise<void> {
+    this.drainPromise ??= (async () => {
+      const running = this.jobs.stop();
+      this.log('draining: ending scripts and agents');
+      await this.effects.terminate().catch((e) => this.log(`effects shutdown: ${e instanceof Error ? e.message : String(e)}`));
+      this.killLiveGroups();
+      await running;
+      await this.turns.settled();
+      this.transcripts.flush();
+      this.publisher.close();
+      this.db.close();
+      this.log('drained');
+    })();
+    return this.drainPromise;
   }
 
   /** Synchronous last resort on process exit: end every group still alive. */
@@ -154,6 +182,7 @@ export class Sidecar {
 
   /** Queue a refresh of the task's changes projection (coalesced with one already queued). */
   refreshChanges(taskId: string): void {
+    if (this.draining) return;
     const t = this.store.task(taskId);
     if (!t?.worktree_path || !t.base_ref || t.status === 'archived') return;
     const queued = this.store.openJobFor('changes', taskId);

@@ -3,7 +3,7 @@
  * message crossing stdio: `<epochMs> <in|out> <method|response>`.
  */
 import { createWriteStream } from 'node:fs';
-import type { Message, MessageReader, MessageWriter } from 'vscode-languageserver/node';
+import type { Message, MessageReader, MessageWriter } from 'vscode-jsonrpc/node';
 
 export function countTraffic(reader: MessageReader, writer: MessageWriter, file: string | undefined): void {
   if (!file) return;

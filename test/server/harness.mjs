@@ -18,8 +18,8 @@ export function tempDir(prefix = 'foundry-test-') {
 }
 
 /**
- * Start the sidecar on `dataDir`. Returns a client that mirrors the workbench from
- * notifications and counts every message crossing the connection.
+ * Start the sidecar on `dataDir` with `--stdio`. Returns a client that mirrors the workbench
+ * from notifications and counts every message crossing the connection.
  */
 export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
   dataDir ??= tempDir('foundry-data-');
@@ -27,16 +27,49 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  const stderrListeners = new Set();
+  const logs = captureStderr(child);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const client = await connectClient({
+    reader: new StreamMessageReader(child.stdout),
+    writer: new StreamMessageWriter(child.stdin),
+    dataDir,
+    options: { agentIdleStopMs: 60_000, changesDebounceMs: 100, ...options },
+    logs,
+  });
+  Object.assign(client, {
+    child,
+    exited,
+    async stop() {
+      await client.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+    kill9() {
+      client.conn.dispose();
+      child.kill('SIGKILL');
+      return exited;
+    },
+  });
+  return client;
+}
+
+/** Collect a child's stderr and let waiters re-check as each chunk arrives. */
+export function captureStderr(child) {
+  const logs = { text: '', listeners: new Set() };
   child.stderr.on('data', (d) => {
-    stderr += d.toString();
-    for (const l of [...stderrListeners]) l();
+    logs.text += d.toString();
+    for (const l of [...logs.listeners]) l();
     if (process.env.FOUNDRY_TEST_VERBOSE) process.stderr.write(d);
   });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const reader = new StreamMessageReader(child.stdout);
-  const writer = new StreamMessageWriter(child.stdin);
+  return logs;
+}
+
+/**
+ * Initialize a client over `reader`/`writer` and mirror what the sidecar pushes: the workbench
+ * (`state`), transcripts by session, the server status, and a count of every message.
+ */
+export async function connectClient({ reader, writer, dataDir, options = {}, clientInfo, logs = { text: '', listeners: new Set() } }) {
   const traffic = { in: 0, out: 0, methods: [] };
   const listen = reader.listen.bind(reader);
   reader.listen = (cb) => listen((m) => { traffic.in++; traffic.methods.push(`in ${m.method ?? 'response'}`); cb(m); });
@@ -46,7 +79,9 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
   const state = { version: 0, tasks: new Map(), repos: new Map() };
   const listeners = new Set();
   const transcripts = new Map();
+  let closed = false;
   const notify = () => { for (const l of [...listeners]) l(); };
+  conn.onClose(() => { closed = true; notify(); });
   conn.onNotification('foundry/workbenchUpdated', (p) => {
     state.version = p.version;
     for (const t of p.tasks) state.tasks.set(t.id, t);
@@ -56,6 +91,7 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
   });
   conn.onNotification('foundry/serverStatus', (p) => {
     state.serverStatus = p;
+    (state.statusLog ??= []).push(p);
     notify();
   });
   conn.onNotification('foundry/transcriptAppended', (p) => {
@@ -69,12 +105,14 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
     processId: process.pid,
     rootUri: null,
     capabilities: {},
-    initializationOptions: { dataDir, agentIdleStopMs: 60_000, changesDebounceMs: 100, ...options },
+    ...(clientInfo ? { clientInfo } : {}),
+    initializationOptions: { dataDir, ...options },
   });
   await conn.sendNotification('initialized', {});
   const client = {
-    child, conn, dataDir, state, traffic, transcripts, exited, init,
-    get stderr() { return stderr; },
+    conn, dataDir, state, traffic, transcripts, init,
+    get stderr() { return logs.text; },
+    get closed() { return closed; },
     request: (method, params) => conn.sendRequest(method, params),
     /** Resolve when `pred()` is truthy, re-checked after every notification. */
     waitFor(pred, what = 'condition', timeoutMs = 20_000) {
@@ -94,14 +132,14 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
     /** Resolve when the sidecar's log (stderr) matches `re`, checked as each chunk arrives. */
     waitForLog(re, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
-        const check = () => re.test(stderr) && done();
+        const check = () => re.test(logs.text) && done();
         const timer = setTimeout(() => done(new Error(`timed out waiting for log ${re}`)), timeoutMs);
         const done = (err) => {
           clearTimeout(timer);
-          stderrListeners.delete(check);
+          logs.listeners.delete(check);
           err ? reject(err) : resolve();
         };
-        stderrListeners.add(check);
+        logs.listeners.add(check);
         check();
       });
     },
@@ -149,20 +187,13 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
         after = page.next;
       }
     },
-    async stop() {
+    /** LSP shutdown + exit, then close this connection. */
+    async disconnect() {
       try {
         await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 3000))]);
         await conn.sendNotification('exit');
       } catch {}
       conn.dispose();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-    kill9() {
-      conn.dispose();
-      child.kill('SIGKILL');
-      return exited;
     },
   };
   return client;

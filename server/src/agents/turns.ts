@@ -17,6 +17,7 @@ export class Turns {
   private readonly cancelled = new Set<string>();
   /** Sessions with a turn in progress. */
   readonly running = new Set<string>();
+  private readonly settledWaiters: (() => void)[] = [];
 
   constructor(private readonly sc: Sidecar) {}
 
@@ -96,24 +97,41 @@ export class Turns {
       const { stopReason } = await this.sc.effects.call('agentPrompt', { key: sessionId, acpSessionId: s.acp_session_id!, text });
       this.sc.transcripts.foundry(sessionId, { kind: 'turn_ended', turnId, stopReason });
     } catch (e) {
-      this.sc.transcripts.foundry(sessionId, { kind: 'turn_failed', turnId, text: errorMessage(e), ...(sent ? {} : { prompt: text }) });
+      if (this.sc.draining) {
+        this.sc.transcripts.foundry(sessionId, {
+          kind: 'turn_interrupted',
+          turnId,
+          text: 'Foundry restarted during this turn. Send the message again to continue.',
+          ...(sent ? {} : { prompt: text }),
+        });
+      } else {
+        this.sc.transcripts.foundry(sessionId, { kind: 'turn_failed', turnId, text: errorMessage(e), ...(sent ? {} : { prompt: text }) });
+      }
     } finally {
       this.cancelled.delete(turnId);
       this.running.delete(sessionId);
       this.endTurn(sessionId, turnId);
       this.sc.activityChanged();
+      if (this.running.size === 0) for (const done of this.settledWaiters.splice(0)) done();
     }
+  }
+
+  /** Resolves once no turn is in progress (drain). */
+  settled(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   private endTurn(sessionId: string, turnId: string): void {
     const s = this.store.session(sessionId);
     if (!s || s.turn_id !== turnId) return;
-    const unread = this.sc.transcripts.isSubscribed(sessionId) ? s.unread : 1;
+    const unread = this.sc.transcripts.isWatched(sessionId) ? s.unread : 1;
     this.sc.db.tx(() => {
       this.store.updateSession(sessionId, { status: s.status === 'running' ? 'ready' : s.status, turn_id: null, unread });
       this.sc.recomputeTaskStatus(s.task_id);
     });
     this.sc.publisher.taskChanged(s.task_id);
+    if (this.sc.draining) return;
     this.sc.refreshChanges(s.task_id);
     this.scheduleIdleStop(sessionId);
   }

@@ -43,7 +43,7 @@ export class Effects {
   async terminate(): Promise<void> {
     this.terminating = true;
     try {
-      await Promise.race([this.call('shutdown', {}), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([this.call('shutdown', {}), new Promise((r) => setTimeout(r, 6000))]);
     } finally {
       await this.worker.terminate();
     }

@@ -13,11 +13,13 @@ export interface ProcessEffects {
   /** Spawn a command as the leader of a new process group, tracked until it exits. */
   spawnGroup(command: string, args: string[], opts: SpawnOptions, owner: string, kind: 'script' | 'agent'): ChildProcess;
   killGroup(pgid: number, signal?: NodeJS.Signals): void;
-  killAll(): void;
+  /** End every group and resolve once each leader has exited (bounded by `graceMs`). */
+  killAll(graceMs?: number): Promise<void>;
 }
 
 export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEffects {
   const live = new Set<number>();
+  const exits = new Map<number, Promise<void>>();
 
   const killGroup = (pgid: number, signal: NodeJS.Signals = 'SIGKILL') => {
     try {
@@ -33,12 +35,16 @@ export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEf
       const pgid = child.pid;
       live.add(pgid);
       emit({ type: 'spawned', pgid, owner, kind });
-      child.once('exit', () => {
-        // The leader exited: end whatever it left behind in its group.
-        killGroup(pgid);
-        live.delete(pgid);
-        emit({ type: 'exited', pgid });
-      });
+      exits.set(pgid, new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          // The leader exited: end whatever it left behind in its group.
+          killGroup(pgid);
+          live.delete(pgid);
+          exits.delete(pgid);
+          emit({ type: 'exited', pgid });
+          resolve();
+        });
+      }));
     }
     return child;
   };
@@ -46,8 +52,12 @@ export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEf
   return {
     spawnGroup,
     killGroup,
-    killAll: () => {
+    killAll: async (graceMs = 3000) => {
+      const waiting = [...exits.values()];
       for (const pgid of live) killGroup(pgid);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(waiting), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
     },
     api: {
       runScript({ owner, script, cwd, logPath, env }) {

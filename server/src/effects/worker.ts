@@ -24,7 +24,7 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
     checkpoints.close();
     watches.unwatchAll();
     await agents.stopAll();
-    processes.killAll();
+    await processes.killAll();
   },
 };
 

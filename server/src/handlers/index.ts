@@ -1,40 +1,54 @@
 /**
- * Registers every request of the contract on the connection. A handler is thin: validate,
- * one cheap read or write, enqueue work, return. Errors are JSON-RPC errors that name the
- * field, id or state; nothing else escapes.
+ * Registers every request of the contract on one client's connection. A handler is thin:
+ * validate, one cheap read or write, enqueue work, return. Errors are JSON-RPC errors that name
+ * the field, id or state; nothing else escapes.
  */
-import { ResponseError, type Connection } from 'vscode-languageserver/node';
+import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes, Requests } from '../../../shared/protocol';
 import type { Sidecar } from '../sidecar';
-import type { Handlers } from './define';
+import type { Handlers, RequestClient } from './define';
 import { errorMessage, fromZod } from '../errors';
 import { repoHandlers } from './repos';
 import { taskHandlers } from './tasks';
 import { sessionHandlers } from './sessions';
+import { handOverHandlers } from './handOver';
 
 const handlers: Handlers = {
   Ping: () => ({}),
   ...repoHandlers,
   ...taskHandlers,
   ...sessionHandlers,
+  ...handOverHandlers,
 };
 
-export function registerHandlers(connection: Connection, sidecar: () => Sidecar | undefined, log: (m: string) => void): void {
+/**
+ * `admit` answers, per request, the sidecar to run it on, or throws the error the client gets
+ * (not initialized yet, shutting down). `track` wraps each handler run, so a drain can wait for
+ * the requests in flight.
+ */
+export function registerHandlers(
+  connection: MessageConnection,
+  admit: (method: string) => Sidecar,
+  client: RequestClient,
+  track: <T>(run: () => Promise<T>) => Promise<T>,
+  log: (m: string) => void,
+): void {
   for (const key of Object.keys(Requests) as (keyof typeof Requests)[]) {
     const def = Requests[key];
-    const handler = handlers[key] as (sc: Sidecar, p: unknown) => unknown;
-    connection.onRequest(def.method, async (raw: unknown) => {
-      const sc = sidecar();
-      if (!sc) throw new ResponseError(ErrorCodes.InvalidState, `${def.method} is not allowed while the state is 'not_initialized'`);
+    const handler = handlers[key] as (sc: Sidecar, p: unknown, client: RequestClient) => unknown;
+    connection.onRequest(def.method, (raw: unknown) => {
+      const sc = admit(def.method);
       const parsed = def.params.safeParse(raw ?? {});
       if (!parsed.success) throw fromZod(parsed.error);
-      try {
-        return await handler(sc, parsed.data);
-      } catch (e) {
-        if (e instanceof ResponseError) throw e;
-        log(`${def.method} failed: ${errorMessage(e)}`);
-        throw new ResponseError(ErrorCodes.Internal, `${def.method} failed: ${errorMessage(e)}`);
-      }
+      return track(async () => {
+        try {
+          return await handler(sc, parsed.data, client);
+        } catch (e) {
+          if (e instanceof ResponseError) throw e;
+          log(`${def.method} failed: ${errorMessage(e)}`);
+          throw new ResponseError(ErrorCodes.Internal, `${def.method} failed: ${errorMessage(e)}`);
+        }
+      });
     });
   }
 }

@@ -87,15 +87,15 @@ export const sessionHandlers: Pick<
     return { events, next: events.at(-1)?.seq ?? after };
   },
 
-  SubscribeSession(sc, { sessionId }) {
+  SubscribeSession(sc, { sessionId }, client) {
     mustSession(sc, sessionId);
-    sc.transcripts.subscribe(sessionId);
+    client.subscribe(sessionId);
     return {};
   },
 
-  UnsubscribeSession(sc, { sessionId }) {
+  UnsubscribeSession(sc, { sessionId }, client) {
     mustSession(sc, sessionId);
-    sc.transcripts.unsubscribe(sessionId);
+    client.unsubscribe(sessionId);
     return {};
   },
 
@@ -122,7 +122,6 @@ export const sessionHandlers: Pick<
       sc.store.updateSession(sessionId, { status: 'closed', turn_id: null, unread: 0 });
       sc.recomputeTaskStatus(s.task_id);
     });
-    sc.transcripts.unsubscribe(sessionId);
     sc.publisher.taskChanged(s.task_id);
     await sc.turns.stop(sessionId);
     return summary(sc, sessionId);

@@ -2,6 +2,7 @@
 import type { JobRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
+import { Interrupted } from '../interrupted';
 
 export function archiveJob(sc: Sidecar) {
   return async (job: JobRow): Promise<void> => {
@@ -18,6 +19,7 @@ export function archiveJob(sc: Sidecar) {
         sc.store.addHistory(t.id, { kind: 'archived' });
       });
     } catch (e) {
+      if (sc.draining) throw new Interrupted('archive'); // resumes on the next start
       sc.db.tx(() => {
         sc.store.updateTask(t.id, { status: 'idle', error_message: `Archive failed: ${errorMessage(e)}` });
         sc.store.addHistory(t.id, { kind: 'error', stage: 'archive_remove_sandbox', message: errorMessage(e) });

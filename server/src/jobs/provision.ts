@@ -12,6 +12,7 @@ import type { JobRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
 import { newId } from '../ids';
+import { Interrupted } from '../interrupted';
 
 type Stage = Exclude<ProvisionStage, 'init_enqueue_provision'>;
 export const STAGES: Stage[] = ['init_ensure_name', 'init_create_sandbox', 'init_ensure_agent', 'init_create_session'];
@@ -35,6 +36,10 @@ export function provisionJob(sc: Sidecar) {
     for (const stage of STAGES.slice(from)) {
       const t = sc.store.task(taskId);
       if (!t || t.status === 'archived' || t.status === 'archive_remove_sandbox') return;
+      if (sc.draining) {
+        markInterrupted(sc, taskId, stage);
+        throw new Interrupted(stage);
+      }
       sc.db.tx(() => {
         sc.store.updateJob(job.id, { step: stage });
         sc.store.updateTask(taskId, { status: stage, status_message: MESSAGES[stage], error_message: null, failed_stage: null });
@@ -54,7 +59,20 @@ export function provisionJob(sc: Sidecar) {
   };
 }
 
+/** A drain stopped the stage: it is not an error, and it re-runs when the sidecar starts again. */
+function markInterrupted(sc: Sidecar, taskId: string, stage: Stage): void {
+  sc.db.tx(() => {
+    sc.store.updateTask(taskId, { status: stage, status_message: 'Interrupted, resuming', error_message: null });
+    sc.store.addHistory(taskId, { kind: 'interrupted', stage });
+  });
+  sc.publisher.taskChanged(taskId);
+}
+
 function failStage(sc: Sidecar, taskId: string, stage: Stage, e: unknown): void {
+  if (sc.draining || e instanceof Interrupted) {
+    markInterrupted(sc, taskId, stage);
+    throw new Interrupted(stage);
+  }
   const message = errorMessage(e);
   sc.db.tx(() => {
     sc.store.updateTask(taskId, { status: 'error', status_message: null, error_message: message, failed_stage: stage });

@@ -10,6 +10,7 @@ import PQueue from 'p-queue';
 import type { JobRow } from '../db/schema';
 import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
+import { Interrupted } from '../interrupted';
 
 export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive';
 type Lane = 'provision' | 'interactive' | 'projection';
@@ -27,6 +28,8 @@ export class JobRunner {
   private readonly busy = new Set<string>();
   private handlers = new Map<string, JobHandler>();
   private listeners: (() => void)[] = [];
+  private readonly active = new Set<Promise<void>>();
+  private stopping = false;
 
   constructor(
     private readonly store: Store,
@@ -66,6 +69,16 @@ export class JobRunner {
     return n;
   }
 
+  /**
+   * Start nothing more; resolve once the running jobs have returned. A job interrupted by the
+   * stop keeps its row open (status running, its step recorded), so the next start resumes it.
+   */
+  stop(): Promise<void> {
+    this.stopping = true;
+    for (const lane of Object.values(this.lanes)) lane.pause();
+    return Promise.allSettled([...this.active]).then(() => undefined);
+  }
+
   /** Called whenever the count may have changed. */
   onChange(listener: () => void): void {
     this.listeners.push(listener);
@@ -96,7 +109,14 @@ export class JobRunner {
       });
   }
 
-  private async run(jobId: number): Promise<void> {
+  private run(jobId: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    const p = this.runJob(jobId);
+    this.active.add(p);
+    return p.finally(() => this.active.delete(p));
+  }
+
+  private async runJob(jobId: number): Promise<void> {
     const job = this.store.job(jobId);
     if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
     const handler = this.handlers.get(job.kind);
@@ -111,6 +131,11 @@ export class JobRunner {
       if (job.kind === 'changes') this.store.deleteJob(job.id);
       else this.store.updateJob(job.id, { status: 'done', error: null });
     } catch (e) {
+      if (this.stopping || e instanceof Interrupted) {
+        // Not a failure: the row stays open at its step and resumes on the next start.
+        this.log(`job ${job.kind} ${job.subject} interrupted at ${job.step ?? 'its start'}`);
+        return;
+      }
       this.log(`job ${job.kind} ${job.subject} failed: ${errorMessage(e)}`);
       this.store.updateJob(job.id, { status: 'failed', error: errorMessage(e) });
     }

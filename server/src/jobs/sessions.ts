@@ -2,6 +2,7 @@
 import type { JobRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
+import { Interrupted } from '../interrupted';
 
 export function createSessionJob(sc: Sidecar) {
   return async (job: JobRow): Promise<void> => {
@@ -16,6 +17,8 @@ export function createSessionJob(sc: Sidecar) {
       const now = sc.store.session(s.id);
       if (now?.status === 'pending_session_create') sc.store.updateSession(s.id, { status: 'ready' });
     } catch (e) {
+      // Interrupted by a drain: the session stays pending and the job resumes on the next start.
+      if (sc.draining) throw new Interrupted('creating the agent session');
       sc.store.updateSession(s.id, { status: 'error', error_message: `Could not start the agent session: ${errorMessage(e)}` });
       throw e;
     } finally {

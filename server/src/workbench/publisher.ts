@@ -11,6 +11,7 @@ export class Publisher {
   private readonly tasks = new Set<string>();
   private readonly repos = new Set<string>();
   private scheduled = false;
+  private closed = false;
   private version: number;
 
   constructor(
@@ -40,10 +41,16 @@ export class Publisher {
     setImmediate(() => this.flush());
   }
 
+  /** Send what is marked, then nothing more (the database is about to close). */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
   /** Build and send one notification for everything marked since the last flush. */
   flush(): void {
     this.scheduled = false;
-    if (this.tasks.size === 0 && this.repos.size === 0) return;
+    if (this.closed || this.tasks.size === 0 && this.repos.size === 0) return;
     const taskIds = [...this.tasks];
     const repoIds = [...this.repos];
     this.tasks.clear();
