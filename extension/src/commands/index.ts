@@ -34,7 +34,7 @@ export function registerCommands(env: CommandEnv): vscode.Disposable[] {
       try {
         return await handler(...args);
       } catch (error) {
-        void reportError(env.ctx.log, `Foundry: ${title} failed`, error);
+        void reportError(env.controller.log, `Foundry: ${title} failed`, error);
         return undefined;
       }
     });

@@ -24,7 +24,7 @@ import { initializationOptions, readConfig } from './config';
 import { DisposableScope } from './disposable';
 import { NoFolderError, SidecarNotRunningError, toSidecarError } from './errors';
 import { checkRuntime, resolveRuntime } from './sidecar/runtime';
-import type { Sidecar } from './sidecar/sidecarProcess';
+import type { SidecarConnection } from './sidecar/sidecarConnection';
 import { TrafficCounter } from './sidecar/traffic';
 import { WorkbenchStore } from './workbenchStore';
 
@@ -35,7 +35,7 @@ const MaxAutoRestarts = 6;
 /** A sidecar that stayed up this long resets the crash count. */
 const HealthyUptimeMs = 180_000;
 
-export class Ctx implements vscode.Disposable {
+export class Controller implements vscode.Disposable {
   readonly store = new WorkbenchStore();
   readonly traffic = new TrafficCounter();
   private readonly stateChanged = new vscode.EventEmitter<SidecarState>();
@@ -50,9 +50,9 @@ export class Ctx implements vscode.Disposable {
 
   private currentState: SidecarState = 'stopped';
   private failure: string | undefined;
-  private sidecar: Sidecar | undefined;
+  private sidecar: SidecarConnection | undefined;
   private clientScope = new DisposableScope();
-  private starting: Promise<Sidecar | undefined> | undefined;
+  private starting: Promise<SidecarConnection | undefined> | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private crashCount = 0;
   private crashNotified = false;
@@ -91,7 +91,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   /** Start the sidecar (no-op while one runs or starts). Resolves once the store is bootstrapped. */
-  start(): Promise<Sidecar | undefined> {
+  start(): Promise<SidecarConnection | undefined> {
     if (this.sidecar) return Promise.resolve(this.sidecar);
     this.starting ??= this.doStart().finally(() => (this.starting = undefined));
     return this.starting;
@@ -150,7 +150,7 @@ export class Ctx implements vscode.Disposable {
     void this.stop();
   }
 
-  private async doStart(): Promise<Sidecar | undefined> {
+  private async doStart(): Promise<SidecarConnection | undefined> {
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     const storage = this.context.storageUri;
@@ -170,8 +170,8 @@ export class Ctx implements vscode.Disposable {
     const dataDir = storage.fsPath;
     await mkdir(dataDir, { recursive: true });
     // Loaded on first start, not at activation: the language client is most of the bundle.
-    const { Sidecar } = await import('./sidecar/sidecarProcess');
-    const sidecar: Sidecar = new Sidecar({
+    const { SidecarConnection } = await import('./sidecar/sidecarConnection');
+    const sidecar: SidecarConnection = new SidecarConnection({
       runtime,
       serverPath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'server.js').fsPath,
       cwd: dataDir,
@@ -210,7 +210,7 @@ export class Ctx implements vscode.Disposable {
     return sidecar;
   }
 
-  private onUnexpectedClose(sidecar: Sidecar): void {
+  private onUnexpectedClose(sidecar: SidecarConnection): void {
     if (this.sidecar !== sidecar || this.disposed) return;
     this.detach();
     void sidecar.stop();
@@ -258,7 +258,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   /** Bootstrap from GetWorkbench; pushes arriving meanwhile are buffered and applied after. */
-  private bootstrap(sidecar: Sidecar): Promise<void> {
+  private bootstrap(sidecar: SidecarConnection): Promise<void> {
     this.bootstrapping ??= (async () => {
       let again = false;
       try {
@@ -280,7 +280,7 @@ export class Ctx implements vscode.Disposable {
     return this.bootstrapping;
   }
 
-  private onWorkbenchUpdated(sidecar: Sidecar, update: WorkbenchUpdatedParams): void {
+  private onWorkbenchUpdated(sidecar: SidecarConnection, update: WorkbenchUpdatedParams): void {
     if (this.sidecar !== sidecar) return;
     if (this.bootstrapping) {
       this.buffered.push(update);
