@@ -22,7 +22,7 @@ import {
 } from '../../shared/protocol';
 import { initializationOptions, readConfig } from './config';
 import { DisposableScope } from './disposable';
-import { NoFolderError, SidecarNotRunningError, toSidecarError } from './errors';
+import { errorMessage, NoFolderError, SidecarNotRunningError, toSidecarError } from './errors';
 import { checkRuntime, resolveRuntime } from './sidecar/runtime';
 import type { SidecarConnection } from './sidecar/sidecarConnection';
 import { TrafficCounter } from './sidecar/traffic';
@@ -196,10 +196,10 @@ export class Controller implements vscode.Disposable {
       await this.bootstrap(sidecar);
     } catch (error) {
       if (this.sidecar !== sidecar) return undefined;
-      this.log.error(`Sidecar failed to start: ${(error as Error).message}`);
+      this.log.error(`Sidecar failed to start: ${errorMessage(error)}`);
       this.detach();
       await sidecar.stop();
-      this.scheduleRestart(`failed to start (${(error as Error).message})`);
+      this.scheduleRestart(`failed to start (${errorMessage(error)})`);
       return undefined;
     }
     if (this.sidecar !== sidecar) return undefined;
@@ -288,7 +288,7 @@ export class Controller implements vscode.Disposable {
     }
     if (this.store.apply(update) === 'gap') {
       this.log.info(`Workbench: version ${update.version} after ${this.store.currentVersion}; bootstrapping again.`);
-      this.bootstrap(sidecar).catch((error) => this.log.error(`Workbench bootstrap failed: ${(error as Error).message}`));
+      this.bootstrap(sidecar).catch((error) => this.log.error(`Workbench bootstrap failed: ${errorMessage(error)}`));
     }
   }
 
@@ -297,7 +297,7 @@ export class Controller implements vscode.Disposable {
       try {
         listener(params.events);
       } catch (error) {
-        this.log.error(`Transcript listener failed: ${(error as Error).message}`);
+        this.log.error(`Transcript listener failed: ${errorMessage(error)}`);
       }
     }
   }

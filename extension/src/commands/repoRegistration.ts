@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { AddRepo, RetryTask, type Repo, type TaskSummary } from '../../../shared/protocol';
 import type { Controller } from '../controller';
+import { errorMessage } from '../errors';
 import { readSetupScript } from './setupScript';
 
 /** AddRepo with the folder's setup script content; called before CreateTask and RetryTask. */
@@ -21,7 +22,7 @@ export async function repoIdForCreate(controller: Controller, folder: vscode.Uri
   const known = controller.store.repos.find((r) => r.path === folder.fsPath);
   const registered = registerRepo(controller, folder);
   if (!known) return (await registered).id;
-  registered.catch((error) => controller.log.warn(`Could not update repository ${known.name}: ${(error as Error).message}`));
+  registered.catch((error) => controller.log.warn(`Could not update repository ${known.name}: ${errorMessage(error)}`));
   return known.id;
 }
 

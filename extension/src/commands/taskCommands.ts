@@ -1,6 +1,7 @@
 /** Task commands: create, rename, retry, archive, open worktree, show log, add repository. */
 import * as vscode from 'vscode';
 import { ArchiveTask, CreateTask, RenameTask } from '../../../shared/protocol';
+import { errorMessage } from '../errors';
 import { TaskLogDocuments } from '../views/taskLogDocument';
 import type { CommandFactory } from './commandEnv';
 import { pickWorkspaceFolder, resolveTask } from './pickers';
@@ -37,7 +38,7 @@ export const createTask: CommandFactory =
     const repoId = await repoIdForCreate(controller, folder.uri);
     const task = await controller.request(CreateTask, { repoId, prompt: prompt.trim(), ...(branch.trim() ? { branch: branch.trim() } : {}) });
     controller.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
-    revealWhenPresent(controller.store, task.id, (id) => tree.revealTask(id)).catch((error) => controller.log.warn(`Could not reveal the new task: ${(error as Error).message}`));
+    revealWhenPresent(controller.store, task.id, (id) => tree.revealTask(id)).catch((error) => controller.log.warn(`Could not reveal the new task: ${errorMessage(error)}`));
   };
 
 export const renameTask: CommandFactory =

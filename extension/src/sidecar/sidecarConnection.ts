@@ -17,6 +17,7 @@ import {
   type MessageTransports,
 } from 'vscode-languageclient/node';
 import type { InitializationOptions } from '../../../shared/protocol';
+import { errorMessage } from '../errors';
 import type { Runtime } from './runtime';
 import { countingReader, countingWriter, type TrafficCounter } from './traffic';
 
@@ -74,7 +75,7 @@ export class SidecarConnection {
     try {
       if (!this.closed && this.client.needsStop()) await this.client.stop(StopTimeoutMs);
     } catch (error) {
-      this.options.log.warn(`Sidecar did not shut down cleanly: ${(error as Error).message}`);
+      this.options.log.warn(`Sidecar did not shut down cleanly: ${errorMessage(error)}`);
     }
     await this.ensureExited();
   }

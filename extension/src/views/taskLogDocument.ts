@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { GetTaskLog, statusLabel, type HistoryEvent, type ResultOf, type TaskStatus } from '../../../shared/protocol';
 import type { Controller } from '../controller';
+import { errorMessage } from '../errors';
 
 export const TaskLogScheme = 'foundry-task-log';
 
@@ -34,7 +35,7 @@ export class TaskLogDocuments implements vscode.TextDocumentContentProvider, vsc
       const log = await this.controller.request(GetTaskLog, { taskId });
       return formatTaskLog(task?.title ?? taskId, log);
     } catch (error) {
-      return `Could not load the log of task ${taskId}: ${(error as Error).message}\n`;
+      return `Could not load the log of task ${taskId}: ${errorMessage(error)}\n`;
     }
   }
 
