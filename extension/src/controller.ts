@@ -2,7 +2,8 @@
  * The controller: owns the sidecar client, the workbench store and the two disposal scopes -
  * the extension's lifetime (`context.subscriptions`) and the current sidecar's lifetime
  * (`clientScope`, disposed whenever the sidecar stops). Views and commands reach the sidecar
- * only through `request`, which fails clearly while it is not running.
+ * only through `request`, which fails clearly while it is not running; commands that read the
+ * store first wait for `whenReady`.
  */
 import { mkdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
@@ -34,6 +35,8 @@ export type SidecarState = 'noFolder' | 'starting' | 'running' | 'stopped' | 'fa
 const MaxAutoRestarts = 6;
 /** A sidecar that stayed up this long resets the crash count. */
 const HealthyUptimeMs = 180_000;
+/** How long `whenReady` waits for a start in progress before it gives up and says so. */
+const ReadyTimeoutMs = 30_000;
 
 export class Controller implements vscode.Disposable {
   readonly store = new WorkbenchStore();
@@ -120,11 +123,24 @@ export class Controller implements vscode.Disposable {
     if (this.currentState !== 'running' && this.currentState !== 'starting') throw new SidecarNotRunningError(this.failure);
   }
 
+  /**
+   * Resolves once the store holds the running sidecar's workbench: what pickers and commands that
+   * read the store wait for, so a command run right after the window opens sees every task. Waits
+   * for a start in progress (and starts a restart still in its backoff), at most ReadyTimeoutMs;
+   * throws the error a user should see when there is no folder or the sidecar is not running.
+   */
+  async whenReady(): Promise<void> {
+    if (!this.hasFolder) throw new NoFolderError();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timedOut'>((resolve) => (timer = setTimeout(() => resolve('timedOut'), ReadyTimeoutMs)));
+    const outcome = await Promise.race([this.settledStart(), timedOut]).finally(() => clearTimeout(timer));
+    if (outcome === 'timedOut') throw new SidecarNotRunningError(`it did not finish starting within ${ReadyTimeoutMs / 1000} s`);
+    if (this.currentState !== 'running' || !this.store.loaded) throw new SidecarNotRunningError(this.failure);
+  }
+
   /** A typed request to the sidecar; waits for a start in progress, fails clearly when not running. */
   async request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
-    // A start in progress (activation, restart) finishes first: the request then meets a bootstrapped sidecar.
-    // A restart still waiting out its backoff starts now: the user is waiting on it.
-    const sidecar = this.starting ? await this.starting : !this.sidecar && this.restartTimer ? await this.start() : this.sidecar;
+    const sidecar = await this.settledStart();
     if (!this.hasFolder) throw new NoFolderError();
     if (!sidecar || this.currentState !== 'running') throw new SidecarNotRunningError(this.failure);
     try {
@@ -148,6 +164,17 @@ export class Controller implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     void this.stop();
+  }
+
+  /**
+   * The sidecar once no start is in progress. A start in progress (activation, restart) finishes
+   * first, so a caller meets a bootstrapped sidecar; a restart still waiting out its backoff starts
+   * now: the user is waiting on it.
+   */
+  private settledStart(): Promise<SidecarConnection | undefined> {
+    if (this.starting) return this.starting;
+    if (!this.sidecar && this.restartTimer) return this.start();
+    return Promise.resolve(this.sidecar);
   }
 
   private async doStart(): Promise<SidecarConnection | undefined> {

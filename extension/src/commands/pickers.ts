@@ -1,6 +1,6 @@
 /**
  * Resolve a command's subject: a tree node or an id when invoked from the tree or a link,
- * otherwise a QuickPick over the workbench store.
+ * otherwise a QuickPick over the workbench store, once it is bootstrapped (`whenReady`).
  */
 import * as vscode from 'vscode';
 import { statusLabel, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
@@ -13,12 +13,15 @@ function isNode(arg: unknown): arg is TreeNode {
 }
 
 export async function resolveTask(controller: Controller, arg: unknown, placeHolder = 'Select a task'): Promise<TaskSummary | undefined> {
+  // An id from a link or a test can come before the first bootstrap; a tree node cannot.
+  if (typeof arg === 'string' && !controller.store.loaded) await controller.whenReady();
   if (typeof arg === 'string') return controller.store.task(arg) ?? missing(`task ${arg}`);
   if (isNode(arg)) {
     if (arg.kind === 'task') return controller.store.task(arg.taskId) ?? missing(`task ${arg.taskId}`);
     if (arg.kind === 'session') return controller.store.session(arg.sessionId)?.task ?? missing(`session ${arg.sessionId}`);
   }
-  controller.requireRunning();
+  // Right after the window opens the store may not be bootstrapped yet: an empty list would be a lie.
+  await controller.whenReady();
   const tasks = controller.store.activeTasks();
   if (tasks.length === 0) {
     void vscode.window.showInformationMessage('Foundry has no tasks yet. Run "Foundry: Create Task" first.');
@@ -36,9 +39,10 @@ export async function resolveSession(
   arg: unknown,
   placeHolder = 'Select a session',
 ): Promise<{ session: SessionSummary; task: TaskSummary } | undefined> {
+  if (typeof arg === 'string' && !controller.store.loaded) await controller.whenReady();
   if (typeof arg === 'string') return controller.store.session(arg) ?? missing(`session ${arg}`);
   if (isNode(arg) && arg.kind === 'session') return controller.store.session(arg.sessionId) ?? missing(`session ${arg.sessionId}`);
-  controller.requireRunning();
+  await controller.whenReady();
   const items = controller.store
     .activeTasks()
     .flatMap((task) => task.sessions.map((session) => ({ label: session.name, description: `${task.title} · ${statusLabel[session.status]}`, found: { session, task } })));

@@ -19,6 +19,7 @@ export async function registerRepo(controller: Controller, folder: vscode.Uri): 
  * order they are sent, so the sidecar has the new script before it sees the CreateTask.
  */
 export async function repoIdForCreate(controller: Controller, folder: vscode.Uri): Promise<string> {
+  await controller.whenReady();
   const known = controller.store.repos.find((r) => r.path === folder.fsPath);
   const registered = registerRepo(controller, folder);
   if (!known) return (await registered).id;
