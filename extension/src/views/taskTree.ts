@@ -1,8 +1,8 @@
 /**
  * The task explorer (view `foundry.tasks`): repositories -> tasks -> sessions, rendered from the
  * workbench store and refreshed only when the store changes. What a row shows comes from
- * taskPresentation.ts; this file only turns those rows into TreeItems. Node objects are interned by id so
- * expansion, selection and `reveal` survive refreshes.
+ * taskPresentation.ts; this file only turns those rows into TreeItems. Node objects are interned
+ * by id so expansion, selection and `reveal` survive refreshes.
  */
 import * as vscode from 'vscode';
 import type { WorkbenchStore } from '../workbenchStore';
