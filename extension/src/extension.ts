@@ -28,7 +28,13 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     tree,
     chat,
-    new FoundryStatusBar(controller.store, () => controller.state, () => controller.failureMessage, () => controller.serverStatus, [controller.onDidChangeState, controller.onDidChangeServerStatus]),
+    new FoundryStatusBar(
+      controller.store,
+      () => controller.state,
+      () => controller.failureMessage,
+      () => controller.serverStatus,
+      [controller.onDidChangeState, controller.onDidChangeServerStatus],
+    ),
     new TaskLogDocuments(controller),
     ...registerCommands({ controller, tree, chat }),
     vscode.workspace.onDidChangeConfiguration((event) => offerRestart(controller, event)),
