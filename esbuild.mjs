@@ -32,6 +32,14 @@ const targets = [
   },
   // The offline demo ACP agent, its own process.
   { ...node, entryPoints: { 'demo-agent': 'agents/demo/main.ts' }, outdir: outRoot },
+  // Unit tests of the extension's pure logic: plain Node, no `vscode` (an import of it fails the build).
+  {
+    ...node,
+    entryPoints: ['extension/test/unit/*.test.ts'],
+    outbase: 'extension/test/unit',
+    outdir: `${outRoot}/test/unit`,
+    logLevel: 'warning',
+  },
   // Chat tab UI: browser iife.
   {
     ...common,

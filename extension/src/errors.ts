@@ -1,5 +1,7 @@
-/** Errors the user sees, and the one place commands turn failures into messages. */
-import * as vscode from 'vscode';
+/**
+ * Errors the user sees, and the one way to read a message from anything thrown. No `vscode`
+ * import: pure modules (and their unit tests) use it too.
+ */
 
 /** The sidecar is not running (no folder, crashed, failed to start, or stopped). */
 export class SidecarNotRunningError extends Error {
@@ -20,16 +22,7 @@ export function toSidecarError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Report a failed command: what happened, and the way to the logs. */
-export async function reportError(log: vscode.LogOutputChannel, what: string, error: unknown): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
-  log.error(`${what}: ${message}`);
-  if (error instanceof NoFolderError) {
-    if ((await vscode.window.showInformationMessage(message, 'Open Folder')) === 'Open Folder') await vscode.commands.executeCommand('vscode.openFolder');
-    return;
-  }
-  const actions = error instanceof SidecarNotRunningError ? ['Show Logs', 'Restart Sidecar'] : ['Show Logs'];
-  const choice = await vscode.window.showErrorMessage(error instanceof SidecarNotRunningError ? message : `${what}: ${message}`, ...actions);
-  if (choice === 'Show Logs') log.show(true);
-  if (choice === 'Restart Sidecar') await vscode.commands.executeCommand('foundry.restartSidecar');
+/** The message of anything thrown or rejected: an Error's own message, else its string form. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

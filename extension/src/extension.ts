@@ -5,47 +5,54 @@
  */
 import * as vscode from 'vscode';
 import { registerChatPanels } from './chat/chatPanels';
-import { ControllerChatHost } from './chatHostImpl';
+import { ControllerChatHost } from './chat/controllerChatHost';
 import { registerCommands } from './commands';
 import { RestartSettings } from './config';
-import { Ctx } from './ctx';
-import { TaskLogDocuments } from './taskLogDocument';
+import { Controller } from './controller';
 import { FoundryStatusBar } from './views/statusBar';
+import { TaskLogDocuments } from './views/taskLogDocument';
 import { TaskTreeProvider, TaskTreeView } from './views/taskTree';
 
-let controller: Ctx | undefined;
+/** The controller of the active extension, stopped on deactivate. */
+let active: Controller | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const began = performance.now();
   const log = vscode.window.createOutputChannel('Foundry', { log: true });
   context.subscriptions.push(log);
-  const ctx = new Ctx(context, log);
-  controller = ctx;
+  const controller = new Controller(context, log);
+  active = controller;
 
-  const tree = new TaskTreeView(ctx.store, new TaskTreeProvider(ctx.store));
-  const chat = registerChatPanels(context, new ControllerChatHost(ctx));
+  const tree = new TaskTreeView(controller.store, new TaskTreeProvider(controller.store));
+  const chat = registerChatPanels(context, new ControllerChatHost(controller));
   context.subscriptions.push(
     tree,
     chat,
-    new FoundryStatusBar(ctx.store, () => ctx.state, () => ctx.failureMessage, () => ctx.serverStatus, [ctx.onDidChangeState, ctx.onDidChangeServerStatus]),
-    new TaskLogDocuments(ctx),
-    ...registerCommands({ ctx, tree, chat }),
-    vscode.workspace.onDidChangeConfiguration((event) => offerRestart(ctx, event)),
+    new FoundryStatusBar(
+      controller.store,
+      () => controller.state,
+      () => controller.failureMessage,
+      () => controller.serverStatus,
+      [controller.onDidChangeState, controller.onDidChangeServerStatus],
+    ),
+    new TaskLogDocuments(controller),
+    ...registerCommands({ controller, tree, chat }),
+    vscode.workspace.onDidChangeConfiguration((event) => offerRestart(controller, event)),
   );
 
-  void ctx.start();
+  void controller.start();
   log.info(`Foundry activated in ${Math.round(performance.now() - began)} ms`);
 }
 
 export async function deactivate(): Promise<void> {
-  const ctx = controller;
-  controller = undefined;
+  const controller = active;
+  active = undefined;
   // Stopping the client ends the sidecar, and with it every agent and setup process it spawned.
-  await ctx?.stop();
+  await controller?.stop();
 }
 
-function offerRestart(ctx: Ctx, event: vscode.ConfigurationChangeEvent): void {
-  if (!ctx.hasFolder || !RestartSettings.some((key) => event.affectsConfiguration(key))) return;
+function offerRestart(controller: Controller, event: vscode.ConfigurationChangeEvent): void {
+  if (!controller.hasFolder || !RestartSettings.some((key) => event.affectsConfiguration(key))) return;
   void vscode.window.showInformationMessage('Foundry: the changed setting takes effect when the sidecar restarts.', 'Restart now').then((choice) => {
     if (choice === 'Restart now') void vscode.commands.executeCommand('foundry.restartSidecar');
   });

@@ -1,16 +1,17 @@
 /**
  * The one workbench store of this window: bootstrapped from `GetWorkbench`, then fed by
  * `WorkbenchUpdated` pushes. The tree, the status bar, the badge and the chat host all render
- * from it; nothing else holds workbench state and nothing polls.
+ * from it; nothing else holds workbench state and nothing polls. It does not import `vscode`, so
+ * its unit tests run in plain Node.
  */
-import * as vscode from 'vscode';
 import type { Repo, SessionSummary, TaskSummary, Workbench, WorkbenchUpdatedParams } from '../../shared/protocol';
+import { Emitter, type Disposable } from './emitter';
 
 /** What `apply` did with a push: `gap` means a version was missed and the caller must bootstrap. */
 export type ApplyResult = 'applied' | 'stale' | 'gap';
 
-export class WorkbenchStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class WorkbenchStore implements Disposable {
+  private readonly changed = new Emitter<void>();
   /** Fires after every change of the store's content. */
   readonly onDidChange = this.changed.event;
 

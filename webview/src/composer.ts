@@ -5,7 +5,7 @@
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
 import type { ComposerModel } from './composerModel';
-import { element } from './transcriptView';
+import { element } from './dom';
 
 export interface ComposerEvents {
   send(text: string): void;

@@ -10,8 +10,9 @@ import { statusLabel } from '../../shared/protocol';
 import { type ChatAction, type ChatState, ChatViewState, type FromWebview, ToWebview } from '../../shared/webview-protocol';
 import { Composer } from './composer';
 import { composerModel } from './composerModel';
-import { applyEvents, emptyTranscript, type TranscriptView as TranscriptModel } from './transcript';
-import { element, TranscriptView } from './transcriptView';
+import { element } from './dom';
+import { applyEvents, emptyTranscript, type TranscriptModel } from './transcript';
+import { TranscriptView } from './transcriptView';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;

@@ -1,5 +1,5 @@
 /**
- * Transcript events -> the chat tab's view model. Pure: no DOM, no messaging.
+ * Transcript events -> the chat tab's transcript model. Pure: no DOM, no messaging.
  *
  * `applyEvents` never mutates its input: items that changed are new objects and
  * the rest are shared, so a renderer can compare items by identity.
@@ -37,7 +37,8 @@ export type TranscriptItem =
   | { readonly kind: 'plan'; readonly key: string; readonly entries: readonly PlanEntry[] }
   | { readonly kind: 'notice'; readonly key: string; readonly tone: 'info' | 'error'; readonly text: string };
 
-export interface TranscriptView {
+/** The reduced transcript: what the chat tab shows, and what reducing the next events needs. */
+export interface TranscriptModel {
   /** Highest seq applied; events at or below it are ignored. */
   readonly lastSeq: number;
   readonly items: readonly TranscriptItem[];
@@ -51,7 +52,7 @@ export interface TranscriptView {
   readonly pendingRequests: Readonly<Record<string, string>>;
 }
 
-export const emptyTranscript: TranscriptView = {
+export const emptyTranscript: TranscriptModel = {
   lastSeq: 0,
   items: [],
   openIndex: undefined,
@@ -61,10 +62,10 @@ export const emptyTranscript: TranscriptView = {
 };
 
 /** Apply events in order; events with a seq already applied are skipped. */
-export function applyEvents(view: TranscriptView, events: readonly TranscriptEvent[]): TranscriptView {
-  const fresh = events.filter((e) => e.seq > view.lastSeq).sort((a, b) => a.seq - b.seq);
-  if (fresh.length === 0) return view;
-  const draft = new Draft(view);
+export function applyEvents(model: TranscriptModel, events: readonly TranscriptEvent[]): TranscriptModel {
+  const fresh = events.filter((e) => e.seq > model.lastSeq).sort((a, b) => a.seq - b.seq);
+  if (fresh.length === 0) return model;
+  const draft = new Draft(model);
   for (const event of fresh) {
     if (event.seq <= draft.lastSeq) continue;
     draft.lastSeq = event.seq;
@@ -82,13 +83,13 @@ class Draft {
   tools: Record<string, number>;
   pendingRequests: Record<string, string>;
 
-  constructor(view: TranscriptView) {
-    this.lastSeq = view.lastSeq;
-    this.items = [...view.items];
-    this.openIndex = view.openIndex;
-    this.planIndex = view.planIndex;
-    this.tools = { ...view.tools };
-    this.pendingRequests = { ...view.pendingRequests };
+  constructor(model: TranscriptModel) {
+    this.lastSeq = model.lastSeq;
+    this.items = [...model.items];
+    this.openIndex = model.openIndex;
+    this.planIndex = model.planIndex;
+    this.tools = { ...model.tools };
+    this.pendingRequests = { ...model.pendingRequests };
   }
 
   add(item: TranscriptItem): number {
@@ -123,7 +124,7 @@ class Draft {
     this.tools = {};
   }
 
-  finish(): TranscriptView {
+  finish(): TranscriptModel {
     return {
       lastSeq: this.lastSeq,
       items: this.items,

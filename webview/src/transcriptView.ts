@@ -1,8 +1,9 @@
 /**
- * Renders TranscriptItems into the transcript container. Items are only ever
+ * Renders a TranscriptModel's items into the transcript container. Items are only ever
  * appended or changed in place, so each render touches the items whose object
  * changed since the last one.
  */
+import { element } from './dom';
 import { renderMarkdown } from './markdown';
 import type { PlanEntry, ToolStatus, TranscriptItem } from './transcript';
 
@@ -134,12 +135,4 @@ function child(el: HTMLElement, selector: string): HTMLElement {
   const found = el.querySelector<HTMLElement>(selector);
   if (!found) throw new Error(`chat view: missing ${selector}`);
   return found;
-}
-
-/** Create an element with attributes and children (strings become text nodes). */
-export function element(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
-  el.append(...children);
-  return el;
 }

@@ -1,9 +1,10 @@
 /**
- * The chat webview's HTML: a strict CSP with a per-load nonce; scripts, styles
+ * The chat webview's HTML: the strict CSP of chatCsp.ts with a per-load nonce; scripts, styles
  * and fonts only from dist/webview through asWebviewUri.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { chatCsp } from './chatCsp';
 
 /** Folders a chat webview may load from. */
 export function chatResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -17,13 +18,7 @@ export function chatWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOpti
 export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, sessionId: string): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} https: data:`,
-  ].join('; ');
+  const csp = chatCsp(webview.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { CancelTurn, MarkSessionRead, RetrySession, SendMessage, type TranscriptEvent } from '../../../shared/protocol';
 import { type ChatAction, type ChatState, ChatTask, FromWebview, type ToWebview } from '../../../shared/webview-protocol';
 import { DisposableScope } from '../disposable';
+import { errorMessage } from '../errors';
 import { chatHtml, chatWebviewOptions } from './chatHtml';
 import type { ChatTabStore } from './chatTabStore';
 import type { ChatHost } from './host';
@@ -94,7 +95,7 @@ export class ChatPanel implements vscode.Disposable {
     }
     void this.perform(message.request).then(
       () => this.post({ type: 'reply', requestId: message.requestId }),
-      (err: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: errorMessage(err) }),
     );
   }
 
@@ -154,7 +155,7 @@ export class ChatPanel implements vscode.Disposable {
   private markRead(): void {
     if (!this.panel.visible || !this.host.getSession(this.sessionId)?.session.unread) return;
     this.host.request(MarkSessionRead, { sessionId: this.sessionId }).catch((err: unknown) => {
-      this.host.log.debug(`chat ${this.sessionId}: markSessionRead failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.host.log.debug(`chat ${this.sessionId}: markSessionRead failed: ${errorMessage(err)}`);
     });
   }
 

@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { ChatViewState } from '../../../shared/webview-protocol';
+import { errorMessage } from '../errors';
 
 const StoreFile = z.object({
   tabs: z.array(z.object({ sessionId: z.string(), title: z.string() })).default([]),
@@ -89,7 +90,7 @@ export class ChatTabStore {
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(this.file, '..'));
       await vscode.workspace.fs.writeFile(this.file, text);
     } catch (err) {
-      this.log.warn(`chat: saving ${this.file.fsPath} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.log.warn(`chat: saving ${this.file.fsPath} failed: ${errorMessage(err)}`);
     }
   }
 }

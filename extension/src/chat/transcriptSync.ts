@@ -11,6 +11,7 @@
 import type * as vscode from 'vscode';
 import { GetTranscript, SubscribeSession, type TranscriptEvent, UnsubscribeSession } from '../../../shared/protocol';
 import type { SyncState } from '../../../shared/webview-protocol';
+import { errorMessage } from '../errors';
 import type { ChatHost } from './host';
 
 const pageSize = 500;
@@ -59,7 +60,7 @@ export class TranscriptSync implements vscode.Disposable {
     this.listener.dispose();
     this.held.clear();
     this.host.request(UnsubscribeSession, { sessionId: this.sessionId }).catch((err: unknown) => {
-      this.host.log.debug(`chat ${this.sessionId}: unsubscribe failed: ${message(err)}`);
+      this.host.log.debug(`chat ${this.sessionId}: unsubscribe failed: ${errorMessage(err)}`);
     });
   }
 
@@ -97,8 +98,8 @@ export class TranscriptSync implements vscode.Disposable {
     } catch (err) {
       this.loading = false;
       if (this.disposed) return;
-      this.host.log.warn(`chat ${this.sessionId}: loading the transcript failed: ${message(err)}`);
-      this.setSync({ phase: 'failed', message: message(err) });
+      this.host.log.warn(`chat ${this.sessionId}: loading the transcript failed: ${errorMessage(err)}`);
+      this.setSync({ phase: 'failed', message: errorMessage(err) });
     }
     if (this.loadAgain && !this.disposed) {
       this.loadAgain = false;
@@ -130,8 +131,4 @@ export class TranscriptSync implements vscode.Disposable {
     this.sync = sync;
     this.on.syncChanged(sync);
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

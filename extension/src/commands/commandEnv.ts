@@ -1,6 +1,6 @@
 /** What command factories get, and how a command id maps to its factory. */
 import type * as vscode from 'vscode';
-import type { Ctx } from '../ctx';
+import type { Controller } from '../controller';
 import type { TaskTreeView } from '../views/taskTree';
 
 /** Opens chat tabs; provided by the chat panels module. */
@@ -9,7 +9,7 @@ export interface ChatOpener {
 }
 
 export interface CommandEnv {
-  readonly ctx: Ctx;
+  readonly controller: Controller;
   readonly tree: TaskTreeView;
   readonly chat: ChatOpener;
 }

@@ -3,7 +3,7 @@
  * user with what happened and a way to the logs ("Foundry sidecar is not running" when down).
  */
 import * as vscode from 'vscode';
-import { reportError } from '../errors';
+import { errorMessage, NoFolderError, SidecarNotRunningError } from '../errors';
 import type { CommandEnv, CommandTable } from './commandEnv';
 import { closeSession, newSession, openSession, renameSession, retrySession } from './sessionCommands';
 import { restartSidecar, showLogs, showTraffic } from './sidecarCommands';
@@ -34,9 +34,23 @@ export function registerCommands(env: CommandEnv): vscode.Disposable[] {
       try {
         return await handler(...args);
       } catch (error) {
-        void reportError(env.ctx.log, `Foundry: ${title} failed`, error);
+        void reportError(env.controller.log, `Foundry: ${title} failed`, error);
         return undefined;
       }
     });
   });
+}
+
+/** Report a failed command: what happened, and the way to the logs. */
+async function reportError(log: vscode.LogOutputChannel, what: string, error: unknown): Promise<void> {
+  const message = errorMessage(error);
+  log.error(`${what}: ${message}`);
+  if (error instanceof NoFolderError) {
+    if ((await vscode.window.showInformationMessage(message, 'Open Folder')) === 'Open Folder') await vscode.commands.executeCommand('vscode.openFolder');
+    return;
+  }
+  const actions = error instanceof SidecarNotRunningError ? ['Show Logs', 'Restart Sidecar'] : ['Show Logs'];
+  const choice = await vscode.window.showErrorMessage(error instanceof SidecarNotRunningError ? message : `${what}: ${message}`, ...actions);
+  if (choice === 'Show Logs') log.show(true);
+  if (choice === 'Restart Sidecar') await vscode.commands.executeCommand('foundry.restartSidecar');
 }

@@ -1,10 +1,10 @@
 /**
  * Resolve a command's subject: a tree node or an id when invoked from the tree or a link,
- * otherwise a QuickPick over the workbench store.
+ * otherwise a QuickPick over the workbench store, once it is bootstrapped (`whenReady`).
  */
 import * as vscode from 'vscode';
 import { statusLabel, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
-import type { Ctx } from '../ctx';
+import type { Controller } from '../controller';
 import type { TreeNode } from '../views/taskTree';
 import { taskDescription } from '../views/taskPresentation';
 
@@ -12,34 +12,38 @@ function isNode(arg: unknown): arg is TreeNode {
   return typeof arg === 'object' && arg !== null && 'kind' in arg;
 }
 
-export async function resolveTask(ctx: Ctx, arg: unknown, placeHolder = 'Select a task'): Promise<TaskSummary | undefined> {
-  if (typeof arg === 'string') return ctx.store.task(arg) ?? missing(`task ${arg}`);
+export async function resolveTask(controller: Controller, arg: unknown, placeHolder = 'Select a task'): Promise<TaskSummary | undefined> {
+  // An id from a link or a test can come before the first bootstrap; a tree node cannot.
+  if (typeof arg === 'string' && !controller.store.loaded) await controller.whenReady();
+  if (typeof arg === 'string') return controller.store.task(arg) ?? missing(`task ${arg}`);
   if (isNode(arg)) {
-    if (arg.kind === 'task') return ctx.store.task(arg.taskId) ?? missing(`task ${arg.taskId}`);
-    if (arg.kind === 'session') return ctx.store.session(arg.sessionId)?.task ?? missing(`session ${arg.sessionId}`);
+    if (arg.kind === 'task') return controller.store.task(arg.taskId) ?? missing(`task ${arg.taskId}`);
+    if (arg.kind === 'session') return controller.store.session(arg.sessionId)?.task ?? missing(`session ${arg.sessionId}`);
   }
-  ctx.requireRunning();
-  const tasks = ctx.store.activeTasks();
+  // Right after the window opens the store may not be bootstrapped yet: an empty list would be a lie.
+  await controller.whenReady();
+  const tasks = controller.store.activeTasks();
   if (tasks.length === 0) {
     void vscode.window.showInformationMessage('Foundry has no tasks yet. Run "Foundry: Create Task" first.');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    tasks.map((task) => ({ label: task.title, description: taskDescription(task), detail: `${ctx.store.repo(task.repoId)?.name ?? ''} · ${task.branch}`, task })),
+    tasks.map((task) => ({ label: task.title, description: taskDescription(task), detail: `${controller.store.repo(task.repoId)?.name ?? ''} · ${task.branch}`, task })),
     { placeHolder, matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.task;
 }
 
 export async function resolveSession(
-  ctx: Ctx,
+  controller: Controller,
   arg: unknown,
   placeHolder = 'Select a session',
 ): Promise<{ session: SessionSummary; task: TaskSummary } | undefined> {
-  if (typeof arg === 'string') return ctx.store.session(arg) ?? missing(`session ${arg}`);
-  if (isNode(arg) && arg.kind === 'session') return ctx.store.session(arg.sessionId) ?? missing(`session ${arg.sessionId}`);
-  ctx.requireRunning();
-  const items = ctx.store
+  if (typeof arg === 'string' && !controller.store.loaded) await controller.whenReady();
+  if (typeof arg === 'string') return controller.store.session(arg) ?? missing(`session ${arg}`);
+  if (isNode(arg) && arg.kind === 'session') return controller.store.session(arg.sessionId) ?? missing(`session ${arg.sessionId}`);
+  await controller.whenReady();
+  const items = controller.store
     .activeTasks()
     .flatMap((task) => task.sessions.map((session) => ({ label: session.name, description: `${task.title} · ${statusLabel[session.status]}`, found: { session, task } })));
   if (items.length === 0) {

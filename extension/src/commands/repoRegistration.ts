@@ -1,14 +1,15 @@
 /** Register a repository with the sidecar, sending its current setup script. */
 import * as vscode from 'vscode';
 import { AddRepo, RetryTask, type Repo, type TaskSummary } from '../../../shared/protocol';
-import type { Ctx } from '../ctx';
-import { readSetupScript } from '../setupScript';
+import type { Controller } from '../controller';
+import { errorMessage } from '../errors';
+import { readSetupScript } from './setupScript';
 
 /** AddRepo with the folder's setup script content; called before CreateTask and RetryTask. */
-export async function registerRepo(ctx: Ctx, folder: vscode.Uri): Promise<Repo> {
+export async function registerRepo(controller: Controller, folder: vscode.Uri): Promise<Repo> {
   const setupScript = await readSetupScript(folder);
-  const repo = await ctx.request(AddRepo, { path: folder.fsPath, ...(setupScript !== undefined ? { setupScript } : {}) });
-  ctx.store.upsertRepo(repo);
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, ...(setupScript !== undefined ? { setupScript } : {}) });
+  controller.store.upsertRepo(repo);
   return repo;
 }
 
@@ -17,11 +18,12 @@ export async function registerRepo(ctx: Ctx, folder: vscode.Uri): Promise<Repo> 
  * A repository the workbench already knows is not waited for: requests are handled in the
  * order they are sent, so the sidecar has the new script before it sees the CreateTask.
  */
-export async function repoIdForCreate(ctx: Ctx, folder: vscode.Uri): Promise<string> {
-  const known = ctx.store.repos.find((r) => r.path === folder.fsPath);
-  const registered = registerRepo(ctx, folder);
+export async function repoIdForCreate(controller: Controller, folder: vscode.Uri): Promise<string> {
+  await controller.whenReady();
+  const known = controller.store.repos.find((r) => r.path === folder.fsPath);
+  const registered = registerRepo(controller, folder);
   if (!known) return (await registered).id;
-  registered.catch((error) => ctx.log.warn(`Could not update repository ${known.name}: ${(error as Error).message}`));
+  registered.catch((error) => controller.log.warn(`Could not update repository ${known.name}: ${errorMessage(error)}`));
   return known.id;
 }
 
@@ -29,8 +31,8 @@ export async function repoIdForCreate(ctx: Ctx, folder: vscode.Uri): Promise<str
  * RetryTask, after sending the repository's setup script again so a fixed script is picked up.
  * Every retry goes through here: the tree, the palette and the chat tab's Retry button.
  */
-export async function retryTaskWithCurrentSetup(ctx: Ctx, taskId: string): Promise<TaskSummary> {
-  const repo = ctx.store.repo(ctx.store.task(taskId)?.repoId ?? '');
-  if (repo) await registerRepo(ctx, vscode.Uri.file(repo.path));
-  return ctx.request(RetryTask, { taskId });
+export async function retryTaskWithCurrentSetup(controller: Controller, taskId: string): Promise<TaskSummary> {
+  const repo = controller.store.repo(controller.store.task(taskId)?.repoId ?? '');
+  if (repo) await registerRepo(controller, vscode.Uri.file(repo.path));
+  return controller.request(RetryTask, { taskId });
 }

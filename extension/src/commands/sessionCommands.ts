@@ -5,43 +5,43 @@ import type { CommandFactory } from './commandEnv';
 import { resolveSession, resolveTask } from './pickers';
 
 export const newSession: CommandFactory =
-  ({ ctx, chat }) =>
+  ({ controller, chat }) =>
   async (arg) => {
-    const task = await resolveTask(ctx, arg, 'Open a new session on which task?');
+    const task = await resolveTask(controller, arg, 'Open a new session on which task?');
     if (!task) return;
-    const session = await ctx.request(CreateWorkbenchSession, { taskId: task.id });
+    const session = await controller.request(CreateWorkbenchSession, { taskId: task.id });
     chat.open(session.id);
   };
 
 export const openSession: CommandFactory =
-  ({ ctx, chat }) =>
+  ({ controller, chat }) =>
   async (arg) => {
-    const found = await resolveSession(ctx, arg, 'Open which session?');
+    const found = await resolveSession(controller, arg, 'Open which session?');
     if (!found) return;
     // The tab marks the session read once it is visible.
     chat.open(found.session.id);
   };
 
 export const closeSession: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async (arg) => {
-    const found = await resolveSession(ctx, arg, 'Close which session?');
+    const found = await resolveSession(controller, arg, 'Close which session?');
     if (!found || found.session.status === 'closed') return;
-    await ctx.request(CloseWorkbenchSession, { sessionId: found.session.id });
+    await controller.request(CloseWorkbenchSession, { sessionId: found.session.id });
   };
 
 export const retrySession: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async (arg) => {
-    const found = await resolveSession(ctx, arg, 'Retry which session?');
+    const found = await resolveSession(controller, arg, 'Retry which session?');
     if (!found) return;
-    await ctx.request(RetrySession, { sessionId: found.session.id });
+    await controller.request(RetrySession, { sessionId: found.session.id });
   };
 
 export const renameSession: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async (arg) => {
-    const found = await resolveSession(ctx, arg, 'Rename which session?');
+    const found = await resolveSession(controller, arg, 'Rename which session?');
     if (!found) return;
     const name = await vscode.window.showInputBox({
       title: 'Foundry: Rename Session',
@@ -49,5 +49,5 @@ export const renameSession: CommandFactory =
       validateInput: (value) => (value.trim() ? undefined : 'The name must not be empty.'),
     });
     if (name === undefined || name.trim() === found.session.name) return;
-    await ctx.request(RenameWorkbenchSession, { sessionId: found.session.id, name: name.trim() });
+    await controller.request(RenameWorkbenchSession, { sessionId: found.session.id, name: name.trim() });
   };

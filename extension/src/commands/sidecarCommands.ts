@@ -4,24 +4,24 @@ import { NoFolderError } from '../errors';
 import type { CommandFactory } from './commandEnv';
 
 export const showLogs: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   () =>
-    ctx.log.show(true);
+    controller.log.show(true);
 
 export const restartSidecar: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async () => {
-    if (!ctx.hasFolder) throw new NoFolderError();
-    ctx.log.info('Restarting the sidecar on request.');
-    await ctx.restart();
+    if (!controller.hasFolder) throw new NoFolderError();
+    controller.log.info('Restarting the sidecar on request.');
+    await controller.restart();
   };
 
 export const showTraffic: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   () => {
-    const { sent, received } = ctx.traffic;
+    const { sent, received } = controller.traffic;
     const text = `Foundry sidecar traffic: ${sent} sent, ${received} received`;
-    ctx.log.info(text);
+    controller.log.info(text);
     void vscode.window.showInformationMessage(text);
     return { sent, received };
   };

@@ -1,7 +1,8 @@
 /** Task commands: create, rename, retry, archive, open worktree, show log, add repository. */
 import * as vscode from 'vscode';
 import { ArchiveTask, CreateTask, RenameTask } from '../../../shared/protocol';
-import { TaskLogDocuments } from '../taskLogDocument';
+import { errorMessage } from '../errors';
+import { TaskLogDocuments } from '../views/taskLogDocument';
 import type { CommandFactory } from './commandEnv';
 import { pickWorkspaceFolder, resolveTask } from './pickers';
 import { registerRepo, repoIdForCreate, retryTaskWithCurrentSetup } from './repoRegistration';
@@ -9,9 +10,9 @@ import { registerRepo, repoIdForCreate, retryTaskWithCurrentSetup } from './repo
 const branchSchema = CreateTask.params.shape.branch;
 
 export const createTask: CommandFactory =
-  ({ ctx, tree }) =>
+  ({ controller, tree }) =>
   async () => {
-    ctx.requireRunning();
+    controller.requireRunning();
     const folder = await pickWorkspaceFolder('Create the task in which repository?');
     if (!folder) return;
     const prompt = await vscode.window.showInputBox({
@@ -34,16 +35,16 @@ export const createTask: CommandFactory =
       },
     });
     if (branch === undefined) return;
-    const repoId = await repoIdForCreate(ctx, folder.uri);
-    const task = await ctx.request(CreateTask, { repoId, prompt: prompt.trim(), ...(branch.trim() ? { branch: branch.trim() } : {}) });
-    ctx.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
-    revealWhenPresent(ctx.store, task.id, (id) => tree.revealTask(id)).catch((error) => ctx.log.warn(`Could not reveal the new task: ${(error as Error).message}`));
+    const repoId = await repoIdForCreate(controller, folder.uri);
+    const task = await controller.request(CreateTask, { repoId, prompt: prompt.trim(), ...(branch.trim() ? { branch: branch.trim() } : {}) });
+    controller.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
+    revealWhenPresent(controller.store, task.id, (id) => tree.revealTask(id)).catch((error) => controller.log.warn(`Could not reveal the new task: ${errorMessage(error)}`));
   };
 
 export const renameTask: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async (arg) => {
-    const task = await resolveTask(ctx, arg, 'Rename which task?');
+    const task = await resolveTask(controller, arg, 'Rename which task?');
     if (!task) return;
     const title = await vscode.window.showInputBox({
       title: 'Foundry: Rename Task',
@@ -51,21 +52,21 @@ export const renameTask: CommandFactory =
       validateInput: (value) => (value.trim() ? undefined : 'The title must not be empty.'),
     });
     if (title === undefined || title.trim() === task.title) return;
-    await ctx.request(RenameTask, { taskId: task.id, title: title.trim() });
+    await controller.request(RenameTask, { taskId: task.id, title: title.trim() });
   };
 
 export const retryTask: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async (arg) => {
-    const task = await resolveTask(ctx, arg, 'Retry which task?');
+    const task = await resolveTask(controller, arg, 'Retry which task?');
     if (!task) return;
-    await retryTaskWithCurrentSetup(ctx, task.id);
+    await retryTaskWithCurrentSetup(controller, task.id);
   };
 
 export const archiveTask: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async (arg) => {
-    const task = await resolveTask(ctx, arg, 'Archive which task?');
+    const task = await resolveTask(controller, arg, 'Archive which task?');
     if (!task) return;
     const choice = await vscode.window.showWarningMessage(
       `Archive the task "${task.title}"?`,
@@ -73,13 +74,13 @@ export const archiveTask: CommandFactory =
       'Archive',
     );
     if (choice !== 'Archive') return;
-    await ctx.request(ArchiveTask, { taskId: task.id });
+    await controller.request(ArchiveTask, { taskId: task.id });
   };
 
 export const openWorktree: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async (arg) => {
-    const task = await resolveTask(ctx, arg, 'Open the worktree of which task?');
+    const task = await resolveTask(controller, arg, 'Open the worktree of which task?');
     if (!task) return;
     if (!task.worktreePath) {
       void vscode.window.showInformationMessage(`The worktree of "${task.title}" is not created yet (${task.status}).`);
@@ -89,9 +90,9 @@ export const openWorktree: CommandFactory =
   };
 
 export const showTaskLog: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async (arg) => {
-    const task = await resolveTask(ctx, arg, 'Show the log of which task?');
+    const task = await resolveTask(controller, arg, 'Show the log of which task?');
     if (!task) return;
     const doc = await vscode.workspace.openTextDocument(TaskLogDocuments.uri(task.id, task.title));
     await vscode.languages.setTextDocumentLanguage(doc, 'log');
@@ -99,9 +100,9 @@ export const showTaskLog: CommandFactory =
   };
 
 export const addRepository: CommandFactory =
-  ({ ctx }) =>
+  ({ controller }) =>
   async () => {
-    ctx.requireRunning();
+    controller.requireRunning();
     const folders = vscode.workspace.workspaceFolders ?? [];
     const browse = { label: '$(folder-opened) Browse...', folder: undefined as vscode.Uri | undefined };
     const picked = await vscode.window.showQuickPick([...folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f.uri })), browse], {
@@ -114,7 +115,7 @@ export const addRepository: CommandFactory =
       folder = chosen?.[0];
     }
     if (!folder) return;
-    const repo = await registerRepo(ctx, folder);
+    const repo = await registerRepo(controller, folder);
     void vscode.window.showInformationMessage(`Foundry: added repository ${repo.name}${repo.setupScript ? ' (with a setup script)' : ''}.`);
   };
 

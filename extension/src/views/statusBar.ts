@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { isProvisioning, type ServerStatusParams } from '../../../shared/protocol';
-import type { SidecarState } from '../ctx';
+import type { SidecarState } from '../controller';
 import type { WorkbenchStore } from '../workbenchStore';
 
 export interface StatusCounts {

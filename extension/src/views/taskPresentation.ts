@@ -1,9 +1,34 @@
 /**
- * How a task or a session looks: pure functions of their summaries, shared by the tree, the
- * pickers and the status bar so a status reads the same everywhere.
+ * How a repository, a task or a session looks: pure functions of their summaries, shared by the
+ * tree, the pickers and the status bar so a status reads the same everywhere. No `vscode`
+ * import: icons are codicon ids, tooltips are markdown text, and the tree turns them into
+ * `ThemeIcon`s and `MarkdownString`s (so this runs, and is unit-tested, in plain Node).
  */
-import * as vscode from 'vscode';
-import { isProvisioning, statusLabel, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
+import { isProvisioning, statusLabel, type Repo, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
+
+/** A codicon and an optional theme colour id: what a `vscode.ThemeIcon` is made of. */
+export interface Icon {
+  readonly id: string;
+  readonly color?: string;
+}
+
+/** Everything one tree row shows, as plain data. */
+export interface Row {
+  /** The tree item id: stable across refreshes, so expansion and selection survive. */
+  readonly id: string;
+  readonly label: string;
+  readonly description?: string;
+  readonly icon: Icon;
+  /** Markdown with `$(icon)` syntax, or plain text. */
+  readonly tooltip: { readonly markdown: string } | string;
+  /** `viewItem` for the menus in package.json (`task:<status>[:worktree]`, `session:<status>[:unread]`). */
+  readonly contextValue: string;
+  /** Shown expanded with children, or a leaf. */
+  readonly expanded: boolean;
+}
+
+export const SpinnerIcon: Icon = { id: 'loading~spin' };
+const ErrorIcon: Icon = { id: 'error', color: 'list.errorForeground' };
 
 /** Provisioning, running or archiving: work in progress that shows a spinner. */
 export function isBusy(task: TaskSummary): boolean {
@@ -16,28 +41,29 @@ export function changesLabel(task: TaskSummary): string {
   return files > 0 || added > 0 || removed > 0 ? `+${added} -${removed}` : statusLabel.idle;
 }
 
+/** The change count when idle, else the status or stage name (`Creating worktree`). */
 export function taskDescription(task: TaskSummary): string {
   return task.status === 'idle' ? changesLabel(task) : statusLabel[task.status];
 }
 
-export function taskIcon(task: TaskSummary): vscode.ThemeIcon {
-  if (isBusy(task)) return new vscode.ThemeIcon('loading~spin');
-  if (task.status === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-  if (task.status === 'archived') return new vscode.ThemeIcon('archive');
-  return new vscode.ThemeIcon('git-branch');
+export function taskIcon(task: TaskSummary): Icon {
+  if (isBusy(task)) return SpinnerIcon;
+  if (task.status === 'error') return ErrorIcon;
+  if (task.status === 'archived') return { id: 'archive' };
+  return { id: 'git-branch' };
 }
 
-export function taskTooltip(task: TaskSummary, repoName: string | undefined): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${escape(task.title)}**\n\n`);
-  md.appendMarkdown(`$(git-branch) \`${escape(task.branch)}\`${repoName ? ` in ${escape(repoName)}` : ''}\n\n`);
-  md.appendMarkdown(`Status: ${statusLabel[task.status]}`);
-  if (task.statusMessage && task.status !== 'error') md.appendMarkdown(` - ${escape(task.statusMessage)}`);
-  md.appendMarkdown('\n\n');
-  if (task.status === 'error') md.appendMarkdown(`$(error) ${escape(task.errorMessage ?? 'Provisioning failed.')}\n\n`);
+/** Markdown: title, branch and repository, status (with the stage's message), the error, changes, agent. */
+export function taskTooltip(task: TaskSummary, repoName: string | undefined): string {
+  let md = `**${escape(task.title)}**\n\n`;
+  md += `$(git-branch) \`${escape(task.branch)}\`${repoName ? ` in ${escape(repoName)}` : ''}\n\n`;
+  md += `Status: ${statusLabel[task.status]}`;
+  if (task.statusMessage && task.status !== 'error') md += ` - ${escape(task.statusMessage)}`;
+  md += '\n\n';
+  if (task.status === 'error') md += `$(error) ${escape(task.errorMessage ?? 'Provisioning failed.')}\n\n`;
   const { files, added, removed } = task.changes;
-  md.appendMarkdown(`${files} file${files === 1 ? '' : 's'} changed, +${added} -${removed}\n\n`);
-  md.appendMarkdown(`Agent: ${escape(task.agent)}`);
+  md += `${files} file${files === 1 ? '' : 's'} changed, +${added} -${removed}\n\n`;
+  md += `Agent: ${escape(task.agent)}`;
   return md;
 }
 
@@ -45,33 +71,81 @@ export function sessionDescription(session: SessionSummary): string {
   return session.unread ? `${statusLabel[session.status]} · unread` : statusLabel[session.status];
 }
 
-export function sessionIcon(session: SessionSummary, task?: TaskSummary): vscode.ThemeIcon {
+/** `task` is the session's task: a session waiting on a failed provisioning does not spin. */
+export function sessionIcon(session: SessionSummary, task?: TaskSummary): Icon {
   switch (session.status) {
     case 'pending_provision':
       // Waiting on a task whose provisioning failed: nothing is in progress until a retry.
-      return task?.status === 'error' ? new vscode.ThemeIcon('circle-large-outline') : new vscode.ThemeIcon('loading~spin');
+      return task?.status === 'error' ? { id: 'circle-large-outline' } : SpinnerIcon;
     case 'pending_session_create':
     case 'running':
-      return new vscode.ThemeIcon('loading~spin');
+      return SpinnerIcon;
     case 'error':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+      return ErrorIcon;
     case 'closed':
-      return new vscode.ThemeIcon('circle-slash');
+      return { id: 'circle-slash' };
     default:
-      return session.unread
-        ? new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('notificationsInfoIcon.foreground'))
-        : new vscode.ThemeIcon('comment-discussion');
+      // The unread dot.
+      return session.unread ? { id: 'circle-filled', color: 'notificationsInfoIcon.foreground' } : { id: 'comment-discussion' };
   }
 }
 
-export function sessionTooltip(session: SessionSummary): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${escape(session.name)}** (${escape(session.agent)}${session.model ? `, ${escape(session.model)}` : ''})\n\n`);
-  md.appendMarkdown(`Status: ${statusLabel[session.status]}${session.unread ? ' - unread' : ''}`);
-  if (session.status === 'error') md.appendMarkdown(`\n\n$(error) ${escape(session.errorMessage ?? 'The agent session failed.')}`);
+/** Markdown: name, agent and model, status, and the error of a failed session. */
+export function sessionTooltip(session: SessionSummary): string {
+  let md = `**${escape(session.name)}** (${escape(session.agent)}${session.model ? `, ${escape(session.model)}` : ''})\n\n`;
+  md += `Status: ${statusLabel[session.status]}${session.unread ? ' - unread' : ''}`;
+  if (session.status === 'error') md += `\n\n$(error) ${escape(session.errorMessage ?? 'The agent session failed.')}`;
   return md;
 }
 
+/** Repositories in the tree's order: by name. */
+export function sortRepos(repos: readonly Repo[]): Repo[] {
+  return [...repos].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A repository row; `activeTasks` is how many of its tasks are not archived. */
+export function repoRow(repo: Repo, activeTasks: number): Row {
+  return {
+    id: `repo:${repo.id}`,
+    label: repo.name,
+    description: activeTasks > 0 ? undefined : 'no tasks',
+    icon: { id: 'repo' },
+    tooltip: `${repo.path}\nDefault branch: ${repo.defaultBranch}${repo.setupScript ? '\nHas a setup script' : ''}`,
+    contextValue: 'repo',
+    expanded: activeTasks > 0,
+  };
+}
+
+export function taskRow(task: TaskSummary, repoName: string | undefined): Row {
+  return {
+    id: `task:${task.id}`,
+    label: task.title,
+    description: taskDescription(task),
+    icon: taskIcon(task),
+    tooltip: { markdown: taskTooltip(task, repoName) },
+    contextValue: `task:${task.status}${task.worktreePath ? ':worktree' : ''}`,
+    expanded: true,
+  };
+}
+
+export function sessionRow(session: SessionSummary, task: TaskSummary | undefined): Row {
+  return {
+    id: `session:${session.id}`,
+    label: session.name,
+    description: sessionDescription(session),
+    icon: sessionIcon(session, task),
+    tooltip: { markdown: sessionTooltip(session) },
+    contextValue: `session:${session.status}${session.unread ? ':unread' : ''}`,
+    expanded: false,
+  };
+}
+
+/** The view's badge: how many sessions are unread, or none. */
+export function unreadBadge(unread: number): { value: number; tooltip: string } | undefined {
+  return unread > 0 ? { value: unread, tooltip: `${unread} unread session${unread === 1 ? '' : 's'}` } : undefined;
+}
+
+/** Escape text for markdown, so a title or an error message shows as written. */
 function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
 }

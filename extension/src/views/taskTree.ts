@@ -1,12 +1,12 @@
 /**
  * The task explorer (view `foundry.tasks`): repositories -> tasks -> sessions, rendered from the
- * workbench store and refreshed only when the store changes. Node objects are interned by id so
- * expansion, selection and `reveal` survive refreshes.
+ * workbench store and refreshed only when the store changes. What a row shows comes from
+ * taskPresentation.ts; this file only turns those rows into TreeItems. Node objects are interned
+ * by id so expansion, selection and `reveal` survive refreshes.
  */
 import * as vscode from 'vscode';
-import type { Repo, SessionSummary, TaskSummary } from '../../../shared/protocol';
 import type { WorkbenchStore } from '../workbenchStore';
-import { sessionDescription, sessionIcon, sessionTooltip, taskDescription, taskIcon, taskTooltip } from './taskPresentation';
+import { repoRow, sessionRow, sortRepos, taskRow, unreadBadge, type Row } from './taskPresentation';
 
 export const TaskViewId = 'foundry.tasks';
 
@@ -41,7 +41,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     if (!node) {
       // No tasks: an empty tree, so the "Create Task" welcome shows.
       if (this.store.activeTasks().length === 0) return [];
-      return [...this.store.repos].sort((a, b) => a.name.localeCompare(b.name)).map((r) => this.repoNode(r.id));
+      return sortRepos(this.store.repos).map((r) => this.repoNode(r.id));
     }
     if (node.kind === 'repo') return this.store.activeTasks(node.repoId).map((t) => this.taskNode(t.id));
     if (node.kind === 'task') return (this.store.task(node.taskId)?.sessions ?? []).map((s) => this.sessionNode(s.id));
@@ -63,14 +63,17 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'repo') {
       const repo = this.store.repo(node.repoId);
-      return repo ? this.repoItem(repo) : new vscode.TreeItem('(unknown repository)');
+      return repo ? treeItem(repoRow(repo, this.store.activeTasks(repo.id).length)) : new vscode.TreeItem('(unknown repository)');
     }
     if (node.kind === 'task') {
       const task = this.store.task(node.taskId);
-      return task ? this.taskItem(task) : new vscode.TreeItem('(removed task)');
+      return task ? treeItem(taskRow(task, this.store.repo(task.repoId)?.name)) : new vscode.TreeItem('(removed task)');
     }
     const found = this.store.session(node.sessionId);
-    return found ? this.sessionItem(found.session) : new vscode.TreeItem('(removed session)');
+    if (!found) return new vscode.TreeItem('(removed session)');
+    const item = treeItem(sessionRow(found.session, found.task));
+    item.command = { command: 'foundry.openSession', title: 'Open Session', arguments: [found.session.id] };
+    return item;
   }
 
   dispose(): void {
@@ -78,43 +81,21 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.changed.dispose();
   }
 
-  private repoItem(repo: Repo): vscode.TreeItem {
-    const count = this.store.activeTasks(repo.id).length;
-    const item = new vscode.TreeItem(repo.name, count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = `repo:${repo.id}`;
-    item.description = count > 0 ? undefined : 'no tasks';
-    item.tooltip = `${repo.path}\nDefault branch: ${repo.defaultBranch}${repo.setupScript ? '\nHas a setup script' : ''}`;
-    item.iconPath = new vscode.ThemeIcon('repo');
-    item.contextValue = 'repo';
-    return item;
-  }
-
-  private taskItem(task: TaskSummary): vscode.TreeItem {
-    const item = new vscode.TreeItem(task.title, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = `task:${task.id}`;
-    item.description = taskDescription(task);
-    item.tooltip = taskTooltip(task, this.store.repo(task.repoId)?.name);
-    item.iconPath = taskIcon(task);
-    item.contextValue = `task:${task.status}${task.worktreePath ? ':worktree' : ''}`;
-    return item;
-  }
-
-  private sessionItem(session: SessionSummary): vscode.TreeItem {
-    const item = new vscode.TreeItem(session.name, vscode.TreeItemCollapsibleState.None);
-    item.id = `session:${session.id}`;
-    item.description = sessionDescription(session);
-    item.tooltip = sessionTooltip(session);
-    item.iconPath = sessionIcon(session, this.store.session(session.id)?.task);
-    item.contextValue = `session:${session.status}${session.unread ? ':unread' : ''}`;
-    item.command = { command: 'foundry.openSession', title: 'Open Session', arguments: [session.id] };
-    return item;
-  }
-
   private intern(key: string, make: () => TreeNode): TreeNode {
     let node = this.nodes.get(key);
     if (!node) this.nodes.set(key, (node = make()));
     return node;
   }
+}
+
+function treeItem(row: Row): vscode.TreeItem {
+  const item = new vscode.TreeItem(row.label, row.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  item.id = row.id;
+  item.description = row.description;
+  item.tooltip = typeof row.tooltip === 'string' ? row.tooltip : new vscode.MarkdownString(row.tooltip.markdown, true);
+  item.iconPath = new vscode.ThemeIcon(row.icon.id, row.icon.color === undefined ? undefined : new vscode.ThemeColor(row.icon.color));
+  item.contextValue = row.contextValue;
+  return item;
 }
 
 /** The tree view and its unread badge, both following the store. */
@@ -144,7 +125,6 @@ export class TaskTreeView implements vscode.Disposable {
   }
 
   private renderBadge(): void {
-    const unread = this.store.unreadSessionCount();
-    this.view.badge = unread > 0 ? { value: unread, tooltip: `${unread} unread session${unread === 1 ? '' : 's'}` } : undefined;
+    this.view.badge = unreadBadge(this.store.unreadSessionCount());
   }
 }

@@ -3,8 +3,9 @@
  * output, fetched with GetTaskLog. An open log refreshes when its task's summary changes.
  */
 import * as vscode from 'vscode';
-import { GetTaskLog, statusLabel, type HistoryEvent, type ResultOf, type TaskStatus } from '../../shared/protocol';
-import type { Ctx } from './ctx';
+import { GetTaskLog, statusLabel, type HistoryEvent, type ResultOf, type TaskStatus } from '../../../shared/protocol';
+import type { Controller } from '../controller';
+import { errorMessage } from '../errors';
 
 export const TaskLogScheme = 'foundry-task-log';
 
@@ -14,10 +15,10 @@ export class TaskLogDocuments implements vscode.TextDocumentContentProvider, vsc
   private readonly seen = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(private readonly controller: Controller) {
     this.subscriptions = [
       vscode.workspace.registerTextDocumentContentProvider(TaskLogScheme, this),
-      ctx.store.onDidChange(() => this.refreshOpenLogs()),
+      controller.store.onDidChange(() => this.refreshOpenLogs()),
     ];
   }
 
@@ -28,13 +29,13 @@ export class TaskLogDocuments implements vscode.TextDocumentContentProvider, vsc
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const taskId = new URLSearchParams(uri.query).get('taskId') ?? '';
-    const task = this.ctx.store.task(taskId);
+    const task = this.controller.store.task(taskId);
     this.seen.set(taskId, task?.updatedAt ?? 0);
     try {
-      const log = await this.ctx.request(GetTaskLog, { taskId });
+      const log = await this.controller.request(GetTaskLog, { taskId });
       return formatTaskLog(task?.title ?? taskId, log);
     } catch (error) {
-      return `Could not load the log of task ${taskId}: ${(error as Error).message}\n`;
+      return `Could not load the log of task ${taskId}: ${errorMessage(error)}\n`;
     }
   }
 
@@ -47,7 +48,7 @@ export class TaskLogDocuments implements vscode.TextDocumentContentProvider, vsc
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.scheme !== TaskLogScheme || doc.isClosed) continue;
       const taskId = new URLSearchParams(doc.uri.query).get('taskId') ?? '';
-      const updatedAt = this.ctx.store.task(taskId)?.updatedAt;
+      const updatedAt = this.controller.store.task(taskId)?.updatedAt;
       if (updatedAt !== undefined && updatedAt !== this.seen.get(taskId)) this.changed.fire(doc.uri);
     }
   }

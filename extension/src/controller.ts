@@ -2,7 +2,8 @@
  * The controller: owns the sidecar client, the workbench store and the two disposal scopes -
  * the extension's lifetime (`context.subscriptions`) and the current sidecar's lifetime
  * (`clientScope`, disposed whenever the sidecar stops). Views and commands reach the sidecar
- * only through `request`, which fails clearly while it is not running.
+ * only through `request`, which fails clearly while it is not running; commands that read the
+ * store first wait for `whenReady`.
  */
 import { mkdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
@@ -22,9 +23,9 @@ import {
 } from '../../shared/protocol';
 import { initializationOptions, readConfig } from './config';
 import { DisposableScope } from './disposable';
-import { NoFolderError, SidecarNotRunningError, toSidecarError } from './errors';
+import { errorMessage, NoFolderError, SidecarNotRunningError, toSidecarError } from './errors';
 import { checkRuntime, resolveRuntime } from './sidecar/runtime';
-import type { Sidecar } from './sidecar/sidecarProcess';
+import type { SidecarConnection } from './sidecar/sidecarConnection';
 import { TrafficCounter } from './sidecar/traffic';
 import { WorkbenchStore } from './workbenchStore';
 
@@ -34,8 +35,10 @@ export type SidecarState = 'noFolder' | 'starting' | 'running' | 'stopped' | 'fa
 const MaxAutoRestarts = 6;
 /** A sidecar that stayed up this long resets the crash count. */
 const HealthyUptimeMs = 180_000;
+/** How long `whenReady` waits for a start in progress before it gives up and says so. */
+const ReadyTimeoutMs = 30_000;
 
-export class Ctx implements vscode.Disposable {
+export class Controller implements vscode.Disposable {
   readonly store = new WorkbenchStore();
   readonly traffic = new TrafficCounter();
   private readonly stateChanged = new vscode.EventEmitter<SidecarState>();
@@ -50,9 +53,9 @@ export class Ctx implements vscode.Disposable {
 
   private currentState: SidecarState = 'stopped';
   private failure: string | undefined;
-  private sidecar: Sidecar | undefined;
+  private sidecar: SidecarConnection | undefined;
   private clientScope = new DisposableScope();
-  private starting: Promise<Sidecar | undefined> | undefined;
+  private starting: Promise<SidecarConnection | undefined> | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private crashCount = 0;
   private crashNotified = false;
@@ -91,7 +94,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   /** Start the sidecar (no-op while one runs or starts). Resolves once the store is bootstrapped. */
-  start(): Promise<Sidecar | undefined> {
+  start(): Promise<SidecarConnection | undefined> {
     if (this.sidecar) return Promise.resolve(this.sidecar);
     this.starting ??= this.doStart().finally(() => (this.starting = undefined));
     return this.starting;
@@ -120,11 +123,24 @@ export class Ctx implements vscode.Disposable {
     if (this.currentState !== 'running' && this.currentState !== 'starting') throw new SidecarNotRunningError(this.failure);
   }
 
+  /**
+   * Resolves once the store holds the running sidecar's workbench: what pickers and commands that
+   * read the store wait for, so a command run right after the window opens sees every task. Waits
+   * for a start in progress (and starts a restart still in its backoff), at most ReadyTimeoutMs;
+   * throws the error a user should see when there is no folder or the sidecar is not running.
+   */
+  async whenReady(): Promise<void> {
+    if (!this.hasFolder) throw new NoFolderError();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timedOut'>((resolve) => (timer = setTimeout(() => resolve('timedOut'), ReadyTimeoutMs)));
+    const outcome = await Promise.race([this.settledStart(), timedOut]).finally(() => clearTimeout(timer));
+    if (outcome === 'timedOut') throw new SidecarNotRunningError(`it did not finish starting within ${ReadyTimeoutMs / 1000} s`);
+    if (this.currentState !== 'running' || !this.store.loaded) throw new SidecarNotRunningError(this.failure);
+  }
+
   /** A typed request to the sidecar; waits for a start in progress, fails clearly when not running. */
   async request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
-    // A start in progress (activation, restart) finishes first: the request then meets a bootstrapped sidecar.
-    // A restart still waiting out its backoff starts now: the user is waiting on it.
-    const sidecar = this.starting ? await this.starting : !this.sidecar && this.restartTimer ? await this.start() : this.sidecar;
+    const sidecar = await this.settledStart();
     if (!this.hasFolder) throw new NoFolderError();
     if (!sidecar || this.currentState !== 'running') throw new SidecarNotRunningError(this.failure);
     try {
@@ -150,7 +166,18 @@ export class Ctx implements vscode.Disposable {
     void this.stop();
   }
 
-  private async doStart(): Promise<Sidecar | undefined> {
+  /**
+   * The sidecar once no start is in progress. A start in progress (activation, restart) finishes
+   * first, so a caller meets a bootstrapped sidecar; a restart still waiting out its backoff starts
+   * now: the user is waiting on it.
+   */
+  private settledStart(): Promise<SidecarConnection | undefined> {
+    if (this.starting) return this.starting;
+    if (!this.sidecar && this.restartTimer) return this.start();
+    return Promise.resolve(this.sidecar);
+  }
+
+  private async doStart(): Promise<SidecarConnection | undefined> {
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     const storage = this.context.storageUri;
@@ -170,8 +197,8 @@ export class Ctx implements vscode.Disposable {
     const dataDir = storage.fsPath;
     await mkdir(dataDir, { recursive: true });
     // Loaded on first start, not at activation: the language client is most of the bundle.
-    const { Sidecar } = await import('./sidecar/sidecarProcess');
-    const sidecar: Sidecar = new Sidecar({
+    const { SidecarConnection } = await import('./sidecar/sidecarConnection');
+    const sidecar: SidecarConnection = new SidecarConnection({
       runtime,
       serverPath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'server.js').fsPath,
       cwd: dataDir,
@@ -196,10 +223,10 @@ export class Ctx implements vscode.Disposable {
       await this.bootstrap(sidecar);
     } catch (error) {
       if (this.sidecar !== sidecar) return undefined;
-      this.log.error(`Sidecar failed to start: ${(error as Error).message}`);
+      this.log.error(`Sidecar failed to start: ${errorMessage(error)}`);
       this.detach();
       await sidecar.stop();
-      this.scheduleRestart(`failed to start (${(error as Error).message})`);
+      this.scheduleRestart(`failed to start (${errorMessage(error)})`);
       return undefined;
     }
     if (this.sidecar !== sidecar) return undefined;
@@ -210,7 +237,7 @@ export class Ctx implements vscode.Disposable {
     return sidecar;
   }
 
-  private onUnexpectedClose(sidecar: Sidecar): void {
+  private onUnexpectedClose(sidecar: SidecarConnection): void {
     if (this.sidecar !== sidecar || this.disposed) return;
     this.detach();
     void sidecar.stop();
@@ -258,7 +285,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   /** Bootstrap from GetWorkbench; pushes arriving meanwhile are buffered and applied after. */
-  private bootstrap(sidecar: Sidecar): Promise<void> {
+  private bootstrap(sidecar: SidecarConnection): Promise<void> {
     this.bootstrapping ??= (async () => {
       let again = false;
       try {
@@ -280,7 +307,7 @@ export class Ctx implements vscode.Disposable {
     return this.bootstrapping;
   }
 
-  private onWorkbenchUpdated(sidecar: Sidecar, update: WorkbenchUpdatedParams): void {
+  private onWorkbenchUpdated(sidecar: SidecarConnection, update: WorkbenchUpdatedParams): void {
     if (this.sidecar !== sidecar) return;
     if (this.bootstrapping) {
       this.buffered.push(update);
@@ -288,7 +315,7 @@ export class Ctx implements vscode.Disposable {
     }
     if (this.store.apply(update) === 'gap') {
       this.log.info(`Workbench: version ${update.version} after ${this.store.currentVersion}; bootstrapping again.`);
-      this.bootstrap(sidecar).catch((error) => this.log.error(`Workbench bootstrap failed: ${(error as Error).message}`));
+      this.bootstrap(sidecar).catch((error) => this.log.error(`Workbench bootstrap failed: ${errorMessage(error)}`));
     }
   }
 
@@ -297,7 +324,7 @@ export class Ctx implements vscode.Disposable {
       try {
         listener(params.events);
       } catch (error) {
-        this.log.error(`Transcript listener failed: ${(error as Error).message}`);
+        this.log.error(`Transcript listener failed: ${errorMessage(error)}`);
       }
     }
   }

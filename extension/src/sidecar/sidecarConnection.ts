@@ -1,7 +1,7 @@
 /**
- * One run of the sidecar: the child process (spawned here, so its stdio can be counted and its
- * exit awaited) and the LanguageClient speaking JSON-RPC over its stdio. A Sidecar is started
- * once and stopped once; a restart makes a new one.
+ * The extension's connection to one run of the sidecar process: the child process (spawned here,
+ * so its stdio can be counted and its exit awaited) and the LanguageClient speaking JSON-RPC over
+ * its stdio. A SidecarConnection is started once and stopped once; a restart makes a new one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
@@ -17,10 +17,11 @@ import {
   type MessageTransports,
 } from 'vscode-languageclient/node';
 import type { InitializationOptions } from '../../../shared/protocol';
+import { errorMessage } from '../errors';
 import type { Runtime } from './runtime';
 import { countingReader, countingWriter, type TrafficCounter } from './traffic';
 
-export interface SidecarOptions {
+export interface SidecarConnectionOptions {
   readonly runtime: Runtime;
   /** Absolute path of dist/server.js. */
   readonly serverPath: string;
@@ -35,14 +36,14 @@ export interface SidecarOptions {
 const StopTimeoutMs = 4_000;
 const ExitGraceMs = 3_000;
 
-export class Sidecar {
+export class SidecarConnection {
   readonly client: LanguageClient;
   private child: ChildProcess | undefined;
   private stopping = false;
   /** The connection closed on its own; the client has already stopped itself. */
   private closed = false;
 
-  constructor(private readonly options: SidecarOptions) {
+  constructor(private readonly options: SidecarConnectionOptions) {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [],
       outputChannel: options.log,
@@ -74,7 +75,7 @@ export class Sidecar {
     try {
       if (!this.closed && this.client.needsStop()) await this.client.stop(StopTimeoutMs);
     } catch (error) {
-      this.options.log.warn(`Sidecar did not shut down cleanly: ${(error as Error).message}`);
+      this.options.log.warn(`Sidecar did not shut down cleanly: ${errorMessage(error)}`);
     }
     await this.ensureExited();
   }

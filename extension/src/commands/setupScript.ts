@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { setupScriptSetting } from './config';
+import { setupScriptSetting } from '../config';
 
 export const SetupScriptPath = '.foundry/setup.sh';
 

@@ -1,0 +1,174 @@
+// What the task explorer shows for a repository, a task and a session: labels, descriptions, icons,
+// tooltips, the badge, and (through package.json's menus) which actions a row offers.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ProvisionStages, statusLabel } from '../../../shared/protocol';
+import {
+  changesLabel,
+  repoRow,
+  sessionRow,
+  sortRepos,
+  SpinnerIcon,
+  taskDescription,
+  taskRow,
+  unreadBadge,
+  type Row,
+} from '../../src/views/taskPresentation';
+import { repo, session, task } from './fixtures';
+
+const markdown = (row: Row): string => {
+  assert.equal(typeof row.tooltip, 'object', `${row.id} has a markdown tooltip`);
+  return (row.tooltip as { markdown: string }).markdown;
+};
+
+test('an idle task shows its change count, or Idle when it has none', () => {
+  assert.equal(taskRow(task({ changes: { files: 2, added: 12, removed: 3 } }), 'demo-repo').description, '+12 -3');
+  assert.equal(taskRow(task(), 'demo-repo').description, 'Idle');
+  // A changed file with no line counted (a binary or an empty file) still counts as a change.
+  assert.equal(changesLabel(task({ changes: { files: 1, added: 0, removed: 0 } })), '+0 -0');
+  const row = taskRow(task({ changes: { files: 2, added: 12, removed: 3 } }), 'demo-repo');
+  assert.deepEqual(row.icon, { id: 'git-branch' });
+  assert.match(markdown(row), /2 files changed, \+12 -3/);
+});
+
+test('a provisioning task spins and names its stage, and its tooltip says what the stage is doing', () => {
+  for (const stage of ProvisionStages) {
+    const row = taskRow(task({ status: stage, changes: { files: 5, added: 1, removed: 1 } }), 'demo-repo');
+    assert.deepEqual(row.icon, SpinnerIcon, stage);
+    assert.equal(row.description, statusLabel[stage], 'the stage name, not the change count');
+  }
+  const row = taskRow(task({ status: 'init_create_sandbox', statusMessage: 'git worktree add' }), 'demo-repo');
+  assert.equal(row.description, 'Creating worktree');
+  assert.match(markdown(row), /Status: Creating worktree - git worktree add/);
+});
+
+test('running and archiving tasks spin; an archived task shows the archive icon', () => {
+  assert.deepEqual(taskRow(task({ status: 'running' }), undefined).icon, SpinnerIcon);
+  assert.equal(taskDescription(task({ status: 'running' })), 'Running');
+  assert.deepEqual(taskRow(task({ status: 'archive_remove_sandbox' }), undefined).icon, SpinnerIcon);
+  assert.deepEqual(taskRow(task({ status: 'archived' }), undefined).icon, { id: 'archive' });
+});
+
+test('a failed task shows the error icon, and its error message on hover', () => {
+  const row = taskRow(task({ status: 'error', errorMessage: 'setup script exited with code 3', statusMessage: 'running setup' }), 'demo-repo');
+  assert.deepEqual(row.icon, { id: 'error', color: 'list.errorForeground' });
+  assert.equal(row.description, 'Error');
+  const tooltip = markdown(row);
+  assert.match(tooltip, /\$\(error\) setup script exited with code 3/);
+  assert.doesNotMatch(tooltip, /running setup/, 'a stale stage message is not shown next to the error');
+  assert.match(markdown(taskRow(task({ status: 'error' }), undefined)), /\$\(error\) Provisioning failed\\\./);
+});
+
+test('text from the task is escaped in tooltips: markdown in a title or an error shows as written', () => {
+  const tooltip = markdown(
+    taskRow(task({ status: 'error', title: '*bold* [link](command:foundry.restartSidecar)', errorMessage: 'bad `x` $(zap)' }), 'demo-repo'),
+  );
+  assert.ok(tooltip.includes('\\*bold\\* \\[link\\]\\(command:foundry\\.restartSidecar\\)'), tooltip);
+  assert.ok(tooltip.includes('bad \\`x\\` \\$\\(zap\\)'), tooltip);
+  assert.ok(!tooltip.includes('](command:'), 'no command link survives');
+});
+
+test('the task tooltip names the branch, the repository and the agent', () => {
+  const tooltip = markdown(taskRow(task({ branch: 'foundry/fix', agent: 'demo' }), 'demo-repo'));
+  assert.match(tooltip, /^\*\*Fix the bug\*\*/);
+  assert.match(tooltip, /\$\(git-branch\) `foundry\/fix` in demo\\-repo/);
+  assert.match(tooltip, /Agent: demo$/);
+  assert.match(tooltip, /0 files changed, \+0 -0/);
+});
+
+test('an unread session shows the dot and says unread; reading it clears both', () => {
+  const unread = sessionRow(session({ unread: true }), task());
+  assert.deepEqual(unread.icon, { id: 'circle-filled', color: 'notificationsInfoIcon.foreground' });
+  assert.equal(unread.description, 'Ready · unread');
+  assert.match(markdown(unread), /Status: Ready - unread/);
+  const read = sessionRow(session({ unread: false }), task());
+  assert.deepEqual(read.icon, { id: 'comment-discussion' });
+  assert.equal(read.description, 'Ready');
+});
+
+test('a session spins while it waits on provisioning or runs a turn, but not behind a failed task', () => {
+  assert.deepEqual(sessionRow(session({ status: 'pending_provision' }), task({ status: 'init_ensure_agent' })).icon, SpinnerIcon);
+  assert.deepEqual(sessionRow(session({ status: 'pending_session_create' }), task()).icon, SpinnerIcon);
+  assert.deepEqual(sessionRow(session({ status: 'running' }), task({ status: 'running' })).icon, SpinnerIcon);
+  const blocked = sessionRow(session({ status: 'pending_provision' }), task({ status: 'error' }));
+  assert.deepEqual(blocked.icon, { id: 'circle-large-outline' });
+  assert.equal(blocked.description, 'Preparing environment');
+});
+
+test('a failed session shows the error icon and its message; a closed one the closed icon', () => {
+  const failed = sessionRow(session({ status: 'error', errorMessage: 'agent exited' }), task());
+  assert.deepEqual(failed.icon, { id: 'error', color: 'list.errorForeground' });
+  assert.match(markdown(failed), /\$\(error\) agent exited/);
+  assert.match(markdown(sessionRow(session({ status: 'error' }), task())), /The agent session failed\\\./);
+  assert.deepEqual(sessionRow(session({ status: 'closed' }), task()).icon, { id: 'circle-slash' });
+  assert.match(markdown(sessionRow(session({ agent: 'demo', model: 'm-1' }), task())), /^\*\*Session 1\*\* \(demo, m\\-1\)/);
+});
+
+test('repositories are sorted by name; one without active tasks is collapsed and says so', () => {
+  assert.deepEqual(
+    sortRepos([repo({ id: 'b', name: 'zeta' }), repo({ id: 'a', name: 'alpha' })]).map((r) => r.name),
+    ['alpha', 'zeta'],
+  );
+  const empty = repoRow(repo({ setupScript: 'npm ci' }), 0);
+  assert.equal(empty.description, 'no tasks');
+  assert.equal(empty.expanded, false);
+  assert.equal(empty.tooltip, '/work/demo-repo\nDefault branch: main\nHas a setup script');
+  const busy = repoRow(repo(), 2);
+  assert.equal(busy.description, undefined);
+  assert.equal(busy.expanded, true);
+});
+
+test('the view badge counts unread sessions, and is gone when there are none', () => {
+  assert.deepEqual(unreadBadge(1), { value: 1, tooltip: '1 unread session' });
+  assert.deepEqual(unreadBadge(3), { value: 3, tooltip: '3 unread sessions' });
+  assert.equal(unreadBadge(0), undefined);
+});
+
+// ---------------------------------------------------------------------------
+// Actions: a row's contextValue against the `view/item/context` menus in package.json
+// ---------------------------------------------------------------------------
+
+interface MenuItem {
+  command: string;
+  when: string;
+  group?: string;
+}
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { menus: { 'view/item/context': MenuItem[] } };
+};
+
+/** The commands a row offers, inline (the buttons on hover) or in its context menu. */
+function actions(row: Row, where: 'inline' | 'menu'): string[] {
+  const offered = manifest.contributes.menus['view/item/context'].filter((item) => {
+    if (!item.when.includes('view == foundry.tasks')) return false;
+    if ((item.group?.startsWith('inline') ?? false) !== (where === 'inline')) return false;
+    const match = /viewItem =~ \/(.+)\/$/.exec(item.when);
+    assert.ok(match, `menu item ${item.command} matches on viewItem`);
+    return new RegExp(match[1]).test(row.contextValue);
+  });
+  return offered.map((item) => item.command.replace('foundry.', '')).sort();
+}
+
+test('a failed task offers Retry inline; an idle one offers a new session, and Open Worktree once it has one', () => {
+  assert.deepEqual(actions(taskRow(task({ status: 'error' }), undefined), 'inline'), ['newSession', 'retryTask']);
+  assert.deepEqual(actions(taskRow(task({ worktreePath: '/w/t1' }), undefined), 'inline'), ['newSession']);
+  assert.deepEqual(actions(taskRow(task({ worktreePath: '/w/t1' }), undefined), 'menu'), [
+    'archiveTask',
+    'newSession',
+    'openWorktree',
+    'renameTask',
+    'showTaskLog',
+  ]);
+  assert.ok(!actions(taskRow(task(), undefined), 'menu').includes('openWorktree'), 'no worktree yet, nothing to open');
+});
+
+test('an archived task offers only its log; a closed session can still be opened but not closed again', () => {
+  const archived = taskRow(task({ status: 'archived' }), undefined);
+  assert.deepEqual(actions(archived, 'inline'), []);
+  assert.deepEqual(actions(archived, 'menu'), ['showTaskLog']);
+  assert.deepEqual(actions(sessionRow(session({ status: 'closed' }), task()), 'menu'), ['openSession']);
+  assert.deepEqual(actions(sessionRow(session({ status: 'error' }), task()), 'inline'), ['openSession', 'retrySession']);
+  assert.deepEqual(actions(sessionRow(session({ unread: true }), task()), 'menu'), ['closeSession', 'openSession', 'renameSession']);
+});
