@@ -91,7 +91,9 @@ export interface ProcessRow {
   pgid: number;
   owner: string;
   kind: string;
-  started_at: number;
+  /** The leader's identity at spawn (effects/identity.ts); null when it could not be read. */
+  boot_id: string | null;
+  start_time: string | null;
 }
 
 export interface MetaRow {

@@ -5,6 +5,7 @@
  * all state; the worker owns none.
  */
 import type { Changes } from '../../../shared/protocol';
+import type { ProcessIdentity } from './identity';
 
 /** A worker method may answer synchronously or asynchronously. */
 export type Async<T> = T | Promise<T>;
@@ -22,8 +23,12 @@ export interface EffectsApi {
     exitCode: number | null;
     signal: string | null;
   }>;
-  /** End process groups left by a crashed sidecar. */
-  killGroups(p: { pgids: number[] }): Async<void>;
+  /**
+   * End process groups left by a crashed sidecar, each only if its leader is provably the
+   * recorded process (same boot, same start time): SIGTERM, then SIGKILL. `ended`: gone now;
+   * `dropped`: not provably ours, never signalled; `survivors`: still running after SIGKILL.
+   */
+  endStaleGroups(p: { groups: ({ pgid: number } & ProcessIdentity)[] }): Async<{ ended: number[]; dropped: number[]; survivors: number[] }>;
   diffStat(p: { worktreePath: string; baseRef: string }): Async<Changes>;
   watch(p: { taskId: string; path: string; debounceMs: number }): Async<void>;
   unwatch(p: { taskId: string }): Async<void>;
@@ -48,7 +53,7 @@ export type EffectsParams<M extends EffectsMethod> = Parameters<EffectsApi[M]>[0
 export type EffectsResult<M extends EffectsMethod> = Awaited<ReturnType<EffectsApi[M]>>;
 
 export type EffectsEvent =
-  | { type: 'spawned'; pgid: number; owner: string; kind: 'script' | 'agent' }
+  | { type: 'spawned'; pgid: number; owner: string; kind: 'script' | 'agent'; identity: ProcessIdentity }
   | { type: 'exited'; pgid: number }
   | { type: 'acp'; key: string; sender: 'client' | 'agent'; message: unknown }
   | { type: 'permissionRejected'; key: string; title: string }
