@@ -13,10 +13,17 @@ export type Async<T> = T | Promise<T>;
 export interface EffectsApi {
   repoInfo(p: { path: string }): Async<{ toplevel: string; defaultBranch: string }>;
   listBranches(p: { repoPath: string }): Async<string[]>;
-  /** Idempotent: an existing worktree at `worktreePath` on `branch` is reused. Returns the base commit. */
-  createWorktree(p: { repoPath: string; worktreePath: string; branch: string; baseRef: string | null }): Async<{ baseRef: string }>;
-  /** `git worktree remove` (never forced: git refuses a dirty tree). */
-  removeWorktree(p: { repoPath: string; worktreePath: string }): Async<void>;
+  /**
+   * Idempotent: an existing worktree at `worktreePath` on `branch` is reused; any other folder
+   * there fails, and is never deleted (existingWorktree.ts). A new worktree gets the task's
+   * ownership marker (ownership.ts). Returns the base commit.
+   */
+  createWorktree(p: { repoPath: string; worktreePath: string; branch: string; baseRef: string | null; taskId: string }): Async<{ baseRef: string }>;
+  /**
+   * `git worktree remove`, only of a worktree provably Foundry's for this task (`recordedPath` is
+   * the task row's worktree_path), and never forced: git refuses a dirty tree.
+   */
+  removeWorktree(p: { repoPath: string; worktreePath: string; taskId: string; recordedPath: string | null }): Async<void>;
   isDirty(p: { worktreePath: string }): Async<boolean>;
   /** Run a shell script in its own process group; output appended to logPath. */
   runScript(p: { owner: string; script: string; cwd: string; logPath: string; env: Record<string, string> }): Async<{

@@ -99,7 +99,7 @@ async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
   const t = sc.store.task(taskId)!;
   const repo = sc.store.repo(t.repo_id)!;
   const worktreePath = sc.worktreePath(taskId);
-  const { baseRef } = await sc.effects.call('createWorktree', { repoPath: repo.path, worktreePath, branch: t.branch, baseRef: t.base_ref });
+  const { baseRef } = await sc.effects.call('createWorktree', { repoPath: repo.path, worktreePath, branch: t.branch, baseRef: t.base_ref, taskId });
   sc.store.updateTask(taskId, { worktree_path: worktreePath, base_ref: baseRef });
   sc.publisher.taskChanged(taskId);
   const script = sc.store.repo(t.repo_id)?.setup_script;
