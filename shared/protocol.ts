@@ -241,25 +241,29 @@ export type ParamsOf<D> = D extends RequestDef<infer P, z.ZodType> ? z.input<P> 
 export type ResultOf<D> = D extends RequestDef<z.ZodType, infer R> ? z.infer<R> : never;
 
 const Empty = z.object({});
+/**
+ * A branch name by git's ref-format rules (`git check-ref-format --branch`), checked up front,
+ * minus names that mislead: 'HEAD', and 'refs/...' (git would nest it: refs/heads/refs/heads/x).
+ */
 const branchName = z
   .string()
   .min(1, 'branch must not be empty')
   .max(200)
-  .refine((b) => !b.startsWith('-'), 'branch must not start with "-"')
-  .refine(
-    (b) =>
-      !/[\s~^:?*[\\\x00-\x1f\x7f]/.test(b) &&
-      !b.includes('..') &&
-      !b.includes('@{') &&
-      !b.includes('//') &&
-      !b.startsWith('/') &&
-      !b.endsWith('/') &&
-      !b.endsWith('.') &&
-      !b.endsWith('.lock') &&
-      b !== '@' &&
-      !b.split('/').some((part) => part.startsWith('.')),
-    'branch is not a valid git branch name',
-  );
+  .superRefine((b, ctx) => {
+    const rules: [broken: boolean, message: string][] = [
+      [b === 'HEAD', 'branch must not be HEAD'],
+      [b === '@', 'branch must not be "@"'],
+      [b.startsWith('-'), 'branch must not start with "-"'],
+      [b.startsWith('refs/'), 'branch must be a short name, not start with "refs/"'],
+      [/[\s~^:?*[\\\x00-\x1f\x7f]/.test(b), 'branch must not contain whitespace, control characters or any of ~ ^ : ? * [ \\'],
+      [b.includes('..'), 'branch must not contain ".."'],
+      [b.includes('@{'), 'branch must not contain "@{"'],
+      [b.startsWith('/') || b.endsWith('/') || b.includes('//'), 'branch must not start or end with "/" or contain "//"'],
+      [b.endsWith('.'), 'branch must not end with "."'],
+      [b.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock')), 'branch parts must not start with "." or end with ".lock"'],
+    ];
+    for (const [broken, message] of rules) if (broken) ctx.addIssue({ code: 'custom', message });
+  });
 const agentId = z.string().min(1, 'agent must not be empty').max(100).regex(/^[\w.-]+$/, 'agent must be a plain id');
 const title = (what: string) => z.string().trim().min(1, `${what} must not be empty`).max(200, `${what} is longer than 200 characters`);
 

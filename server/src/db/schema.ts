@@ -14,7 +14,7 @@ export interface TaskRow {
   title: string;
   prompt: string;
   branch: string;
-  /** Whether the user chose the branch (ensure_name then keeps it exact unless taken). */
+  /** Whether the user chose the branch (ensure_name keeps it exact, and fails if git has it already). */
   branch_explicit: number;
   base_ref: string | null;
   status: string;

@@ -85,8 +85,13 @@ async function ensureName(sc: Sidecar, taskId: string): Promise<void> {
   if (t.worktree_path && existsSync(t.worktree_path)) return; // the branch is already ours
   const repo = sc.store.repo(t.repo_id)!;
   const inGit = new Set(await sc.effects.call('listBranches', { repoPath: repo.path }));
-  const taken = new Set([...inGit, ...sc.store.branches(t.repo_id).filter((b) => b !== t.branch)]);
   const current = sc.store.task(taskId)!;
+  // The user chose this name: never silently pick another, and never take over their branch.
+  if (current.branch_explicit === 1) {
+    if (inGit.has(current.branch)) throw new Error(`branch '${current.branch}' already exists; attaching existing branches comes later`);
+    return;
+  }
+  const taken = new Set([...inGit, ...sc.store.branches(t.repo_id).filter((b) => b !== current.branch)]);
   if (!taken.has(current.branch)) return;
   let n = 2;
   while (taken.has(`${current.branch}-${n}`)) n++;
