@@ -270,7 +270,7 @@ const title = (what: string) => z.string().trim().min(1, `${what} must not be em
 /** No-op round trip: the floor benchmarks compare against. Client -> sidecar. */
 export const Ping = request('foundry/ping', Empty, Empty);
 
-/** Register a git repository (idempotent by path). Client -> sidecar. */
+/** Register a git repository (idempotent by path). `setupScript`: absent keeps the current one, "" clears it. Client -> sidecar. */
 export const AddRepo = request(
   'foundry/addRepo',
   z.object({ path: z.string().min(1, 'path must not be empty'), setupScript: z.string().max(100_000).optional() }),
@@ -287,6 +287,8 @@ export const CreateTask = request(
     branch: branchName.optional(),
     agent: agentId.optional(),
     model: z.string().max(200).optional(),
+    /** The repository's setup script, set in the same transaction (absent keeps it, "" clears it); the task runs this one. */
+    setupScript: z.string().max(100_000).optional(),
   }),
   TaskSummary,
 );
@@ -339,7 +341,12 @@ export const GetTaskLog = request(
 
 export const RenameTask = request('foundry/renameTask', z.object({ taskId: id('taskId'), title: title('title') }), TaskSummary);
 export const ArchiveTask = request('foundry/archiveTask', z.object({ taskId: id('taskId') }), TaskSummary);
-export const RetryTask = request('foundry/retryTask', z.object({ taskId: id('taskId') }), TaskSummary);
+export const RetryTask = request(
+  'foundry/retryTask',
+  /** `setupScript`: as for createTask; the retried task runs the repository's script as it is after this request. */
+  z.object({ taskId: id('taskId'), setupScript: z.string().max(100_000).optional() }),
+  TaskSummary,
+);
 export const RetrySession = request('foundry/retrySession', z.object({ sessionId: id('sessionId') }), SessionSummary);
 export const CloseWorkbenchSession = request(
   'foundry/closeWorkbenchSession',

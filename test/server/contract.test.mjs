@@ -29,18 +29,21 @@ test('ping is a no-op round trip', async () => {
   assert.deepEqual(await sc.request(Requests.Ping.method, {}), {});
 });
 
-test('addRepo is idempotent by path, updates the setup script, refuses non-repositories', async () => {
+test('addRepo is idempotent by path, updates the setup script (absent keeps it, "" clears it), refuses non-repositories', async () => {
   const again = await sc.request(Requests.AddRepo.method, { path: join(repoPath, '.'), setupScript: 'echo hi' });
   assert.equal(again.id, repo.id);
   assert.equal(again.setupScript, 'echo hi');
   assert.equal(again.defaultBranch, 'main');
+  assert.equal((await sc.request(Requests.AddRepo.method, { path: repoPath })).setupScript, 'echo hi', 'absent keeps the script');
+  assert.equal((await sc.request(Requests.GetWorkbench.method, {})).repos[0].setupScript, 'echo hi');
   const plain = tempDir('foundry-plain-');
   await rejects(sc.request(Requests.AddRepo.method, { path: plain }), ErrorCodes.InvalidParams, /path: .*not a git repository/);
   await rejects(sc.request(Requests.AddRepo.method, { path: join(plain, 'missing') }), ErrorCodes.InvalidParams, /path: /);
   cleanup(plain);
   const wb = await sc.request(Requests.GetWorkbench.method, {});
   assert.equal(wb.repos.length, 1);
-  await sc.request(Requests.AddRepo.method, { path: repoPath }); // back to no setup script
+  const cleared = await sc.request(Requests.AddRepo.method, { path: repoPath, setupScript: '' });
+  assert.equal(cleared.setupScript, undefined, '"" clears the script');
 });
 
 test('createTask derives title and a unique branch, returns at once with its first session pending', async () => {

@@ -7,7 +7,8 @@ import { readSetupScript } from '../setupScript';
 /** AddRepo with the folder's setup script content; called before CreateTask and RetryTask. */
 export async function registerRepo(ctx: Ctx, folder: vscode.Uri): Promise<Repo> {
   const setupScript = await readSetupScript(folder);
-  const repo = await ctx.request(AddRepo, { path: folder.fsPath, ...(setupScript !== undefined ? { setupScript } : {}) });
+  // "" when the folder has none: an absent setupScript would keep the sidecar's previous one.
+  const repo = await ctx.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '' });
   ctx.store.upsertRepo(repo);
   return repo;
 }

@@ -58,4 +58,7 @@ export const migrations: readonly string[] = [
   ALTER TABLE processes ADD COLUMN boot_id TEXT;
   ALTER TABLE processes ADD COLUMN start_time TEXT;
   `,
+  // 4: the setup script a task runs, snapshotted when it is created or retried ('' = none;
+  // NULL for tasks from before, which read the repository's current script).
+  `ALTER TABLE tasks ADD COLUMN setup_script TEXT;`,
 ];

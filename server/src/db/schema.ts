@@ -25,6 +25,12 @@ export interface TaskRow {
   agent: string;
   model: string | null;
   worktree_path: string | null;
+  /**
+   * The setup script init_create_sandbox runs, snapshotted from the repository when the task is
+   * created or retried, so a later addRepo cannot change it mid-flight. '' = none; null = a task
+   * from before snapshots (the repository's current script).
+   */
+  setup_script: string | null;
   changes_files: number;
   changes_added: number;
   changes_removed: number;

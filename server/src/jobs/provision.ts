@@ -107,7 +107,8 @@ async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
   const { baseRef } = await sc.effects.call('createWorktree', { repoPath: repo.path, worktreePath, branch: t.branch, baseRef: t.base_ref, taskId });
   sc.store.updateTask(taskId, { worktree_path: worktreePath, base_ref: baseRef });
   sc.publisher.taskChanged(taskId);
-  const script = sc.store.repo(t.repo_id)?.setup_script;
+  // The snapshot taken when the task was created or retried, never the repository's script of the moment.
+  const script = t.setup_script ?? repo.setup_script;
   if (!script?.trim()) return;
   const logPath = sc.setupLogPath(taskId);
   await appendFile(logPath, `--- setup script started ${new Date().toISOString()} ---\n`);
