@@ -72,9 +72,9 @@ test('a spawned setup script is recorded with its leader boot id and start time,
   const gate = join(dir, 'gate');
   const sc = await startSidecar({ dataDir: join(dir, 'data') });
   try {
-    const repo = await sc.request(Requests.AddRepo.method, { path: repoPath, setupScript: `echo $$ > ${marks}/pid; while [ ! -f ${gate} ]; do sleep 0.02; done` });
+    const repo = await sc.request(Requests.AddRepo.method, { path: repoPath, setupScript: `echo $$ > ${marks}/pid; touch ${marks}/started; while [ ! -f ${gate} ]; do sleep 0.02; done` });
     const task = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'recorded' });
-    await waitForFile(join(marks, 'pid'));
+    await waitForFile(join(marks, 'started')); // written after the pid file is complete
     const pid = Number(readFileSync(join(marks, 'pid'), 'utf8'));
     // The worker reported the spawn before it answers any later call, and the main thread
     // handles its messages in order: once an AddRepo of a new path (repoInfo on the worker)
