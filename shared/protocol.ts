@@ -280,32 +280,36 @@ export type ParamsOf<D> = D extends RequestDef<infer P, z.ZodType> ? z.input<P> 
 export type ResultOf<D> = D extends RequestDef<z.ZodType, infer R> ? z.infer<R> : never;
 
 const Empty = z.object({});
+/**
+ * A branch name by git's ref-format rules (`git check-ref-format --branch`), checked up front,
+ * minus names that mislead: 'HEAD', and 'refs/...' (git would nest it: refs/heads/refs/heads/x).
+ */
 const branchName = z
   .string()
   .min(1, 'branch must not be empty')
   .max(200)
-  .refine((b) => !b.startsWith('-'), 'branch must not start with "-"')
-  .refine(
-    (b) =>
-      !/[\s~^:?*[\\\x00-\x1f\x7f]/.test(b) &&
-      !b.includes('..') &&
-      !b.includes('@{') &&
-      !b.includes('//') &&
-      !b.startsWith('/') &&
-      !b.endsWith('/') &&
-      !b.endsWith('.') &&
-      !b.endsWith('.lock') &&
-      b !== '@' &&
-      !b.split('/').some((part) => part.startsWith('.')),
-    'branch is not a valid git branch name',
-  );
+  .superRefine((b, ctx) => {
+    const rules: [broken: boolean, message: string][] = [
+      [b === 'HEAD', 'branch must not be HEAD'],
+      [b === '@', 'branch must not be "@"'],
+      [b.startsWith('-'), 'branch must not start with "-"'],
+      [b.startsWith('refs/'), 'branch must be a short name, not start with "refs/"'],
+      [/[\s~^:?*[\\\x00-\x1f\x7f]/.test(b), 'branch must not contain whitespace, control characters or any of ~ ^ : ? * [ \\'],
+      [b.includes('..'), 'branch must not contain ".."'],
+      [b.includes('@{'), 'branch must not contain "@{"'],
+      [b.startsWith('/') || b.endsWith('/') || b.includes('//'), 'branch must not start or end with "/" or contain "//"'],
+      [b.endsWith('.'), 'branch must not end with "."'],
+      [b.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock')), 'branch parts must not start with "." or end with ".lock"'],
+    ];
+    for (const [broken, message] of rules) if (broken) ctx.addIssue({ code: 'custom', message });
+  });
 const agentId = z.string().min(1, 'agent must not be empty').max(100).regex(/^[\w.-]+$/, 'agent must be a plain id');
 const title = (what: string) => z.string().trim().min(1, `${what} must not be empty`).max(200, `${what} is longer than 200 characters`);
 
 /** No-op round trip: the floor benchmarks compare against. Client -> sidecar. */
 export const Ping = request('foundry/ping', Empty, Empty);
 
-/** Register a git repository (idempotent by path). Client -> sidecar. */
+/** Register a git repository (idempotent by path). `setupScript`: absent keeps the current one, "" clears it. Client -> sidecar. */
 export const AddRepo = request(
   'foundry/addRepo',
   z.object({ path: z.string().min(1, 'path must not be empty'), setupScript: z.string().max(100_000).optional() }),
@@ -322,6 +326,8 @@ export const CreateTask = request(
     branch: branchName.optional(),
     agent: agentId.optional(),
     model: z.string().max(200).optional(),
+    /** The repository's setup script, set in the same transaction (absent keeps it, "" clears it); the task runs this one. */
+    setupScript: z.string().max(100_000).optional(),
   }),
   TaskSummary,
 );
@@ -374,7 +380,12 @@ export const GetTaskLog = request(
 
 export const RenameTask = request('foundry/renameTask', z.object({ taskId: id('taskId'), title: title('title') }), TaskSummary);
 export const ArchiveTask = request('foundry/archiveTask', z.object({ taskId: id('taskId') }), TaskSummary);
-export const RetryTask = request('foundry/retryTask', z.object({ taskId: id('taskId') }), TaskSummary);
+export const RetryTask = request(
+  'foundry/retryTask',
+  /** `setupScript`: as for createTask; the retried task runs the repository's script as it is after this request. */
+  z.object({ taskId: id('taskId'), setupScript: z.string().max(100_000).optional() }),
+  TaskSummary,
+);
 export const RetrySession = request('foundry/retrySession', z.object({ sessionId: id('sessionId') }), SessionSummary);
 export const CloseWorkbenchSession = request(
   'foundry/closeWorkbenchSession',

@@ -11,11 +11,10 @@ import { StreamMessageWriter, createMessageConnection, type MessageReader, type 
 import { ServerStatus, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarSettings } from '../../shared/protocol';
 import { ClientConnection, type ConnectionHost } from './clients/clientConnection';
 import { ClientHub } from './clients/clientHub';
-import { errorMessage } from './errors';
-import { invalidState } from './errors';
+import { errorMessage, invalidState } from './errors';
 import { acquireLock, type DataDirLock } from './lock';
 import { Sidecar, resolveOptions } from './sidecar';
-import { FramedMessageReader } from './transport/framedReader';
+import { FramedMessageReader, FramingError } from './transport/framedReader';
 import { countTraffic } from './traffic';
 
 /** How long a drain waits for requests in flight before it goes on. */
@@ -104,7 +103,7 @@ export class SidecarHost implements ConnectionHost {
       onClose(client);
     };
     reader.onError((e) => {
-      this.log(`${client.label}: framing error, closing the connection: ${errorMessage(e)}`);
+      this.log(`${client.label}: ${e instanceof FramingError ? 'framing error' : 'connection error'}, closing the connection: ${errorMessage(e)}`);
       close();
     });
     conn.onClose(close);

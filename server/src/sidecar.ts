@@ -125,12 +125,7 @@ export class Sidecar {
 
   /** Recover from whatever the last sidecar left, then resume queued and interrupted jobs. */
   async start(): Promise<void> {
-    const stale = this.store.processes();
-    if (stale.length) {
-      await this.effects.call('killGroups', { pgids: stale.map((p) => p.pgid) });
-      this.db.tx(() => stale.forEach((p) => this.store.removeProcess(p.pgid)));
-      this.log(`ended ${stale.length} process group(s) left by an earlier sidecar`);
-    }
+    await this.endStaleGroups();
     this.turns.recoverInterruptedTurns();
     const resumed = this.jobs.resumeAll();
     this.db.tx(() => {
@@ -141,6 +136,22 @@ export class Sidecar {
     for (const t of this.store.tasks()) {
       if ((t.status === 'idle' || t.status === 'running') && t.worktree_path) this.watch(t.id, t.worktree_path);
     }
+  }
+
+  /**
+   * End the process groups an earlier sidecar left, each only if its leader is provably the
+   * process it spawned; forget the rest unsignalled. A row goes once its group is known gone.
+   */
+  private async endStaleGroups(): Promise<void> {
+    const stale = this.store.processes();
+    if (!stale.length) return;
+    const groups = stale.map((p) => ({ pgid: p.pgid, bootId: p.boot_id, startTime: p.start_time }));
+    const { ended, dropped, survivors } = await this.effects.call('endStaleGroups', { groups });
+    const gone = new Set([...ended, ...dropped]);
+    this.db.tx(() => stale.filter((p) => gone.has(p.pgid)).forEach((p) => this.store.removeProcessRow(p)));
+    if (ended.length) this.log(`ended ${ended.length} process group(s) left by an earlier sidecar`);
+    if (dropped.length) this.log(`forgot ${dropped.length} process group record(s) whose leader is not the recorded process (left unsignalled)`);
+    if (survivors.length) this.log(`process group(s) ${survivors.join(', ')} still run after SIGKILL; kept on record`);
   }
 
   /**
@@ -207,7 +218,7 @@ export class Sidecar {
     switch (e.type) {
       case 'spawned':
         this.liveGroups.add(e.pgid);
-        this.store.addProcess(e.pgid, e.owner, e.kind);
+        this.store.addProcess(e.pgid, e.owner, e.kind, e.identity);
         break;
       case 'exited':
         this.liveGroups.delete(e.pgid);

@@ -49,6 +49,14 @@ test('junk params to every method get a clear error and change nothing stored', 
         checked++;
       }
     }
+    // Well-formed requests whose branch git would refuse or misread.
+    for (const branch of ['HEAD', 'a.lock/b', 'refs/heads/x', '-x', 'x..y']) {
+      const error = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'p', branch }).then(() => null, (e) => e);
+      assert.ok(error, `createTask accepted branch ${branch}`);
+      assert.equal(error.code, ErrorCodes.InvalidParams, error.message);
+      assert.match(error.message, /^Invalid params: branch: /, 'the message names the field');
+      checked++;
+    }
     assert.ok(checked > 150, `checked ${checked} junk requests`);
     assert.deepEqual(await sc.request(Requests.Ping.method, {}), {}, 'still serving');
     assert.equal(sc.child.exitCode, null, 'no crash');

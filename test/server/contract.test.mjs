@@ -29,18 +29,21 @@ test('ping is a no-op round trip', async () => {
   assert.deepEqual(await sc.request(Requests.Ping.method, {}), {});
 });
 
-test('addRepo is idempotent by path, updates the setup script, refuses non-repositories', async () => {
+test('addRepo is idempotent by path, updates the setup script (absent keeps it, "" clears it), refuses non-repositories', async () => {
   const again = await sc.request(Requests.AddRepo.method, { path: join(repoPath, '.'), setupScript: 'echo hi' });
   assert.equal(again.id, repo.id);
   assert.equal(again.setupScript, 'echo hi');
   assert.equal(again.defaultBranch, 'main');
+  assert.equal((await sc.request(Requests.AddRepo.method, { path: repoPath })).setupScript, 'echo hi', 'absent keeps the script');
+  assert.equal((await sc.request(Requests.GetWorkbench.method, {})).repos[0].setupScript, 'echo hi');
   const plain = tempDir('foundry-plain-');
   await rejects(sc.request(Requests.AddRepo.method, { path: plain }), ErrorCodes.InvalidParams, /path: .*not a git repository/);
   await rejects(sc.request(Requests.AddRepo.method, { path: join(plain, 'missing') }), ErrorCodes.InvalidParams, /path: /);
   cleanup(plain);
   const wb = await sc.request(Requests.GetWorkbench.method, {});
   assert.equal(wb.repos.length, 1);
-  await sc.request(Requests.AddRepo.method, { path: repoPath }); // back to no setup script
+  const cleared = await sc.request(Requests.AddRepo.method, { path: repoPath, setupScript: '' });
+  assert.equal(cleared.setupScript, undefined, '"" clears the script');
 });
 
 test('createTask derives title and a unique branch, returns at once with its first session pending', async () => {
@@ -61,19 +64,42 @@ test('createTask refuses bad branches, unknown repos and agents with clear error
   await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'x', branch: '--force' }), ErrorCodes.InvalidParams, /branch/);
   await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'x', branch: 'a..b' }), ErrorCodes.InvalidParams, /branch/);
   await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'x', branch: 'has space' }), ErrorCodes.InvalidParams, /branch/);
+  for (const [branch, why] of [
+    ['HEAD', /must not be HEAD/],
+    ['a.lock/b', /end with "\.lock"/],
+    ['refs/heads/x', /not start with "refs\/"/],
+    ['-x', /start with "-"/],
+    ['x/.hidden', /start with "\."/],
+    ['x@{1}', /"@\{"/],
+    ['x/', /end with "\/"/],
+    ['x.', /end with "\."/],
+  ]) {
+    await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'x', branch }), ErrorCodes.InvalidParams, new RegExp(`^Invalid params: branch: .*${why.source}`));
+  }
   await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: '' }), ErrorCodes.InvalidParams, /prompt/);
   await rejects(sc.request(Requests.CreateTask.method, { repoId: 'repo_nope', prompt: 'x' }), ErrorCodes.NotFound, /repo_nope/);
   await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'x', agent: 'nobody' }), ErrorCodes.InvalidParams, /agent: unknown agent 'nobody'/);
 });
 
-test('an explicit branch is kept; one taken in git gets the next suffix during ensure_name', async () => {
+test('an explicit branch that exists in git fails ensure_name; a derived one taken in git gets the next suffix', async () => {
   const { execFileSync } = await import('node:child_process');
   execFileSync('git', ['branch', 'feature/taken'], { cwd: repoPath });
   const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'explicit', branch: 'feature/taken' });
   assert.equal(t.branch, 'feature/taken');
-  const done = await sc.waitTask(t.id, 'idle');
-  assert.equal(done.branch, 'feature/taken-2');
-  await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'again', branch: 'feature/taken-2' }), ErrorCodes.InvalidParams, /already used/);
+  const failed = await sc.waitTask(t.id, 'error');
+  assert.equal(failed.errorMessage, "branch 'feature/taken' already exists; attaching existing branches comes later");
+  assert.equal(failed.branch, 'feature/taken', 'never silently renamed');
+  const log = await sc.request(Requests.GetTaskLog.method, { taskId: t.id });
+  assert.ok(log.history.some((h) => h.kind === 'error' && h.stage === 'init_ensure_name'));
+  const main = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'on main', branch: 'main' });
+  assert.match((await sc.waitTask(main.id, 'error')).errorMessage, /^branch 'main' already exists/);
+  execFileSync('git', ['branch', 'foundry/derived-collides'], { cwd: repoPath });
+  const derived = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'derived collides' });
+  assert.equal(derived.branch, 'foundry/derived-collides');
+  assert.equal((await sc.waitTask(derived.id, 'idle')).branch, 'foundry/derived-collides-2');
+  const explicit = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'new explicit', branch: 'feature/fresh' });
+  assert.equal((await sc.waitTask(explicit.id, 'idle')).branch, 'feature/fresh', 'an explicit branch git does not have is kept exactly');
+  await rejects(sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'again', branch: 'feature/fresh' }), ErrorCodes.InvalidParams, /already used/);
 });
 
 test('session and task requests: not found names the id, wrong state names the state', async () => {

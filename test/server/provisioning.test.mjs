@@ -69,7 +69,7 @@ test('a failing setup script puts the task in error with the message; retry afte
   const log = await sc.request(Requests.GetTaskLog.method, { taskId: task.id });
   assert.ok(log.history.some((h) => h.kind === 'error' && /code 3/.test(h.message)));
   assert.ok(log.history.some((h) => h.kind === 'retry' && h.stage === 'init_create_sandbox'));
-  await sc.request(Requests.AddRepo.method, { path: repoPath });
+  await sc.request(Requests.AddRepo.method, { path: repoPath, setupScript: '' });
 });
 
 test('an agent that cannot be launched fails at ensure_agent with a clear message', async () => {

@@ -8,7 +8,8 @@ import { readSetupScript } from './setupScript';
 /** AddRepo with the folder's setup script content; called before CreateTask and RetryTask. */
 export async function registerRepo(controller: Controller, folder: vscode.Uri): Promise<Repo> {
   const setupScript = await readSetupScript(folder);
-  const repo = await controller.request(AddRepo, { path: folder.fsPath, ...(setupScript !== undefined ? { setupScript } : {}) });
+  // "" when the folder has none: an absent setupScript would keep the sidecar's previous one.
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '' });
   controller.store.upsertRepo(repo);
   return repo;
 }

@@ -50,4 +50,15 @@ export const migrations: readonly string[] = [
   `,
   // 2: branch lookups for createTask's uniqueness check are point queries
   `CREATE INDEX tasks_repo_branch ON tasks(repo_id, branch); DROP INDEX tasks_repo;`,
+  // 3: a recorded process group names its leader's identity (boot id and start time), so a
+  // reused pid is never signalled; started_at was never read. Rows from before have no
+  // identity and are forgotten unsignalled on the next start.
+  `
+  ALTER TABLE processes DROP COLUMN started_at;
+  ALTER TABLE processes ADD COLUMN boot_id TEXT;
+  ALTER TABLE processes ADD COLUMN start_time TEXT;
+  `,
+  // 4: the setup script a task runs, snapshotted when it is created or retried ('' = none;
+  // NULL for tasks from before, which read the repository's current script).
+  `ALTER TABLE tasks ADD COLUMN setup_script TEXT;`,
 ];

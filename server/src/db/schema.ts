@@ -14,7 +14,7 @@ export interface TaskRow {
   title: string;
   prompt: string;
   branch: string;
-  /** Whether the user chose the branch (ensure_name then keeps it exact unless taken). */
+  /** Whether the user chose the branch (ensure_name keeps it exact, and fails if git has it already). */
   branch_explicit: number;
   base_ref: string | null;
   status: string;
@@ -25,6 +25,12 @@ export interface TaskRow {
   agent: string;
   model: string | null;
   worktree_path: string | null;
+  /**
+   * The setup script init_create_sandbox runs, snapshotted from the repository when the task is
+   * created or retried, so a later addRepo cannot change it mid-flight. '' = none; null = a task
+   * from before snapshots (the repository's current script).
+   */
+  setup_script: string | null;
   changes_files: number;
   changes_added: number;
   changes_removed: number;
@@ -91,7 +97,9 @@ export interface ProcessRow {
   pgid: number;
   owner: string;
   kind: string;
-  started_at: number;
+  /** The leader's identity at spawn (effects/identity.ts); null when it could not be read. */
+  boot_id: string | null;
+  start_time: string | null;
 }
 
 export interface MetaRow {

@@ -5,6 +5,7 @@
  * all state; the worker owns none.
  */
 import type { Changes } from '../../../shared/protocol';
+import type { ProcessIdentity } from './identity';
 
 /** A worker method may answer synchronously or asynchronously. */
 export type Async<T> = T | Promise<T>;
@@ -12,18 +13,29 @@ export type Async<T> = T | Promise<T>;
 export interface EffectsApi {
   repoInfo(p: { path: string }): Async<{ toplevel: string; defaultBranch: string }>;
   listBranches(p: { repoPath: string }): Async<string[]>;
-  /** Idempotent: an existing worktree at `worktreePath` on `branch` is reused. Returns the base commit. */
-  createWorktree(p: { repoPath: string; worktreePath: string; branch: string; baseRef: string | null }): Async<{ baseRef: string }>;
-  /** `git worktree remove` (never forced: git refuses a dirty tree). */
-  removeWorktree(p: { repoPath: string; worktreePath: string }): Async<void>;
+  /**
+   * Idempotent: an existing worktree at `worktreePath` on `branch` is reused; any other folder
+   * there fails, and is never deleted (existingWorktree.ts). A new worktree gets the task's
+   * ownership marker (ownership.ts). Returns the base commit.
+   */
+  createWorktree(p: { repoPath: string; worktreePath: string; branch: string; baseRef: string | null; taskId: string }): Async<{ baseRef: string }>;
+  /**
+   * `git worktree remove`, only of a worktree provably Foundry's for this task (`recordedPath` is
+   * the task row's worktree_path), and never forced: git refuses a dirty tree.
+   */
+  removeWorktree(p: { repoPath: string; worktreePath: string; taskId: string; recordedPath: string | null }): Async<void>;
   isDirty(p: { worktreePath: string }): Async<boolean>;
   /** Run a shell script in its own process group; output appended to logPath. */
   runScript(p: { owner: string; script: string; cwd: string; logPath: string; env: Record<string, string> }): Async<{
     exitCode: number | null;
     signal: string | null;
   }>;
-  /** End process groups left by a crashed sidecar. */
-  killGroups(p: { pgids: number[] }): Async<void>;
+  /**
+   * End process groups left by a crashed sidecar, each only if its leader is provably the
+   * recorded process (same boot, same start time): SIGTERM, then SIGKILL. `ended`: gone now;
+   * `dropped`: not provably ours, never signalled; `survivors`: still running after SIGKILL.
+   */
+  endStaleGroups(p: { groups: ({ pgid: number } & ProcessIdentity)[] }): Async<{ ended: number[]; dropped: number[]; survivors: number[] }>;
   diffStat(p: { worktreePath: string; baseRef: string }): Async<Changes>;
   watch(p: { taskId: string; path: string; debounceMs: number }): Async<void>;
   unwatch(p: { taskId: string }): Async<void>;
@@ -48,7 +60,7 @@ export type EffectsParams<M extends EffectsMethod> = Parameters<EffectsApi[M]>[0
 export type EffectsResult<M extends EffectsMethod> = Awaited<ReturnType<EffectsApi[M]>>;
 
 export type EffectsEvent =
-  | { type: 'spawned'; pgid: number; owner: string; kind: 'script' | 'agent' }
+  | { type: 'spawned'; pgid: number; owner: string; kind: 'script' | 'agent'; identity: ProcessIdentity }
   | { type: 'exited'; pgid: number }
   | { type: 'acp'; key: string; sender: 'client' | 'agent'; message: unknown }
   | { type: 'permissionRejected'; key: string; title: string }

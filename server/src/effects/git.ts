@@ -1,9 +1,11 @@
 /** Git effects (simple-git): repository facts, worktrees, and the changes projection's numbers. */
 import { simpleGit } from 'simple-git';
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EffectsApi } from './api';
+import { checkExistingFolder } from './existingWorktree';
+import { adminDirOf, assertOwned, writeOwnerMarker } from './ownership';
 
 const git = (cwd: string) => simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4 });
 
@@ -52,34 +54,26 @@ export function createGitEffects(): Pick<
       return out.split('\n').map((s) => s.trim()).filter(Boolean);
     },
 
-    createWorktree: ({ repoPath, worktreePath, branch, baseRef }) => withRepoLock(repoPath, async () => {
+    createWorktree: ({ repoPath, worktreePath, branch, baseRef, taskId }) => withRepoLock(repoPath, async () => {
       const repo = git(repoPath);
       const base = baseRef ?? (await repo.revparse(['HEAD'])).trim();
-      if (existsSync(worktreePath)) {
-        const head = await git(worktreePath)
-          .raw(['rev-parse', '--abbrev-ref', 'HEAD'])
-          .then((s) => s.trim())
-          .catch(() => '');
-        const top = await git(worktreePath)
-          .revparse(['--show-toplevel'])
-          .then((s) => resolve(s.trim()))
-          .catch(() => '');
-        if (head === branch && top === resolve(worktreePath)) return { baseRef: base };
-        // A partial checkout from an interrupted attempt: it holds nothing of the user's yet.
-        await rm(worktreePath, { recursive: true, force: true });
-      }
+      if (existsSync(worktreePath) && (await checkExistingFolder({ repoPath, worktreePath, branch, taskId })) === 'reuse') return { baseRef: base };
       await repo.raw(['worktree', 'prune']);
       const branches = (await repo.raw(['branch', '--format=%(refname:short)'])).split('\n').map((s) => s.trim());
       if (branches.includes(branch)) await repo.raw(['worktree', 'add', worktreePath, branch]);
       else await repo.raw(['worktree', 'add', '-b', branch, worktreePath, base]);
+      const admin = await adminDirOf(repoPath, worktreePath);
+      if (!admin) throw new Error(`git worktree add made ${worktreePath}, but its admin folder in ${repoPath} was not found`);
+      await writeOwnerMarker(admin, taskId);
       return { baseRef: base };
     }),
 
-    removeWorktree: ({ repoPath, worktreePath }) => withRepoLock(repoPath, async () => {
+    removeWorktree: ({ repoPath, worktreePath, taskId, recordedPath }) => withRepoLock(repoPath, async () => {
       if (!existsSync(worktreePath)) {
         await git(repoPath).raw(['worktree', 'prune']);
         return;
       }
+      await assertOwned({ repoPath, worktreePath, taskId, recordedPath });
       await git(repoPath).raw(['worktree', 'remove', worktreePath]);
     }),
 

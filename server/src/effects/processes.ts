@@ -1,15 +1,17 @@
 /**
- * Child processes in their own process groups. Every group is reported (`spawned`) so the
- * main thread records it, and ended on shutdown; after a crash, recorded groups are ended
- * before a step resumes.
+ * Child processes in their own process groups. Every group is reported (`spawned`, with its
+ * leader's identity) so the main thread records it, and ended on shutdown; after a crash,
+ * recorded groups whose leader is provably the same process are ended before a step resumes.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EffectsApi, EffectsEvent } from './api';
+import { identify } from './identity';
+import { endStaleGroups } from './staleGroups';
 
 export interface ProcessEffects {
-  api: Pick<EffectsApi, 'runScript' | 'killGroups'>;
+  api: Pick<EffectsApi, 'runScript' | 'endStaleGroups'>;
   /** Spawn a command as the leader of a new process group, tracked until it exits. */
   spawnGroup(command: string, args: string[], opts: SpawnOptions, owner: string, kind: 'script' | 'agent'): ChildProcess;
   killGroup(pgid: number, signal?: NodeJS.Signals): void;
@@ -34,15 +36,18 @@ export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEf
     if (child.pid) {
       const pgid = child.pid;
       live.add(pgid);
-      emit({ type: 'spawned', pgid, owner, kind });
+      // Read at once (on Linux synchronously, so the leader cannot have been reaped yet).
+      const reported = identify(pgid).then((identity) => emit({ type: 'spawned', pgid, owner, kind, identity }));
       exits.set(pgid, new Promise<void>((resolve) => {
         child.once('exit', () => {
           // The leader exited: end whatever it left behind in its group.
           killGroup(pgid);
           live.delete(pgid);
           exits.delete(pgid);
-          emit({ type: 'exited', pgid });
-          resolve();
+          void reported.then(() => {
+            emit({ type: 'exited', pgid });
+            resolve();
+          });
         });
       }));
     }
@@ -78,9 +83,7 @@ export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEf
           });
         });
       },
-      killGroups({ pgids }) {
-        for (const pgid of pgids) killGroup(pgid);
-      },
+      endStaleGroups: ({ groups }) => endStaleGroups(groups),
     },
   };
 }

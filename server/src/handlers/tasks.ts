@@ -6,6 +6,7 @@ import { slugify, titleFromPrompt, uniqueName } from './naming';
 import { toRepo, toTask } from '../store/summaries';
 import type { SessionRow, TaskRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
+import { applySetupScript } from './repos';
 
 const SETUP_LOG_TAIL = 256 * 1024;
 
@@ -19,11 +20,15 @@ export function checkAgent(sc: Sidecar, agent: string, field = 'agent'): void {
   if (!sc.opts.agents.has(agent)) throw invalidParams(`${field}: unknown agent '${agent}' (known: ${[...sc.opts.agents.keys()].join(', ')})`);
 }
 
-/** Put a failed task back on its provisioning workflow at the stage that failed. */
-export function retryProvisioning(sc: Sidecar, t: TaskRow): void {
+/**
+ * Put a failed task back on its provisioning workflow at the stage that failed, with a fresh
+ * snapshot of the repository's setup script (`setupScript` applied first: absent keeps it).
+ */
+export function retryProvisioning(sc: Sidecar, t: TaskRow, setupScript?: string): void {
   const stage = t.failed_stage ?? 'init_ensure_name';
   sc.db.tx(() => {
-    sc.store.updateTask(t.id, { status: stage, error_message: null, status_message: 'Retrying' });
+    const repo = applySetupScript(sc, sc.store.repo(t.repo_id)!, setupScript);
+    sc.store.updateTask(t.id, { status: stage, error_message: null, status_message: 'Retrying', setup_script: repo.setup_script ?? '' });
     for (const s of sc.store.sessionsOf(t.id)) {
       if (s.status === 'error') sc.store.updateSession(s.id, { status: 'pending_provision', error_message: null });
     }
@@ -59,6 +64,7 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
       agent,
       model: p.model ?? null,
       worktree_path: null,
+      setup_script: null, // snapshotted below, in the transaction that may also update the repository
       changes_files: 0,
       changes_added: 0,
       changes_removed: 0,
@@ -83,6 +89,7 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
       updated_at: now,
     };
     sc.db.tx(() => {
+      task.setup_script = applySetupScript(sc, repo, p.setupScript).setup_script ?? '';
       sc.store.insertTask(task);
       sc.store.insertSession(session);
       sc.store.addHistory(task.id, { kind: 'created', message: `branch ${branch}, agent ${agent}` });
@@ -126,10 +133,10 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
     return sc.store.taskSummary(taskId)!;
   },
 
-  RetryTask(sc, { taskId }) {
+  RetryTask(sc, { taskId, setupScript }) {
     const t = mustTask(sc, taskId);
     if (t.status !== 'error') throw invalidState('retryTask', t.status, 'only a task in error can be retried');
-    retryProvisioning(sc, t);
+    retryProvisioning(sc, t, setupScript);
     return sc.store.taskSummary(taskId)!;
   },
 

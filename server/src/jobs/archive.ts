@@ -12,7 +12,11 @@ export function archiveJob(sc: Sidecar) {
       for (const s of sc.store.sessionsOf(t.id)) await sc.turns.stop(s.id);
       await sc.effects.call('unwatch', { taskId: t.id });
       // Never forced: git refuses to remove a worktree holding uncommitted work.
-      if (t.worktree_path) await sc.effects.call('removeWorktree', { repoPath: sc.store.repo(t.repo_id)!.path, worktreePath: t.worktree_path });
+      // Only a worktree provably made for this task (row and marker agree) is removed.
+      if (t.worktree_path) {
+        const repoPath = sc.store.repo(t.repo_id)!.path;
+        await sc.effects.call('removeWorktree', { repoPath, worktreePath: t.worktree_path, taskId: t.id, recordedPath: t.worktree_path });
+      }
       sc.db.tx(() => {
         for (const s of sc.store.sessionsOf(t.id)) if (s.status !== 'closed') sc.store.updateSession(s.id, { status: 'closed', turn_id: null });
         sc.store.updateTask(t.id, { status: 'archived', status_message: null, error_message: null });

@@ -103,8 +103,13 @@ async function ensureName(sc: Sidecar, taskId: string): Promise<void> {
   if (t.worktree_path && existsSync(t.worktree_path)) return; // the branch is already ours
   const repo = sc.store.repo(t.repo_id)!;
   const inGit = new Set(await sc.effects.call('listBranches', { repoPath: repo.path }));
-  const taken = new Set([...inGit, ...sc.store.branches(t.repo_id).filter((b) => b !== t.branch)]);
   const current = sc.store.task(taskId)!;
+  // The user chose this name: never silently pick another, and never take over their branch.
+  if (current.branch_explicit === 1) {
+    if (inGit.has(current.branch)) throw new Error(`branch '${current.branch}' already exists; attaching existing branches comes later`);
+    return;
+  }
+  const taken = new Set([...inGit, ...sc.store.branches(t.repo_id).filter((b) => b !== current.branch)]);
   if (!taken.has(current.branch)) return;
   let n = 2;
   while (taken.has(`${current.branch}-${n}`)) n++;
@@ -117,10 +122,11 @@ async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
   const t = sc.store.task(taskId)!;
   const repo = sc.store.repo(t.repo_id)!;
   const worktreePath = sc.worktreePath(taskId);
-  const { baseRef } = await sc.effects.call('createWorktree', { repoPath: repo.path, worktreePath, branch: t.branch, baseRef: t.base_ref });
+  const { baseRef } = await sc.effects.call('createWorktree', { repoPath: repo.path, worktreePath, branch: t.branch, baseRef: t.base_ref, taskId });
   sc.store.updateTask(taskId, { worktree_path: worktreePath, base_ref: baseRef });
   sc.publisher.taskChanged(taskId);
-  const script = sc.store.repo(t.repo_id)?.setup_script;
+  // The snapshot taken when the task was created or retried, never the repository's script of the moment.
+  const script = t.setup_script ?? repo.setup_script;
   if (!script?.trim()) return;
   const logPath = sc.setupLogPath(taskId);
   await appendFile(logPath, `--- setup script started ${new Date().toISOString()} ---\n`);

@@ -133,7 +133,7 @@ export class JobRunner {
     } catch (e) {
       if (this.stopping || e instanceof Interrupted) {
         // Not a failure: the row stays open at its step and resumes on the next start.
-        this.log(`job ${job.kind} ${job.subject} interrupted at ${job.step ?? 'its start'}`);
+        this.log(`job ${job.kind} ${job.subject} interrupted at ${this.store.job(job.id)?.step ?? 'its start'}`);
         return;
       }
       this.log(`job ${job.kind} ${job.subject} failed: ${errorMessage(e)}`);

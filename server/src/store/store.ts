@@ -3,7 +3,8 @@
  * callers group writes with `db.tx`.
  */
 import type { Db } from '../db/database';
-import type { HistoryRow, JobRow, RepoRow, SessionRow, TaskRow, TranscriptRow } from '../db/schema';
+import type { HistoryRow, JobRow, ProcessRow, RepoRow, SessionRow, TaskRow, TranscriptRow } from '../db/schema';
+import type { ProcessIdentity } from '../effects/identity';
 import type { HistoryEvent, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
 import { toTask } from './summaries';
 
@@ -173,19 +174,30 @@ export class Store {
   }
 
   // --- processes (process groups the sidecar started, to end after a crash)
-  addProcess(pgid: number, owner: string, kind: string): void {
+  addProcess(pgid: number, owner: string, kind: string, identity: ProcessIdentity): void {
+    const row = { owner, kind, boot_id: identity.bootId, start_time: identity.startTime };
     this.db.run(
       this.q
         .insertInto('processes')
-        .values({ pgid, owner, kind, started_at: Date.now() })
-        .onConflict((oc) => oc.column('pgid').doUpdateSet({ owner, kind })),
+        .values({ pgid, ...row })
+        .onConflict((oc) => oc.column('pgid').doUpdateSet(row)),
     );
   }
   removeProcess(pgid: number): void {
     this.db.run(this.q.deleteFrom('processes').where('pgid', '=', pgid));
   }
-  processes(): { pgid: number; owner: string; kind: string }[] {
-    return this.db.all(this.q.selectFrom('processes').select(['pgid', 'owner', 'kind']));
+  /** Remove a row read earlier, unless a new group of the same pgid has replaced it since. */
+  removeProcessRow(p: ProcessRow): void {
+    this.db.run(
+      this.q
+        .deleteFrom('processes')
+        .where('pgid', '=', p.pgid)
+        .where('boot_id', 'is', p.boot_id)
+        .where('start_time', 'is', p.start_time),
+    );
+  }
+  processes(): ProcessRow[] {
+    return this.db.all(this.q.selectFrom('processes').selectAll());
   }
 
   // --- meta
