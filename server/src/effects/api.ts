@@ -17,6 +17,8 @@ export interface EffectsApi {
   /** `git worktree remove` (never forced: git refuses a dirty tree). */
   removeWorktree(p: { repoPath: string; worktreePath: string }): Async<void>;
   isDirty(p: { worktreePath: string }): Async<boolean>;
+  /** Git-ignored files that `git worktree remove` would delete, minus those in regenerable folders (effects/ignoredWork.ts). */
+  ignoredWork(p: { worktreePath: string }): Async<string[]>;
   /** Run a shell script in its own process group; output appended to logPath. */
   runScript(p: { owner: string; script: string; cwd: string; logPath: string; env: Record<string, string> }): Async<{
     exitCode: number | null;

@@ -1,7 +1,8 @@
-/** Archive: stop the task's agents, stop watching, remove the worktree (the branch stays). */
+/** Archive: stop the task's agents, stop watching, remove the worktree (the branch stays) unless it holds ignored work. */
 import type { JobRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
+import { describeIgnoredWork } from '../effects/ignoredWork';
 
 export function archiveJob(sc: Sidecar) {
   return async (job: JobRow): Promise<void> => {
@@ -10,8 +11,13 @@ export function archiveJob(sc: Sidecar) {
     try {
       for (const s of sc.store.sessionsOf(t.id)) await sc.turns.stop(s.id);
       await sc.effects.call('unwatch', { taskId: t.id });
-      // Never forced: git refuses to remove a worktree holding uncommitted work.
-      if (t.worktree_path) await sc.effects.call('removeWorktree', { repoPath: sc.store.repo(t.repo_id)!.path, worktreePath: t.worktree_path });
+      if (t.worktree_path) {
+        // archiveTask checked already; ignored files made since then are still refused here.
+        const ignored = await sc.effects.call('ignoredWork', { worktreePath: t.worktree_path });
+        if (ignored.length > 0) throw new Error(`the worktree holds ${describeIgnoredWork(ignored)} that removing it would delete`);
+        // Never forced: git refuses to remove a worktree holding uncommitted work.
+        await sc.effects.call('removeWorktree', { repoPath: sc.store.repo(t.repo_id)!.path, worktreePath: t.worktree_path });
+      }
       sc.db.tx(() => {
         for (const s of sc.store.sessionsOf(t.id)) if (s.status !== 'closed') sc.store.updateSession(s.id, { status: 'closed', turn_id: null });
         sc.store.updateTask(t.id, { status: 'archived', status_message: null, error_message: null });
