@@ -33,19 +33,34 @@ connection.onInitialize(async (params) => {
   try {
     releaseLock = await acquireLock(parsed.data.dataDir, 5000);
   } catch (e) {
-    log(errorMessage(e));
-    setTimeout(() => process.exit(1), 100);
-    throw new ResponseError(ErrorCodes.InvalidState, errorMessage(e));
+    failStart(e);
   }
-  sidecar = new Sidecar(resolveOptions(parsed.data, dirname(__filename)), {
-    serverStatus: (p) => void connection.sendNotification(Notifications.ServerStatus.method, p),
-    workbenchUpdated: (p) => void connection.sendNotification(Notifications.WorkbenchUpdated.method, p),
-    transcriptAppended: (p) => void connection.sendNotification(Notifications.TranscriptAppended.method, p),
-    log,
-  });
+  try {
+    sidecar = new Sidecar(resolveOptions(parsed.data, dirname(__filename)), {
+      serverStatus: (p) => void connection.sendNotification(Notifications.ServerStatus.method, p),
+      workbenchUpdated: (p) => void connection.sendNotification(Notifications.WorkbenchUpdated.method, p),
+      transcriptAppended: (p) => void connection.sendNotification(Notifications.TranscriptAppended.method, p),
+      log,
+    });
+  } catch (e) {
+    failStart(e); // e.g. a database that is not one, or from a newer Foundry (db/open.ts)
+  }
   log(`started on ${parsed.data.dataDir}`);
   return { capabilities: {}, serverInfo: { name: 'foundry-sidecar', version: '0.1.0' } };
 });
+
+/**
+ * A fatal start error: logged, the lock released at once (a restart need not wait for this
+ * process), the initialize request failed with the message (-32002), then the process exits
+ * once the response is out.
+ */
+function failStart(e: unknown): never {
+  log(errorMessage(e));
+  releaseLock?.();
+  releaseLock = undefined;
+  setTimeout(() => process.exit(1), 100);
+  throw new ResponseError(ErrorCodes.InvalidState, errorMessage(e));
+}
 
 connection.onInitialized(() => {
   void sidecar?.start().catch((e) => log(`recovery failed: ${errorMessage(e)}`));

@@ -65,12 +65,20 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
     notify();
   });
   conn.listen();
-  const init = await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-    initializationOptions: { dataDir, agentIdleStopMs: 60_000, changesDebounceMs: 100, ...options },
-  });
+  let init;
+  try {
+    init = await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      initializationOptions: { dataDir, agentIdleStopMs: 60_000, changesDebounceMs: 100, ...options },
+    });
+  } catch (e) {
+    // A refused start: the error carries the process, so a test can see it exit.
+    conn.dispose();
+    Object.assign(e, { child, exited, stderr: () => stderr });
+    throw e;
+  }
   await conn.sendNotification('initialized', {});
   const client = {
     child, conn, dataDir, state, traffic, transcripts, exited, init,
