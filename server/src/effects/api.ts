@@ -29,6 +29,7 @@ export interface EffectsApi {
   diffStat(p: { worktreePath: string; baseRef: string }): Async<Changes>;
   watch(p: { taskId: string; path: string; debounceMs: number }): Async<void>;
   unwatch(p: { taskId: string }): Async<void>;
+  /** `env` is the agent's whole environment (agents/agentEnv.ts); nothing of the worker's is added. */
   agentStart(p: { key: string; command: string; args: string[]; env: Record<string, string>; cwd: string }): Async<{
     pgid: number;
     loadSession: boolean;
