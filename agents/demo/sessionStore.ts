@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RequestError } from '@agentclientprotocol/sdk';
 
 /** One message of a session's conversation, as replayed by `session/load`. */
 interface HistoryEntry {
@@ -21,6 +22,17 @@ export interface SessionRecord {
 }
 
 const ID_PATTERN = /^demo-[0-9a-f-]{36}$/;
+
+/**
+ * The state folder cannot be read or written. A RequestError, so the client gets this
+ * message (what and where) rather than the SDK's bare "Internal error".
+ */
+class StateError extends RequestError {
+  constructor(what: string, dir: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(-32603, `could not ${what} the demo agent's state in ${dir}: ${reason}`, { dir });
+  }
+}
 
 export class SessionStore {
   constructor(private readonly dir: string) {}
@@ -44,17 +56,21 @@ export class SessionStore {
       return JSON.parse(await readFile(this.fileOf(id), 'utf8')) as SessionRecord;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
+      throw new StateError('read', this.dir, e);
     }
   }
 
   /** Writes the session atomically (temp file + rename), so a killed process never leaves half a file. */
   async save(record: SessionRecord): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const file = this.fileOf(record.id);
     const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(record, null, 2), 'utf8');
-    await rename(temp, file);
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await writeFile(temp, JSON.stringify(record, null, 2), 'utf8');
+      await rename(temp, file);
+    } catch (e) {
+      throw new StateError('write', this.dir, e);
+    }
   }
 
   private fileOf(id: string): string {

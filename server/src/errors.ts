@@ -2,6 +2,7 @@
 import { ResponseError } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import { ErrorCodes } from '../../shared/protocol';
+import { errorText } from './errorText';
 
 export const notFound = (kind: string, id: string) => new ResponseError(ErrorCodes.NotFound, `${kind} not found: ${id}`);
 
@@ -19,4 +20,5 @@ export function fromZod(error: z.ZodError): ResponseError<void> {
   return invalidParams(parts.join('; '));
 }
 
-export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** An error's whole text (see errorText.ts): its message, an agent error's details, its causes. */
+export const errorMessage = errorText;

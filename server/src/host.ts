@@ -7,8 +7,8 @@
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { StreamMessageWriter, createMessageConnection, type MessageReader, type MessageWriter } from 'vscode-jsonrpc/node';
-import { ServerStatus, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarSettings } from '../../shared/protocol';
+import { ResponseError, StreamMessageWriter, createMessageConnection, type MessageReader, type MessageWriter } from 'vscode-jsonrpc/node';
+import { ErrorCodes, ServerStatus, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarSettings } from '../../shared/protocol';
 import { ClientConnection, type ConnectionHost } from './clients/clientConnection';
 import { ClientHub } from './clients/clientHub';
 import { errorMessage, invalidState } from './errors';
@@ -132,7 +132,7 @@ export class SidecarHost implements ConnectionHost {
         this.log(errorMessage(e));
         // Nothing can be served: leave, releasing whatever was taken, once the error is out.
         setTimeout(() => void this.exit(1, 'start failed'), 100);
-        throw invalidState('initialize', 'start_failed', errorMessage(e));
+        throw new ResponseError(ErrorCodes.InvalidState, errorMessage(e));
       }
     }
     const sidecar = this.current!;

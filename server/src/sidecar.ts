@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentDefinition, ServerStatusParams, SidecarSettings, TaskStatus, WorkbenchUpdatedParams } from '../../shared/protocol';
+import type { ServerStatusParams, SidecarSettings, TaskStatus, WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -15,7 +15,7 @@ import { Transcripts, type TranscriptAudience } from './workbench/transcripts';
 import { JobRunner } from './jobs/runner';
 import { registerJobs } from './jobs';
 import { Turns } from './agents/turns';
-import { agentRegistry } from './agents/registry';
+import { agentRegistry, type AgentEntry } from './agents/registry';
 
 export interface Options {
   dataDir: string;
@@ -23,7 +23,7 @@ export interface Options {
   agentIdleStopMs: number;
   defaultAgent: string;
   changesDebounceMs: number;
-  agents: Map<string, AgentDefinition>;
+  agents: Map<string, AgentEntry>;
   /** Folder of the bundles (server.js, effects-worker.js, demo-agent.js). */
   bundleDir: string;
 }

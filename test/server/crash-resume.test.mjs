@@ -55,7 +55,8 @@ test('a sidecar killed inside init_create_sandbox resumes every task exactly onc
     // The resumed stage runs the setup script again (three more pid files)...
     await waitForDir(marks, (files) => files.filter((f) => f.endsWith('.pid')).length === 6, 'resumed setup scripts');
     // ...and the stale ones were ended before that, while the gate is still closed.
-    assert.ok(pidsBefore.every((p) => !alive(p)), 'stale setup scripts were ended');
+    const survivors = pidsBefore.filter(alive).map((p) => { try { return readFileSync(`/proc/${p}/stat`, 'utf8'); } catch (e) { return `${p}: ${e.message}`; } });
+    assert.deepEqual(survivors, [], `stale setup scripts were ended\n${sc.stderr.split('\n').filter((l) => /group|process/.test(l)).join('\n')}`);
     writeFileSync(gate, '');
     for (const t of tasks) await sc.waitTask(t.id, 'idle', 30_000);
 

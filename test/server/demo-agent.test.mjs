@@ -5,9 +5,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { client, methods, ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import { root } from './harness.mjs';
@@ -186,6 +186,86 @@ it('write to a path outside the session folder is refused as a failed tool call'
     await a.prompt(sessionId, 'write link/escaped.txt\nnope\nend');
     assert.deepEqual(readdirSync(outside), []);
     assert.equal(ofKind(a.updates, 'tool_call_update')[1].update.status, 'failed');
+  } finally {
+    await a.stop();
+  }
+});
+
+/** Runs `write PATH` in a fresh session and returns its tool_call_update (status, reason). */
+async function writeOnce(a, cwd, path, text = 'x') {
+  const sessionId = await a.newSession(cwd);
+  const before = ofKind(a.updates, 'tool_call_update').length;
+  assert.equal((await a.prompt(sessionId, `write ${path}\n${text}\nend`)).stopReason, 'end_turn');
+  const update = ofKind(a.updates, 'tool_call_update')[before].update;
+  return { status: update.status, reason: update.content[0].content?.text };
+}
+
+it('write through a dangling symbolic link that points out of the folder is refused', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const cwd = folder('dangling');
+    const outside = folder('dangling-outside');
+    symlinkSync(join(outside, 'created.txt'), join(cwd, 'absolute-link'));
+    symlinkSync(`../${basename(outside)}/created.txt`, join(cwd, 'relative-link'));
+    symlinkSync(join(outside, 'missing-dir'), join(cwd, 'dir-link'));
+    for (const path of ['absolute-link', 'relative-link', 'dir-link/x.txt']) {
+      const { status, reason } = await writeOnce(a, cwd, path);
+      assert.equal(status, 'failed', path);
+      assert.match(reason, /outside the session folder \(the symbolic link ".*-link" points to /, path);
+    }
+    assert.deepEqual(readdirSync(outside), [], 'nothing was created outside');
+
+    // A link to an existing file outside is refused too, and the file keeps its text.
+    writeFileSync(join(outside, 'kept.txt'), 'original\n');
+    symlinkSync(join(outside, 'kept.txt'), join(cwd, 'file-link'));
+    assert.equal((await writeOnce(a, cwd, 'file-link')).status, 'failed');
+    assert.equal(readFileSync(join(outside, 'kept.txt'), 'utf8'), 'original\n');
+  } finally {
+    await a.stop();
+  }
+});
+
+it('write through symbolic links that stay inside the folder still works', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const cwd = folder('inner-links');
+    mkdirSync(join(cwd, 'real'));
+    symlinkSync('real', join(cwd, 'alias'));
+    symlinkSync('real/new.txt', join(cwd, 'dangling-inside'));
+    assert.equal((await writeOnce(a, cwd, 'alias/a.txt', 'A')).status, 'completed');
+    assert.equal(readFileSync(join(cwd, 'real/a.txt'), 'utf8'), 'A\n');
+    assert.equal((await writeOnce(a, cwd, 'dangling-inside', 'B')).status, 'completed');
+    assert.equal(readFileSync(join(cwd, 'real/new.txt'), 'utf8'), 'B\n');
+
+    symlinkSync('loop-b', join(cwd, 'loop-a'));
+    symlinkSync('loop-a', join(cwd, 'loop-b'));
+    const loop = await writeOnce(a, cwd, 'loop-a');
+    assert.equal(loop.status, 'failed');
+    assert.match(loop.reason, /more than 40 symbolic links/);
+  } finally {
+    await a.stop();
+  }
+});
+
+it('write to a path with a .git component is refused and the worktree stays intact', async () => {
+  const a = await startAgent({ chunkDelayMs: 0 });
+  try {
+    const cwd = folder('dotgit');
+    mkdirSync(join(cwd, '.git'));
+    writeFileSync(join(cwd, '.git', 'config'), '[core]\n');
+    mkdirSync(join(cwd, 'real'));
+    symlinkSync('.git', join(cwd, 'git-alias'));
+    for (const path of ['.git', '.git/config', '.git/hooks/pre-commit', 'sub/.git', 'sub/.git/HEAD', './.GIT/config', 'real/../.git/x', 'git-alias/config']) {
+      const { status, reason } = await writeOnce(a, cwd, path);
+      assert.equal(status, 'failed', path);
+      assert.match(reason, /^refused: ".*" is inside a \.git folder/, path);
+    }
+    assert.equal(readFileSync(join(cwd, '.git', 'config'), 'utf8'), '[core]\n');
+    assert.deepEqual(readdirSync(join(cwd, '.git')), ['config']);
+    assert.equal(existsSync(join(cwd, 'sub')), false, 'no folder was made on the way to a refusal');
+    // Names that merely contain ".git" are ordinary files.
+    assert.equal((await writeOnce(a, cwd, '.gitignore', 'node_modules/')).status, 'completed');
+    assert.equal((await writeOnce(a, cwd, 'docs/x.git/notes', 'n')).status, 'completed');
   } finally {
     await a.stop();
   }

@@ -29,13 +29,20 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
   });
   const logs = captureStderr(child);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const client = await connectClient({
-    reader: new StreamMessageReader(child.stdout),
-    writer: new StreamMessageWriter(child.stdin),
-    dataDir,
-    options: { agentIdleStopMs: 60_000, changesDebounceMs: 100, ...options },
-    logs,
-  });
+  let client;
+  try {
+    client = await connectClient({
+      reader: new StreamMessageReader(child.stdout),
+      writer: new StreamMessageWriter(child.stdin),
+      dataDir,
+      options: { agentIdleStopMs: 60_000, changesDebounceMs: 100, ...options },
+      logs,
+    });
+  } catch (e) {
+    // A refused start: the error carries the process, so a test can see it exit.
+    Object.assign(e, { child, exited, stderr: () => logs.text });
+    throw e;
+  }
   Object.assign(client, {
     child,
     exited,
@@ -101,13 +108,19 @@ export async function connectClient({ reader, writer, dataDir, options = {}, cli
     notify();
   });
   conn.listen();
-  const init = await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-    ...(clientInfo ? { clientInfo } : {}),
-    initializationOptions: { dataDir, ...options },
-  });
+  let init;
+  try {
+    init = await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      ...(clientInfo ? { clientInfo } : {}),
+      initializationOptions: { dataDir, ...options },
+    });
+  } catch (e) {
+    conn.dispose();
+    throw e;
+  }
   await conn.sendNotification('initialized', {});
   const client = {
     conn, dataDir, state, traffic, transcripts, init,

@@ -14,7 +14,13 @@ before(async () => {
     dataDir: join(dir, 'data'),
     options: {
       agentIdleStopMs: 400,
-      agents: { 'demo-noload': { command: process.execPath, args: [join(serverJs, '..', 'demo-agent.js'), '--no-load'] } },
+      agents: {
+        'demo-noload': {
+          command: process.execPath,
+          args: [join(serverJs, '..', 'demo-agent.js'), '--no-load'],
+          env: { FOUNDRY_DEMO_STATE_DIR: join(dir, 'demo-noload-state') }, // only the built-in demo gets one of its own
+        },
+      },
     },
   });
   repo = await sc.request(Requests.AddRepo.method, { path: repoPath });

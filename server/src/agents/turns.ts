@@ -4,10 +4,10 @@
  * `session/load`, or starts a new agent session (and says so in the transcript) when the
  * agent cannot load. A turn runs in the background: the request that started it returned.
  */
-import { join } from 'node:path';
 import type { SessionRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
+import { agentEnv } from './agentEnv';
 
 export class Turns {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
@@ -32,7 +32,7 @@ export class Turns {
     const task = this.store.task(s.task_id);
     if (!task?.worktree_path) throw new Error('the task has no worktree yet');
     this.attached.delete(s.id);
-    const env = { ...def.env, FOUNDRY_DEMO_STATE_DIR: join(this.sc.opts.dataDir, 'agents', 'demo') };
+    const env = agentEnv(def, { id: s.agent, dataDir: this.sc.opts.dataDir, inherited: process.env, execPath: process.execPath });
     const r = await this.sc.effects.call('agentStart', { key: s.id, command: def.command, args: def.args, env, cwd: task.worktree_path });
     return { loadSession: r.loadSession };
   }

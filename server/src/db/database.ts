@@ -15,6 +15,8 @@ import {
 } from 'kysely';
 import type { Database } from './schema';
 import { migrations } from './migrations';
+import { DatabaseStartError, openDatabase } from './open';
+import { errorMessage } from '../errors';
 
 const CHECKPOINT_EVERY = 500;
 
@@ -27,14 +29,21 @@ export class Db {
   /** Called every CHECKPOINT_EVERY write statements: time to checkpoint the WAL elsewhere. */
   onCheckpointDue: () => void = () => {};
 
+  /** Throws DatabaseStartError (naming `file`) for a database it cannot use. */
   constructor(file: string) {
-    this.raw = new BetterSqlite3(file);
-    this.raw.pragma('journal_mode = WAL');
-    this.raw.pragma('synchronous = NORMAL');
-    this.raw.pragma('foreign_keys = ON');
-    this.raw.pragma('busy_timeout = 5000');
-    // Checkpoints run on the effects worker's connection (see effects/checkpoint.ts).
-    this.raw.pragma('wal_autocheckpoint = 0');
+    this.raw = openDatabase(file, migrations.length);
+    try {
+      this.raw.pragma('journal_mode = WAL');
+      this.raw.pragma('synchronous = NORMAL');
+      this.raw.pragma('foreign_keys = ON');
+      this.raw.pragma('busy_timeout = 5000');
+      // Checkpoints run on the effects worker's connection (see effects/checkpoint.ts).
+      this.raw.pragma('wal_autocheckpoint = 0');
+      this.migrate();
+    } catch (e) {
+      this.raw.close();
+      throw new DatabaseStartError(`Foundry's database could not be prepared (${errorMessage(e)}): ${file}`);
+    }
     this.q = new Kysely<Database>({
       dialect: {
         createAdapter: () => new SqliteAdapter(),
@@ -43,7 +52,6 @@ export class Db {
         createQueryCompiler: () => new SqliteQueryCompiler(),
       },
     });
-    this.migrate();
   }
 
   private migrate(): void {

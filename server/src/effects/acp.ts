@@ -94,7 +94,7 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
   > = {
     async agentStart({ key, command, args, env, cwd }) {
       await stop(key);
-      const child = processes.spawnGroup(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] }, key, 'agent');
+      const child = processes.spawnGroup(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] }, key, 'agent');
       // A dying agent closes its pipes under us: that is reported by `exit`, never a crash.
       child.stdin?.on('error', () => {});
       child.stdout?.on('error', () => {});

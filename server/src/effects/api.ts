@@ -25,6 +25,8 @@ export interface EffectsApi {
    */
   removeWorktree(p: { repoPath: string; worktreePath: string; taskId: string; recordedPath: string | null }): Async<void>;
   isDirty(p: { worktreePath: string }): Async<boolean>;
+  /** Git-ignored files that `git worktree remove` would delete, minus those in regenerable folders (effects/ignoredWork.ts). */
+  ignoredWork(p: { worktreePath: string }): Async<string[]>;
   /** Run a shell script in its own process group; output appended to logPath. */
   runScript(p: { owner: string; script: string; cwd: string; logPath: string; env: Record<string, string> }): Async<{
     exitCode: number | null;
@@ -39,6 +41,7 @@ export interface EffectsApi {
   diffStat(p: { worktreePath: string; baseRef: string }): Async<Changes>;
   watch(p: { taskId: string; path: string; debounceMs: number }): Async<void>;
   unwatch(p: { taskId: string }): Async<void>;
+  /** `env` is the agent's whole environment (agents/agentEnv.ts); nothing of the worker's is added. */
   agentStart(p: { key: string; command: string; args: string[]; env: Record<string, string>; cwd: string }): Async<{
     pgid: number;
     loadSession: boolean;

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { EffectsApi } from './api';
 import { checkExistingFolder } from './existingWorktree';
 import { adminDirOf, assertOwned, writeOwnerMarker } from './ownership';
+import { WORK_PATHSPECS } from './ignoredWork';
 
 const git = (cwd: string) => simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4 });
 
@@ -29,7 +30,7 @@ const MAX_UNTRACKED_BYTES = 2 * 1024 * 1024;
 
 export function createGitEffects(): Pick<
   EffectsApi,
-  'repoInfo' | 'listBranches' | 'createWorktree' | 'removeWorktree' | 'isDirty' | 'diffStat'
+  'repoInfo' | 'listBranches' | 'createWorktree' | 'removeWorktree' | 'isDirty' | 'diffStat' | 'ignoredWork'
 > {
   return {
     async repoInfo({ path }) {
@@ -102,6 +103,12 @@ export function createGitEffects(): Pick<
         added += await countLines(join(worktreePath, file));
       }
       return { files: files.size, added, removed };
+    },
+
+    async ignoredWork({ worktreePath }) {
+      if (!existsSync(worktreePath)) return [];
+      const out = await git(worktreePath).raw(['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...WORK_PATHSPECS]);
+      return out.split('\0').filter(Boolean).sort();
     },
   };
 }

@@ -6,6 +6,7 @@ import { createProcessEffects } from './processes';
 import { createAgentEffects } from './acp';
 import { createWatchEffects } from './watch';
 import { createCheckpointEffects } from './checkpoint';
+import { errorText } from '../errorText';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -30,7 +31,7 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
 
 // One failing effect must not take the others down: report it and carry on.
 process.on('uncaughtException', (e) => emit({ type: 'log', level: 'error', message: `effects worker: ${e.stack ?? e.message}` }));
-process.on('unhandledRejection', (e) => emit({ type: 'log', level: 'error', message: `effects worker: ${e instanceof Error ? e.message : String(e)}` }));
+process.on('unhandledRejection', (e) => emit({ type: 'log', level: 'error', message: `effects worker: ${errorText(e)}` }));
 
 port.on('message', async (m: ToWorker) => {
   try {
@@ -38,6 +39,6 @@ port.on('message', async (m: ToWorker) => {
     const result = await fn(m.params);
     port.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker);
   } catch (e) {
-    port.postMessage({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
+    port.postMessage({ type: 'error', id: m.id, message: errorText(e) } satisfies FromWorker);
   }
 });

@@ -1,4 +1,5 @@
 import { readTail } from '../tail';
+import { describeIgnoredWork } from '../effects/ignoredWork';
 import type { Handlers } from './define';
 import { invalidParams, invalidState, notFound } from '../errors';
 import { newId } from '../ids';
@@ -122,6 +123,10 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
     if (!archivable()) throw invalidState('archiveTask', t.status, t.status === 'running' ? 'stop the running turn first' : 'wait until it settles');
     if (t.worktree_path && (await sc.effects.call('isDirty', { worktreePath: t.worktree_path }))) {
       throw invalidState('archiveTask', 'uncommitted_changes', 'the worktree holds uncommitted work; commit or discard it first');
+    }
+    const ignored = t.worktree_path ? await sc.effects.call('ignoredWork', { worktreePath: t.worktree_path }) : [];
+    if (ignored.length > 0) {
+      throw invalidState('archiveTask', 'ignored_files', `the worktree holds ${describeIgnoredWork(ignored)} that removing it would delete; move or delete them first`);
     }
     t = mustTask(sc, taskId);
     if (!archivable()) throw invalidState('archiveTask', t.status);

@@ -1,8 +1,9 @@
-/** Archive: stop the task's agents, stop watching, remove the worktree (the branch stays). */
+/** Archive: stop the task's agents, stop watching, remove the worktree (the branch stays) unless it holds ignored work. */
 import type { JobRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
+import { describeIgnoredWork } from '../effects/ignoredWork';
 
 export function archiveJob(sc: Sidecar) {
   return async (job: JobRow): Promise<void> => {
@@ -11,9 +12,12 @@ export function archiveJob(sc: Sidecar) {
     try {
       for (const s of sc.store.sessionsOf(t.id)) await sc.turns.stop(s.id);
       await sc.effects.call('unwatch', { taskId: t.id });
-      // Never forced: git refuses to remove a worktree holding uncommitted work.
-      // Only a worktree provably made for this task (row and marker agree) is removed.
       if (t.worktree_path) {
+        // archiveTask checked already; ignored files made since then are still refused here.
+        const ignored = await sc.effects.call('ignoredWork', { worktreePath: t.worktree_path });
+        if (ignored.length > 0) throw new Error(`the worktree holds ${describeIgnoredWork(ignored)} that removing it would delete`);
+        // Never forced: git refuses to remove a worktree holding uncommitted work.
+        // Only a worktree provably made for this task (row and marker agree) is removed.
         const repoPath = sc.store.repo(t.repo_id)!.path;
         await sc.effects.call('removeWorktree', { repoPath, worktreePath: t.worktree_path, taskId: t.id, recordedPath: t.worktree_path });
       }

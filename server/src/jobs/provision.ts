@@ -129,7 +129,9 @@ async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
   const script = t.setup_script ?? repo.setup_script;
   if (!script?.trim()) return;
   const logPath = sc.setupLogPath(taskId);
-  await appendFile(logPath, `--- setup script started ${new Date().toISOString()} ---\n`);
+  await appendFile(logPath, `--- setup script started ${new Date().toISOString()} ---\n`).catch((e: unknown) => {
+    throw new Error(`could not write the setup script's log ${logPath}: ${errorMessage(e)}`);
+  });
   const r = await sc.effects.call('runScript', {
     owner: taskId,
     script,
