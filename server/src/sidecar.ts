@@ -219,6 +219,8 @@ export class Sidecar {
       case 'spawned':
         this.liveGroups.add(e.pgid);
         this.store.addProcess(e.pgid, e.owner, e.kind, e.identity);
+        // Recorded (committed): a held setup script may run now.
+        if (e.kind === 'script') void this.effects.call('released', { pgid: e.pgid }).catch(() => {});
         break;
       case 'exited':
         this.liveGroups.delete(e.pgid);

@@ -32,6 +32,8 @@ export interface EffectsApi {
     exitCode: number | null;
     signal: string | null;
   }>;
+  /** The main thread recorded group `pgid`: a held setup script may start. */
+  released(p: { pgid: number }): Async<void>;
   /**
    * End process groups left by a crashed sidecar, each only if its leader is provably the
    * recorded process (same boot, same start time): SIGTERM, then SIGKILL. `ended`: gone now;

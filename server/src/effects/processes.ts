@@ -11,7 +11,7 @@ import { identify } from './identity';
 import { endStaleGroups } from './staleGroups';
 
 export interface ProcessEffects {
-  api: Pick<EffectsApi, 'runScript' | 'endStaleGroups'>;
+  api: Pick<EffectsApi, 'runScript' | 'endStaleGroups' | 'released'>;
   /** Spawn a command as the leader of a new process group, tracked until it exits. */
   spawnGroup(command: string, args: string[], opts: SpawnOptions, owner: string, kind: 'script' | 'agent'): ChildProcess;
   killGroup(pgid: number, signal?: NodeJS.Signals): void;
@@ -22,6 +22,8 @@ export interface ProcessEffects {
 export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEffects {
   const live = new Set<number>();
   const exits = new Map<number, Promise<void>>();
+  /** Scripts waiting for the main thread to record their group before they run. */
+  const holds = new Map<number, () => void>();
 
   const killGroup = (pgid: number, signal: NodeJS.Signals = 'SIGKILL') => {
     try {
@@ -44,6 +46,7 @@ export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEf
           killGroup(pgid);
           live.delete(pgid);
           exits.delete(pgid);
+          holds.delete(pgid);
           void reported.then(() => {
             emit({ type: 'exited', pgid });
             resolve();
@@ -65,13 +68,22 @@ export function createProcessEffects(emit: (e: EffectsEvent) => void): ProcessEf
       clearTimeout(timer);
     },
     api: {
+      released({ pgid }) {
+        holds.get(pgid)?.();
+        holds.delete(pgid);
+      },
       runScript({ owner, script, cwd, logPath, env }) {
         mkdirSync(dirname(logPath), { recursive: true });
         const log = createWriteStream(logPath, { flags: 'a' });
         return new Promise<{ exitCode: number | null; signal: string | null }>((resolve, reject) => {
           // The sidecar may run on VS Code's Electron-as-Node; a user's script must not inherit that.
           const { ELECTRON_RUN_AS_NODE: _electron, ...inherited } = process.env;
-          const child = spawnGroup('bash', ['-c', script], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }, owner, 'script');
+          // The script starts only once the main thread has recorded its group (`released`): a
+          // sidecar killed in between leaves no unrecorded group behind. `exec` keeps the pid.
+          const held = `IFS= read -r _ || exit 0; exec bash -c "$1"`;
+          const child = spawnGroup('bash', ['-c', held, 'foundry-setup', script], { cwd, env: { ...inherited, ...env }, stdio: ['pipe', 'pipe', 'pipe'] }, owner, 'script');
+          child.stdin?.on('error', () => {});
+          if (child.pid) holds.set(child.pid, () => child.stdin?.end('\n'));
           child.stdout?.pipe(log, { end: false });
           child.stderr?.pipe(log, { end: false });
           child.once('error', (e) => {
