@@ -66,6 +66,14 @@ cleanup() {
     for _ in $(seq 1 100); do kill -0 "$CS_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$CS_PID" 2>/dev/null || true
   fi
+  # The shared sidecar outlives windows by design: end it (it drains) if this run started it.
+  local info="$XDG_DATA_HOME/foundry/sidecar.json" spid=""
+  [ -f "$info" ] && spid="$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' "$info" | head -1)"
+  if [ -n "$spid" ] && grep -qsz "^FOUNDRY_DEMO_RUN=$FOUNDRY_DEMO_RUN\$" "/proc/$spid/environ"; then
+    log "stopping the Foundry sidecar (pid $spid)"
+    kill -TERM "$spid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
+  fi
   local pid
   for pid in $(grep -lsz "^FOUNDRY_DEMO_RUN=$FOUNDRY_DEMO_RUN\$" /proc/[0-9]*/environ | cut -d/ -f3); do
     [ "$pid" = "$$" ] && continue

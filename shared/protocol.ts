@@ -401,8 +401,16 @@ export const MarkSessionRead = request('foundry/markSessionRead', z.object({ ses
 
 const semver = z.string().regex(/^\d+\.\d+\.\d+([-+][\w.-]+)?$/, 'version must be a semantic version like 1.2.3');
 
-/** Ask an older sidecar to drain and exit so that the (newer) caller starts its own. */
-export const HandOver = request('foundry/handOver', z.object({ version: semver }), z.object({ draining: z.literal(true) }));
+/**
+ * Ask the running sidecar to drain and exit so that the caller starts its own. `update`: only a
+ * client newer than the sidecar may ask. `restart` ("Foundry: Restart Sidecar"): a client of the
+ * same version or newer.
+ */
+export const HandOver = request(
+  'foundry/handOver',
+  z.object({ version: semver, reason: z.enum(['update', 'restart']).default('update') }),
+  z.object({ draining: z.literal(true) }),
+);
 
 export const Requests = {
   Ping,
@@ -464,6 +472,17 @@ export const ServerStatus = notification(
 );
 export type ServerStatusParams = z.infer<typeof ServerStatus.params>;
 
-export const Notifications = { WorkbenchUpdated, TranscriptAppended, ServerStatus } as const;
+/**
+ * The sidecar is draining and will exit: sent to every client first, so a planned exit (a
+ * hand-over to a newer version, a restart, SIGTERM) is never mistaken for a crash. Clients
+ * reconnect to (or start) the next sidecar without alarming the user.
+ */
+export const SidecarExiting = notification(
+  'foundry/sidecarExiting',
+  z.object({ reason: z.enum(['hand_over', 'restart', 'idle', 'signal', 'shutdown']), detail: z.string().optional() }),
+);
+export type SidecarExitingParams = z.infer<typeof SidecarExiting.params>;
+
+export const Notifications = { WorkbenchUpdated, TranscriptAppended, ServerStatus, SidecarExiting } as const;
 
 export type Workbench = ResultOf<typeof GetWorkbench>;

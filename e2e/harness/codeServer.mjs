@@ -1,7 +1,7 @@
 // Starts code-server 4.139.1 (a real VS Code 1.139) on a free loopback port, offline, with
 // isolated user data, extensions, XDG and temp folders. Resolves once its HTTP server listens.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_SERVER_ENTRY, ROOT } from './paths.mjs';
 import { exited, killPids, MARKER_ENV, processesWithMarker, within } from './processes.mjs';
@@ -122,6 +122,9 @@ export async function startCodeServer({ dirs, token, env = {}, port = 0 }) {
         if (!(await within(exited(child), 10_000))) killPids([-child.pid]);
         await exited(child);
       }
+      // The shared sidecar outlives its windows by design: end it (SIGTERM: it drains, ending its
+      // agents and scripts) when it is this run's - it carries the run's marker.
+      await stopSidecar(join(dirs.xdg, 'data', 'foundry'), token);
       // Give orphans of the extension host the moment VS Code itself gives them to shut down.
       let left = processesWithMarker(token);
       for (let i = 0; left.length && i < 50; i++) {
@@ -132,4 +135,22 @@ export async function startCodeServer({ dirs, token, env = {}, port = 0 }) {
       return left;
     },
   };
+}
+
+/** SIGTERM the sidecar that `<dataDir>/sidecar.json` names, if it is this run's, and wait for it to exit. */
+export async function stopSidecar(dataDir, token) {
+  let pid;
+  try {
+    pid = JSON.parse(readFileSync(join(dataDir, 'sidecar.json'), 'utf8')).pid;
+  } catch {
+    return;
+  }
+  if (!processesWithMarker(token).some((p) => p.pid === pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  // Not our child: /proc is the only way to see it go.
+  for (let i = 0; i < 150 && processesWithMarker(token).some((p) => p.pid === pid); i++) await new Promise((r) => setTimeout(r, 100));
 }

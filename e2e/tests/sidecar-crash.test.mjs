@@ -7,7 +7,7 @@ import { waitForLogLine } from '../harness/logs.mjs';
 import { killPids, processesWithMarker } from '../harness/processes.mjs';
 import { createTask, IDLE, notification, openFoundryView, waitForTreeDescription } from '../harness/workbench.mjs';
 
-const sidecars = (token) => processesWithMarker(token).filter((p) => p.cmdline.includes('dist/server.js') && p.cmdline.includes('--stdio'));
+const sidecars = (token) => processesWithMarker(token).filter((p) => p.cmdline.includes('dist/server.js') && p.cmdline.includes('--listen'));
 
 test('a crashed sidecar is restarted, the user is told once, and work goes on', async (t) => {
   const f = await openFoundry(t);

@@ -2,21 +2,28 @@
  * One typed accessor for Foundry's settings. Settings are read when needed, never cached:
  * a value read here is the value in effect now.
  */
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { InitializationOptions } from '../../shared/protocol';
+import type { SidecarSettings } from '../../shared/protocol';
+import { settingsPath } from '../../shared/sidecarLocation';
 
 export const Section = 'foundry';
 
 /** Settings the sidecar reads at start: changing one needs a sidecar restart. */
 export const RestartSettings = [
-  'foundry.defaultAgent',
+  'foundry.dataDir',
   'foundry.jobConcurrency',
   'foundry.agentIdleStopSeconds',
   'foundry.sidecar.runtime',
 ] as const;
 
 export interface FoundryConfig {
+  /** Empty: the per-user default (shared/sidecarLocation.ts defaultDataDir). */
+  readonly dataDir: string;
+  /** Sent on each createTask from this window: a per-client choice. */
   readonly defaultAgent: string;
+  /** The sidecar exits this long after its last client left with nothing running. */
+  readonly sidecarIdleExitSeconds: number;
   readonly jobConcurrency: number;
   readonly agentIdleStopSeconds: number;
   /** Empty: the extension host's own runtime. */
@@ -26,6 +33,8 @@ export interface FoundryConfig {
 export function readConfig(): FoundryConfig {
   const c = vscode.workspace.getConfiguration(Section);
   return {
+    dataDir: c.get<string>('dataDir', '').trim(),
+    sidecarIdleExitSeconds: clampInt(c.get<number>('sidecar.idleExitSeconds', 60), 5, 86_400),
     defaultAgent: c.get<string>('defaultAgent', 'demo').trim() || 'demo',
     jobConcurrency: clampInt(c.get<number>('jobConcurrency', 4), 1, 64),
     agentIdleStopSeconds: Math.max(1, c.get<number>('agentIdleStopSeconds', 300)),
@@ -39,13 +48,21 @@ export function setupScriptSetting(folder: vscode.Uri): string | undefined {
   return value.trim() ? value : undefined;
 }
 
-export function initializationOptions(dataDir: string, config: FoundryConfig): InitializationOptions {
-  return {
-    dataDir,
+/**
+ * The sidecar's own settings, shared by every client, written to `D/settings.json` from this
+ * window's application-scoped settings (the sidecar reads them when it starts). Written only
+ * when they differ, atomically, so two windows never leave a half-written file.
+ */
+export async function writeSidecarSettings(dataDir: string, config: FoundryConfig): Promise<void> {
+  const settings: SidecarSettings = {
     jobConcurrency: config.jobConcurrency,
     agentIdleStopMs: Math.round(config.agentIdleStopSeconds * 1000),
-    defaultAgent: config.defaultAgent,
   };
+  const file = settingsPath(dataDir);
+  const text = `${JSON.stringify(settings, null, 2)}\n`;
+  if ((await readFile(file, 'utf8').catch(() => '')) === text) return;
+  await writeFile(`${file}.${process.pid}.tmp`, text, { mode: 0o600 });
+  await rename(`${file}.${process.pid}.tmp`, file);
 }
 
 function clampInt(value: number, min: number, max: number): number {

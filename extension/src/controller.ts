@@ -5,12 +5,19 @@
  * only through `request`, which fails clearly while it is not running; commands that read the
  * store first wait for `whenReady`.
  */
+import { watch } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { z } from 'zod';
+import { compareVersions, defaultDataDir, readSidecarInfo } from '../../shared/sidecarLocation';
+import { FOUNDRY_VERSION } from '../../shared/version';
 import {
   GetWorkbench,
+  HandOver,
+  PROTOCOL_VERSION,
   ServerStatus,
+  SidecarExiting,
+  type SidecarExitingParams,
   TranscriptAppended,
   WorkbenchUpdated,
   type ParamsOf,
@@ -21,15 +28,15 @@ import {
   type TranscriptEvent,
   type WorkbenchUpdatedParams,
 } from '../../shared/protocol';
-import { initializationOptions, readConfig } from './config';
+import { readConfig, writeSidecarSettings } from './config';
 import { DisposableScope } from './disposable';
-import { errorMessage, NoFolderError, SidecarNotRunningError, toSidecarError } from './errors';
+import { errorMessage, SidecarNotRunningError, toSidecarError } from './errors';
 import { checkRuntime, resolveRuntime } from './sidecar/runtime';
 import type { SidecarConnection } from './sidecar/sidecarConnection';
 import { TrafficCounter } from './sidecar/traffic';
 import { WorkbenchStore } from './workbenchStore';
 
-export type SidecarState = 'noFolder' | 'starting' | 'running' | 'stopped' | 'failed';
+export type SidecarState = 'starting' | 'running' | 'stopped' | 'failed';
 
 /** Consecutive failed starts or early crashes before Foundry stops retrying on its own. */
 const MaxAutoRestarts = 6;
@@ -37,6 +44,8 @@ const MaxAutoRestarts = 6;
 const HealthyUptimeMs = 180_000;
 /** How long `whenReady` waits for a start in progress before it gives up and says so. */
 const ReadyTimeoutMs = 30_000;
+/** After a planned exit, how long to wait for the next sidecar (started by whoever took over). */
+const TakeOverWaitMs = 10_000;
 
 export class Controller implements vscode.Disposable {
   readonly store = new WorkbenchStore();
@@ -61,6 +70,9 @@ export class Controller implements vscode.Disposable {
   private crashNotified = false;
   private startedAt = 0;
   private disposed = false;
+  /** The sidecar said it is exiting on purpose (hand-over, restart, signal): not a crash. */
+  private plannedExit: SidecarExitingParams | undefined;
+  private updateNoticeShown = false;
 
   private bootstrapping: Promise<void> | undefined;
   private buffered: WorkbenchUpdatedParams[] = [];
@@ -71,8 +83,6 @@ export class Controller implements vscode.Disposable {
     readonly log: vscode.LogOutputChannel,
   ) {
     context.subscriptions.push(this.store, this.traffic, this.stateChanged, this.restarted, this.serverStatusChanged, this);
-    context.subscriptions.push(this.store.onDidChange(() => this.updateContextKeys()));
-    this.updateContextKeys();
   }
 
   get state(): SidecarState {
@@ -89,8 +99,14 @@ export class Controller implements vscode.Disposable {
     return this.failure;
   }
 
+  /** Whether this window has workspace folders (tasks are created on them). */
   get hasFolder(): boolean {
-    return this.context.storageUri !== undefined && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+    return (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+  }
+
+  /** The user's one data folder: shared by every window, editor and the CLI. */
+  get dataDir(): string {
+    return defaultDataDir(readConfig().dataDir);
   }
 
   /** Start the sidecar (no-op while one runs or starts). Resolves once the store is bootstrapped. */
@@ -107,19 +123,36 @@ export class Controller implements vscode.Disposable {
     const sidecar = this.sidecar;
     this.detach();
     if (sidecar) await sidecar.stop();
-    if (!this.disposed) this.setState(this.hasFolder ? 'stopped' : 'noFolder');
+    if (!this.disposed) this.setState('stopped');
   }
 
+  /**
+   * "Restart Sidecar": the running sidecar hands over like an update - it drains (interrupted
+   * work resumes) and exits - and this window starts a new one. Asks first when turns run.
+   */
   async restart(): Promise<void> {
     this.crashCount = 0;
     this.failure = undefined;
-    await this.stop();
+    const sidecar = this.sidecar;
+    if (sidecar && this.currentState === 'running') {
+      const turns = this.lastServerStatus?.turns ?? 0;
+      if (turns > 0) {
+        const go = await vscode.window.showWarningMessage(
+          `${turns} turn${turns === 1 ? ' is' : 's are'} running; ${turns === 1 ? 'it' : 'they'} will be interrupted and resumed.`,
+          { modal: true },
+          'Restart Sidecar',
+        );
+        if (go !== 'Restart Sidecar') return;
+      }
+      await this.handOver(sidecar, 'restart');
+    } else {
+      await this.stop();
+    }
     await this.start();
   }
 
   /** Throw the error a user should see when the sidecar is neither running nor starting. */
   requireRunning(): void {
-    if (!this.hasFolder) throw new NoFolderError();
     if (this.currentState !== 'running' && this.currentState !== 'starting') throw new SidecarNotRunningError(this.failure);
   }
 
@@ -130,7 +163,6 @@ export class Controller implements vscode.Disposable {
    * throws the error a user should see when there is no folder or the sidecar is not running.
    */
   async whenReady(): Promise<void> {
-    if (!this.hasFolder) throw new NoFolderError();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timedOut'>((resolve) => (timer = setTimeout(() => resolve('timedOut'), ReadyTimeoutMs)));
     const outcome = await Promise.race([this.settledStart(), timedOut]).finally(() => clearTimeout(timer));
@@ -141,7 +173,6 @@ export class Controller implements vscode.Disposable {
   /** A typed request to the sidecar; waits for a start in progress, fails clearly when not running. */
   async request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
     const sidecar = await this.settledStart();
-    if (!this.hasFolder) throw new NoFolderError();
     if (!sidecar || this.currentState !== 'running') throw new SidecarNotRunningError(this.failure);
     try {
       return await sidecar.client.sendRequest<ResultOf<D>>(def.method, params);
@@ -177,14 +208,9 @@ export class Controller implements vscode.Disposable {
     return Promise.resolve(this.sidecar);
   }
 
-  private async doStart(): Promise<SidecarConnection | undefined> {
+  private async doStart(handedOver = false): Promise<SidecarConnection | undefined> {
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-    const storage = this.context.storageUri;
-    if (!storage || !this.hasFolder) {
-      this.setState('noFolder');
-      return undefined;
-    }
     this.setState('starting');
     const began = performance.now();
     const config = readConfig();
@@ -194,20 +220,24 @@ export class Controller implements vscode.Disposable {
       this.fail(check.message, ['Open Settings', 'Show Logs']);
       return undefined;
     }
-    const dataDir = storage.fsPath;
-    await mkdir(dataDir, { recursive: true });
+    const dataDir = defaultDataDir(config.dataDir);
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await writeSidecarSettings(dataDir, config);
     // Loaded on first start, not at activation: the language client is most of the bundle.
     const { SidecarConnection } = await import('./sidecar/sidecarConnection');
     const sidecar: SidecarConnection = new SidecarConnection({
       runtime,
-      serverPath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'server.js').fsPath,
-      cwd: dataDir,
-      initializationOptions: initializationOptions(dataDir, config),
+      bundleDir: vscode.Uri.joinPath(this.context.extensionUri, 'dist').fsPath,
+      dataDir,
+      initializationOptions: { dataDir },
+      clientInfo: { name: `Foundry (${vscode.env.appName})`, version: FOUNDRY_VERSION },
+      idleExitSeconds: config.sidecarIdleExitSeconds,
       log: this.log,
       traffic: this.traffic,
       onUnexpectedClose: () => this.onUnexpectedClose(sidecar),
     });
     this.sidecar = sidecar;
+    this.plannedExit = undefined;
     this.clientScope.register(sidecar.client.onNotification(WorkbenchUpdated.method, (p: WorkbenchUpdatedParams) => this.onWorkbenchUpdated(sidecar, p)));
     this.clientScope.register(sidecar.client.onNotification(TranscriptAppended.method, (p: TranscriptAppendedParams) => this.onTranscriptAppended(p)));
     this.clientScope.register(
@@ -217,9 +247,23 @@ export class Controller implements vscode.Disposable {
         this.serverStatusChanged.fire();
       }),
     );
+    this.clientScope.register(
+      sidecar.client.onNotification(SidecarExiting.method, (p: SidecarExitingParams) => {
+        if (this.sidecar !== sidecar) return;
+        this.plannedExit = p;
+        this.log.info(`Sidecar: exiting on purpose (${p.reason}${p.detail ? `: ${p.detail}` : ''}); Foundry reconnects.`);
+      }),
+    );
     try {
       await sidecar.start();
       this.startedAt = Date.now();
+      const verdict = this.judgeVersion(sidecar);
+      if (verdict === 'handOver' && !handedOver) {
+        this.log.info(`Sidecar: version ${sidecar.serverInfo?.version} is older than this window's ${FOUNDRY_VERSION}; handing it over.`);
+        await this.handOver(sidecar, 'update');
+        return this.doStart(true);
+      }
+      if (verdict === 'incompatible') throw new Error(`the running sidecar speaks protocol ${sidecar.serverInfo?.protocolVersion ?? 'unknown'}, this window ${PROTOCOL_VERSION}`);
       await this.bootstrap(sidecar);
     } catch (error) {
       if (this.sidecar !== sidecar) return undefined;
@@ -237,12 +281,72 @@ export class Controller implements vscode.Disposable {
     return sidecar;
   }
 
+  /**
+   * Who serves whom. A newer window hands an older sidecar over; an older window keeps using a
+   * newer sidecar of the same protocol and suggests a reload; different protocols never talk.
+   */
+  private judgeVersion(sidecar: SidecarConnection): 'ok' | 'handOver' | 'incompatible' {
+    const info = sidecar.serverInfo;
+    if (!info) return 'incompatible';
+    const order = compareVersions(FOUNDRY_VERSION, info.version);
+    if (order > 0) return 'handOver';
+    if (order < 0 && !this.updateNoticeShown) {
+      this.updateNoticeShown = true;
+      void vscode.window.showInformationMessage(`Foundry was updated (${info.version}): reload this window to use the new version.`, 'Reload Window').then((choice) => {
+        if (choice === 'Reload Window') void vscode.commands.executeCommand('workbench.action.reloadWindow');
+      });
+    }
+    return info.protocolVersion === PROTOCOL_VERSION ? 'ok' : 'incompatible';
+  }
+
+  /** Ask the sidecar to drain and exit, and wait until its connection has closed. */
+  private async handOver(sidecar: SidecarConnection, reason: 'update' | 'restart'): Promise<void> {
+    const closed = sidecar.whenClosed();
+    this.detach();
+    try {
+      await sidecar.client.sendRequest(HandOver.method, { version: FOUNDRY_VERSION, reason });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+      clearTimeout(timer);
+    } catch (error) {
+      this.log.warn(`Sidecar hand-over: ${errorMessage(error)}`);
+    }
+    await sidecar.stop();
+  }
+
   private onUnexpectedClose(sidecar: SidecarConnection): void {
     if (this.sidecar !== sidecar || this.disposed) return;
+    const planned = this.plannedExit;
+    const oldPid = sidecar.attached?.pid;
     this.detach();
     void sidecar.stop();
+    if (planned) {
+      // Not a crash: connect to whoever takes over (a newer window starts its own), or start one.
+      this.setState('starting');
+      void this.waitForNextSidecar(oldPid, planned.reason === 'hand_over' || planned.reason === 'restart' ? TakeOverWaitMs : 0).then(() => this.start());
+      return;
+    }
     if (Date.now() - this.startedAt > HealthyUptimeMs) this.crashCount = 0;
     this.scheduleRestart('stopped unexpectedly');
+  }
+
+  /** Resolve once sidecar.json names a sidecar other than `oldPid`, or after `timeoutMs`. */
+  private waitForNextSidecar(oldPid: number | undefined, timeoutMs: number): Promise<void> {
+    const dataDir = this.dataDir;
+    const fresh = () => {
+      const info = readSidecarInfo(dataDir);
+      return info !== undefined && info.pid !== oldPid;
+    };
+    if (timeoutMs === 0 || fresh()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const watcher = watch(dataDir, () => fresh() && done());
+      const timer = setTimeout(() => done(), timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        watcher.close();
+        resolve();
+      };
+    });
   }
 
   /** Forget the current sidecar and everything registered for its lifetime. */
@@ -335,9 +439,5 @@ export class Controller implements vscode.Disposable {
     this.currentState = state;
     void vscode.commands.executeCommand('setContext', 'foundry.state', state);
     this.stateChanged.fire(state);
-  }
-
-  private updateContextKeys(): void {
-    void vscode.commands.executeCommand('setContext', 'foundry.hasTasks', this.store.activeTasks().length > 0);
   }
 }

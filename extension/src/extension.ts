@@ -12,6 +12,8 @@ import { Controller } from './controller';
 import { FoundryStatusBar } from './views/statusBar';
 import { TaskLogDocuments } from './views/taskLogDocument';
 import { TaskTreeProvider, TaskTreeView } from './views/taskTree';
+import { RepoScope } from './views/repoScope';
+import { repoIdentity } from './views/repoIdentity';
 
 /** The controller of the active extension, stopped on deactivate. */
 let active: Controller | undefined;
@@ -23,7 +25,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const controller = new Controller(context, log);
   active = controller;
 
-  const tree = new TaskTreeView(controller.store, new TaskTreeProvider(controller.store));
+  const scope = new RepoScope();
+  const tree = new TaskTreeView(controller.store, new TaskTreeProvider(controller.store, scope));
+  context.subscriptions.push(scope, ...trackRepoScope(context, scope, log));
   const chat = registerChatPanels(context, new ControllerChatHost(controller));
   context.subscriptions.push(
     tree,
@@ -47,13 +51,39 @@ export function activate(context: vscode.ExtensionContext): void {
 export async function deactivate(): Promise<void> {
   const controller = active;
   active = undefined;
-  // Stopping the client ends the sidecar, and with it every agent and setup process it spawned.
+  // Only this window's connection ends: the sidecar is shared, and it exits on its own once idle.
   await controller?.stop();
 }
 
 function offerRestart(controller: Controller, event: vscode.ConfigurationChangeEvent): void {
-  if (!controller.hasFolder || !RestartSettings.some((key) => event.affectsConfiguration(key))) return;
+  if (!RestartSettings.some((key) => event.affectsConfiguration(key))) return;
   void vscode.window.showInformationMessage('Foundry: the changed setting takes effect when the sidecar restarts.', 'Restart now').then((choice) => {
     if (choice === 'Restart now') void vscode.commands.executeCommand('foundry.restartSidecar');
   });
+}
+
+const ShowAllKey = 'foundry.showAllRepositories';
+
+/**
+ * Keep the explorer's repository scope current: the workspace folders' repositories (by
+ * identity), and the user's "Show All Repositories" choice (remembered across windows).
+ */
+function trackRepoScope(context: vscode.ExtensionContext, scope: RepoScope, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const refreshFolders = async () => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const ids = await Promise.all(folders.map((f) => repoIdentity(f.uri.fsPath).catch(() => undefined)));
+    scope.setWorkspaceRepos(ids.filter((p): p is string => p !== undefined));
+  };
+  const setShowAll = (all: boolean) => {
+    scope.setShowAll(all);
+    void context.globalState.update(ShowAllKey, all);
+    void vscode.commands.executeCommand('setContext', ShowAllKey, all);
+  };
+  setShowAll(context.globalState.get<boolean>(ShowAllKey, false));
+  void refreshFolders().catch((e) => log.warn(`Could not read the workspace folders' repositories: ${(e as Error).message}`));
+  return [
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void refreshFolders()),
+    vscode.commands.registerCommand('foundry.showAllRepositories', () => setShowAll(true)),
+    vscode.commands.registerCommand('foundry.showWorkspaceRepositories', () => setShowAll(false)),
+  ];
 }

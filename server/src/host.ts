@@ -8,7 +8,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { ResponseError, StreamMessageWriter, createMessageConnection, type MessageReader, type MessageWriter } from 'vscode-jsonrpc/node';
-import { ErrorCodes, ServerStatus, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarSettings } from '../../shared/protocol';
+import { ErrorCodes, ServerStatus, SidecarExiting, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarExitingParams, type SidecarSettings } from '../../shared/protocol';
 import { ClientConnection, type ConnectionHost } from './clients/clientConnection';
 import { ClientHub } from './clients/clientHub';
 import { errorMessage, invalidState } from './errors';
@@ -158,9 +158,9 @@ export class SidecarHost implements ConnectionHost {
     // Listening, `exit` ends only that client's connection: its close handler runs next.
   }
 
-  handOver(client: ClientConnection, version: string): void {
-    this.log(`${client.label} (version ${version}) takes over: draining`);
-    setImmediate(() => void this.exit(0, `hand-over to ${version}`));
+  handOver(client: ClientConnection, version: string, reason: 'update' | 'restart'): void {
+    this.log(`${client.label} (version ${version}) takes over (${reason}): draining`);
+    setImmediate(() => void this.exit(0, reason === 'update' ? `hand-over to ${version}` : 'restart', reason === 'update' ? 'hand_over' : 'restart'));
   }
 
   track<T>(run: () => Promise<T>): Promise<T> {
@@ -176,10 +176,12 @@ export class SidecarHost implements ConnectionHost {
   }
 
   /** Stop accepting work, let requests in flight finish, drain the sidecar (the lock stays held until exit). */
-  drain(reason: string): Promise<void> {
+  drain(reason: string, kind: SidecarExitingParams['reason'] = 'shutdown'): Promise<void> {
     this.draining ??= (async () => {
       clearTimeout(this.idleTimer);
       this.log(`draining (${reason})`);
+      // Every client hears first that this exit is planned, not a crash.
+      this.hub.broadcast(SidecarExiting, { reason: kind, detail: reason });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, InFlightGraceMs)))]);
       clearTimeout(timer);
@@ -189,11 +191,11 @@ export class SidecarHost implements ConnectionHost {
   }
 
   /** Drain, run the exit hooks, close every client, and exit. */
-  async exit(code: number, reason: string): Promise<never> {
+  async exit(code: number, reason: string, kind: SidecarExitingParams['reason'] = 'shutdown'): Promise<never> {
     if (!this.exiting) {
       this.exiting = true;
       try {
-        await this.drain(reason);
+        await this.drain(reason, kind);
         // Hooks (unbind the socket, remove sidecar.json) run while the lock is still held.
         for (const hook of this.exitHooks) await Promise.resolve(hook()).catch((e) => this.log(`exit hook: ${errorMessage(e)}`));
         this.lock?.release();
@@ -229,7 +231,7 @@ export class SidecarHost implements ConnectionHost {
     }
     if (this.idleTimer) return;
     this.log(`no client and nothing running: exiting in ${Math.round(this.opts.idleExitMs / 1000)} s unless a client connects`);
-    this.idleTimer = setTimeout(() => void this.exit(0, 'idle'), this.opts.idleExitMs);
+    this.idleTimer = setTimeout(() => void this.exit(0, 'idle', 'idle'), this.opts.idleExitMs);
   }
 }
 

@@ -23,7 +23,7 @@ process.on('unhandledRejection', (e) => log(`unhandled rejection: ${errorMessage
 
 if (argv.includes('--stdio')) {
   const host = runStdio(bundleDir, log);
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void host.exit(0, signal));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void host.exit(0, signal, 'signal'));
   process.on('exit', () => host.sidecar?.killLiveGroups());
 } else if (argv.includes('--listen')) {
   const dataDir = flag('--data-dir');

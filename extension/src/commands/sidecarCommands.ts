@@ -1,17 +1,21 @@
 /** Sidecar commands: logs, restart, traffic counters. */
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { NoFolderError } from '../errors';
+import { sidecarLogPath } from '../../../shared/sidecarLocation';
 import type { CommandFactory } from './commandEnv';
 
+/** This window's log, and the shared sidecar's own log (D/logs/sidecar.log) beside it. */
 export const showLogs: CommandFactory =
   ({ controller }) =>
-  () =>
+  async () => {
     controller.log.show(true);
+    const file = sidecarLogPath(controller.dataDir);
+    if (existsSync(file)) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+  };
 
 export const restartSidecar: CommandFactory =
   ({ controller }) =>
   async () => {
-    if (!controller.hasFolder) throw new NoFolderError();
     controller.log.info('Restarting the sidecar on request.');
     await controller.restart();
   };

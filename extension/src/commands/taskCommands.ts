@@ -1,6 +1,7 @@
 /** Task commands: create, rename, retry, archive, open worktree, show log, add repository. */
 import * as vscode from 'vscode';
 import { ArchiveTask, CreateTask, RenameTask } from '../../../shared/protocol';
+import { readConfig } from '../config';
 import { errorMessage } from '../errors';
 import { TaskLogDocuments } from '../views/taskLogDocument';
 import type { CommandFactory } from './commandEnv';
@@ -36,7 +37,9 @@ export const createTask: CommandFactory =
     });
     if (branch === undefined) return;
     const repoId = await repoIdForCreate(controller, folder.uri);
-    const task = await controller.request(CreateTask, { repoId, prompt: prompt.trim(), ...(branch.trim() ? { branch: branch.trim() } : {}) });
+    // The default agent is this window's choice: it travels on the request.
+    const agent = readConfig().defaultAgent;
+    const task = await controller.request(CreateTask, { repoId, prompt: prompt.trim(), agent, ...(branch.trim() ? { branch: branch.trim() } : {}) });
     controller.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
     revealWhenPresent(controller.store, task.id, (id) => tree.revealTask(id)).catch((error) => controller.log.warn(`Could not reveal the new task: ${errorMessage(error)}`));
   };

@@ -1,47 +1,52 @@
 /**
- * The extension's connection to one run of the sidecar process: the child process (spawned here,
- * so its stdio can be counted and its exit awaited) and the LanguageClient speaking JSON-RPC over
- * its stdio. A SidecarConnection is started once and stopped once; a restart makes a new one.
+ * The extension's connection to the user's one sidecar: a LanguageClient speaking JSON-RPC over
+ * the sidecar's local socket. The sidecar is found through `D/sidecar.json`, or started detached
+ * (it outlives this window) by shared/attach.ts. Stopping the connection ends only this window's
+ * session with the sidecar - never the sidecar, which other windows and the CLI share and which
+ * exits on its own once idle. A SidecarConnection is started once and stopped once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as readline from 'node:readline';
+import type { Socket } from 'node:net';
 import type * as vscode from 'vscode';
 import {
   CloseAction,
   ErrorAction,
   LanguageClient,
   RevealOutputChannelOn,
-  StreamMessageReader,
-  StreamMessageWriter,
+  SocketMessageReader,
+  SocketMessageWriter,
   type LanguageClientOptions,
   type MessageTransports,
 } from 'vscode-languageclient/node';
-import type { InitializationOptions } from '../../../shared/protocol';
+import { attachSidecar } from '../../../shared/attach';
+import { FoundryServerInfo, type InitializationOptions } from '../../../shared/protocol';
 import { errorMessage } from '../errors';
 import type { Runtime } from './runtime';
 import { countingReader, countingWriter, type TrafficCounter } from './traffic';
 
 export interface SidecarConnectionOptions {
   readonly runtime: Runtime;
-  /** Absolute path of dist/server.js. */
-  readonly serverPath: string;
-  readonly cwd: string;
+  /** Folder of this build's bundles (dist/), copied to the data folder's runtime/ to run. */
+  readonly bundleDir: string;
+  readonly dataDir: string;
   readonly initializationOptions: InitializationOptions;
+  readonly clientInfo: { name: string; version: string };
+  readonly idleExitSeconds: number;
   readonly log: vscode.LogOutputChannel;
   readonly traffic: TrafficCounter;
-  /** The connection closed without `stop()`: the sidecar crashed or exited on its own. */
+  /** The connection closed without `stop()`: the sidecar exited, planned or not. */
   readonly onUnexpectedClose: () => void;
 }
 
 const StopTimeoutMs = 4_000;
-const ExitGraceMs = 3_000;
 
 export class SidecarConnection {
   readonly client: LanguageClient;
-  private child: ChildProcess | undefined;
+  private socket: Socket | undefined;
   private stopping = false;
   /** The connection closed on its own; the client has already stopped itself. */
   private closed = false;
+  /** The sidecar's pid, and whether this window started it. */
+  attached: { pid: number; started: boolean } | undefined;
 
   constructor(private readonly options: SidecarConnectionOptions) {
     const clientOptions: LanguageClientOptions = {
@@ -57,60 +62,58 @@ export class SidecarConnection {
         closed: () => {
           this.closed = true;
           if (!this.stopping) queueMicrotask(() => options.onUnexpectedClose());
-          // The controller restarts with backoff and bootstraps again; the client must not.
-          return { action: CloseAction.DoNotRestart, handled: true, message: 'Sidecar connection closed; Foundry restarts it.' };
+          // The controller reconnects (or restarts with backoff) and bootstraps again; the client must not.
+          return { action: CloseAction.DoNotRestart, handled: true, message: 'Sidecar connection closed; Foundry reconnects.' };
         },
       },
     };
-    this.client = new LanguageClient('foundry', 'Foundry', () => this.spawnTransports(), clientOptions);
+    this.client = new LanguageClient('foundry', 'Foundry', () => this.connectTransports(), clientOptions);
   }
 
   start(): Promise<void> {
     return this.client.start();
   }
 
-  /** Graceful LSP shutdown, then make sure the process (and so everything it spawned) is gone. */
+  /** What the sidecar said about itself in `initialize`. */
+  get serverInfo(): FoundryServerInfo | undefined {
+    const parsed = FoundryServerInfo.safeParse((this.client.initializeResult as { foundry?: unknown } | undefined)?.foundry);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** Resolves when the socket has closed (the sidecar went away or this window disconnected). */
+  whenClosed(): Promise<void> {
+    const socket = this.socket;
+    if (!socket || socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  /** Leave the sidecar: LSP shutdown + exit end this window's connection only. */
   async stop(): Promise<void> {
     this.stopping = true;
     try {
       if (!this.closed && this.client.needsStop()) await this.client.stop(StopTimeoutMs);
     } catch (error) {
-      this.options.log.warn(`Sidecar did not shut down cleanly: ${errorMessage(error)}`);
+      this.options.log.warn(`Sidecar connection did not close cleanly: ${errorMessage(error)}`);
     }
-    await this.ensureExited();
+    this.socket?.destroy();
   }
 
-  private async spawnTransports(): Promise<MessageTransports> {
-    const { runtime, serverPath, cwd, log, traffic } = this.options;
-    const child = spawn(runtime.command, [serverPath, '--stdio'], { cwd, env: runtime.env, stdio: 'pipe', windowsHide: true });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
+  private async connectTransports(): Promise<MessageTransports> {
+    const { log, traffic } = this.options;
+    const attached = await attachSidecar({
+      dataDir: this.options.dataDir,
+      bundleDir: this.options.bundleDir,
+      runtime: this.options.runtime,
+      idleExitSeconds: this.options.idleExitSeconds,
+      log: (m) => log.info(`Sidecar: ${m}`),
     });
-    log.info(`Sidecar started (pid ${child.pid}): ${runtime.command} ${serverPath} --stdio`);
-    child.on('exit', (code, signal) => log.info(`Sidecar (pid ${child.pid}) exited with ${signal ?? `code ${code}`}`));
-    readline.createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => log.info(`[sidecar] ${line}`));
+    this.socket = attached.socket;
+    this.attached = { pid: attached.info.pid, started: attached.started };
+    log.info(`Sidecar (pid ${attached.info.pid}) ${attached.started ? 'started by this window' : 'already running'}; connected on ${attached.info.socket}`);
     return {
-      reader: countingReader(new StreamMessageReader(child.stdout), traffic),
-      writer: countingWriter(new StreamMessageWriter(child.stdin), traffic),
-      detached: false,
+      reader: countingReader(new SocketMessageReader(attached.socket), traffic),
+      writer: countingWriter(new SocketMessageWriter(attached.socket), traffic),
+      detached: true,
     };
-  }
-
-  private async ensureExited(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ExitGraceMs)));
-    const late = await Promise.race([exited.then(() => false), timedOut]);
-    clearTimeout(timer);
-    if (late) {
-      this.options.log.warn(`Sidecar (pid ${child.pid}) ignored SIGTERM; killing it.`);
-      child.kill('SIGKILL');
-      await exited;
-    }
   }
 }

@@ -57,10 +57,6 @@ export class FoundryStatusBar implements vscode.Disposable {
 
   private render(): void {
     const state = this.getState();
-    if (state === 'noFolder') {
-      this.item.hide();
-      return;
-    }
     const counts = countTasks(this.store);
     this.item.text = statusText(state, counts);
     const down = state === 'failed' || state === 'stopped';

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { WorkbenchStore } from '../workbenchStore';
+import type { RepoScope } from './repoScope';
 import { repoRow, sessionRow, sortRepos, taskRow, unreadBadge, type Row } from './taskPresentation';
 
 export const TaskViewId = 'foundry.tasks';
@@ -21,8 +22,20 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private readonly nodes = new Map<string, TreeNode>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly store: WorkbenchStore) {
-    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
+  constructor(
+    private readonly store: WorkbenchStore,
+    private readonly scope: RepoScope,
+  ) {
+    const refresh = () => {
+      this.changed.fire(undefined);
+      void vscode.commands.executeCommand('setContext', 'foundry.hasTasks', this.visibleTaskCount() > 0);
+    };
+    this.subscription = vscode.Disposable.from(store.onDidChange(refresh), scope.onDidChange(refresh));
+  }
+
+  /** Tasks (not archived) in the repositories this window shows. */
+  visibleTaskCount(): number {
+    return this.scope.visible(this.store.repos).reduce((n, r) => n + this.store.activeTasks(r.id).length, 0);
   }
 
   repoNode(repoId: string): TreeNode {
@@ -39,9 +52,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   getChildren(node?: TreeNode): TreeNode[] {
     if (!node) {
-      // No tasks: an empty tree, so the "Create Task" welcome shows.
-      if (this.store.activeTasks().length === 0) return [];
-      return sortRepos(this.store.repos).map((r) => this.repoNode(r.id));
+      // No tasks here: an empty tree, so the "Create Task" welcome shows.
+      if (this.visibleTaskCount() === 0) return [];
+      return sortRepos(this.scope.visible(this.store.repos)).map((r) => this.repoNode(r.id));
     }
     if (node.kind === 'repo') return this.store.activeTasks(node.repoId).map((t) => this.taskNode(t.id));
     if (node.kind === 'task') return (this.store.task(node.taskId)?.sessions ?? []).map((s) => this.sessionNode(s.id));

@@ -26,7 +26,7 @@ export interface ConnectionHost {
   clientReady(client: ClientConnection): void;
   shutdownRequested(client: ClientConnection): Promise<void>;
   exitRequested(client: ClientConnection): void;
-  handOver(client: ClientConnection, version: string): void;
+  handOver(client: ClientConnection, version: string, reason: 'update' | 'restart'): void;
   track<T>(run: () => Promise<T>): Promise<T>;
   log(message: string): void;
 }
@@ -103,7 +103,7 @@ export class ClientConnection implements HubClient {
     registerHandlers(conn, (method) => this.admit(method), {
       subscribe: (sessionId) => host.hub.subscribe(this, sessionId),
       unsubscribe: (sessionId) => host.hub.unsubscribe(this, sessionId),
-      handOver: (version) => host.handOver(this, version),
+      handOver: (version, reason) => host.handOver(this, version, reason),
     }, (run) => host.track(run), (m) => host.log(m));
     conn.listen();
   }

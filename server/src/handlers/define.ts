@@ -8,7 +8,7 @@ export interface RequestClient {
   subscribe(sessionId: string): void;
   unsubscribe(sessionId: string): void;
   /** Begin this sidecar's drain and exit once the response is out (`foundry/handOver`). */
-  handOver(version: string): void;
+  handOver(version: string, reason: 'update' | 'restart'): void;
 }
 
 type Defs = typeof Requests;

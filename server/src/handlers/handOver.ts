@@ -4,12 +4,14 @@ import { compareVersions } from '../../../shared/sidecarLocation';
 import { FOUNDRY_VERSION } from '../../../shared/version';
 
 export const handOverHandlers: Pick<Handlers, 'HandOver'> = {
-  HandOver(_sc, { version }, client) {
-    // Only a newer client may take over: an older one would downgrade every other window.
-    if (compareVersions(version, FOUNDRY_VERSION) <= 0) {
-      throw invalidState('handOver', `running_${FOUNDRY_VERSION}`, `only a client newer than ${FOUNDRY_VERSION} may hand the sidecar over (got ${version})`);
+  HandOver(_sc, { version, reason }, client) {
+    // An older client never takes over: it would downgrade every other window.
+    const order = compareVersions(version, FOUNDRY_VERSION);
+    if (order < 0 || (order === 0 && reason === 'update')) {
+      const need = reason === 'update' ? `newer than ${FOUNDRY_VERSION}` : `of version ${FOUNDRY_VERSION} or newer`;
+      throw invalidState('handOver', `running_${FOUNDRY_VERSION}`, `only a client ${need} may hand the sidecar over (got ${version})`);
     }
-    client.handOver(version);
+    client.handOver(version, reason);
     return { draining: true as const };
   },
 };

@@ -97,7 +97,7 @@ export async function runListen(args: ListenArgs, bundleDir: string, log: (m: st
       }
     }
   });
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void host.exit(0, signal));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void host.exit(0, signal, 'signal'));
 
   await host.sidecar!.start().catch((e) => log(`recovery failed: ${errorMessage(e)}`));
   log(`listening on ${socket} (pid ${process.pid}, version ${FOUNDRY_VERSION}, data in ${dataDir})`);
