@@ -84,6 +84,15 @@ export async function openFoundry(t, o = {}) {
     token,
     /** The sidecar's traffic log: read it with readTraffic (traffic.mjs). */
     trafficLog,
+    /** Opens a second window (browser tab) on the same folder and waits for its workbench. */
+    async openWindow() {
+      const second = await browser.context.newPage();
+      await second.goto(url);
+      await waitForWorkbench(second);
+      return second;
+    },
+    /** The user's one data folder (XDG_DATA_HOME/foundry), shared by every window and the CLI. */
+    dataDir: join(dirs.xdg, 'data', 'foundry'),
     /** Reloads the window (like "Developer: Reload Window") and waits for the workbench. */
     async reload() {
       await page.reload();

@@ -1,0 +1,45 @@
+// Tasks belong to the user, not to a window: two windows on the same folder share one sidecar
+// and one workbench. A task created in one shows in the other within a second; a window closed
+// mid-turn does not stop the turn, and the other window shows its end.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
+import { openFoundry } from '../harness/foundry.mjs';
+import { processesWithMarker } from '../harness/processes.mjs';
+import { chatFrame, createTask, IDLE, openFoundryView, treeItem, waitForChat, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+
+const sidecars = (token) => processesWithMarker(token).filter((p) => p.cmdline.includes('dist/server.js') && p.cmdline.includes('--listen'));
+
+test('two windows share one workbench; closing one mid-turn does not stop its turn', async (t) => {
+  const f = await openFoundry(t);
+  const a = f.page;
+  await openFoundryView(a);
+  const b = await f.openWindow();
+  await openFoundryView(b);
+
+  await t.test('a task created in one window shows in the other within a second', async () => {
+    const enterAt = await createTask(a, 'Shared between windows', { until: null });
+    await waitForTreeItem(b, 'Shared between windows');
+    const elapsed = performance.now() - enterAt;
+    console.log(`# task created in window A -> visible in window B: ${Math.round(elapsed)} ms`);
+    assert.ok(elapsed < 1000, `it took ${Math.round(elapsed)} ms to show in the other window (limit 1000 ms)`);
+    await waitForTreeDescription(a, 'Shared between windows', IDLE);
+    await waitForTreeDescription(b, 'Shared between windows', IDLE);
+    assert.equal(sidecars(f.token).length, 1, 'both windows talk to one sidecar');
+  });
+
+  await t.test('a window closed mid-turn: the turn finishes, and the other window shows it', async () => {
+    await treeItem(b, 'Chat 1').first().click();
+    const frameB = await waitForChat(b);
+    await sendMessage(frameB, 'Working while my window closes.\nsleep 3000\nFinished after the window closed.');
+    await waitForAgentText(frameB, 'Working while my window closes.');
+    assert.ok(await chatParts(frameB).stop.isVisible(), 'the turn is still running when the window closes');
+    await b.close();
+
+    await treeItem(a, 'Chat 1').first().click();
+    const frameA = await waitForChat(a);
+    await waitForAgentText(frameA, 'Finished after the window closed.');
+    await chatParts(frameA).send.waitFor({ state: 'visible' });
+    await f.shot('two-windows-turn-finished');
+  });
+});
