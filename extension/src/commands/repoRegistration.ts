@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { AddRepo, RetryTask, type Repo, type TaskSummary } from '../../../shared/protocol';
 import type { Controller } from '../controller';
-import { errorMessage } from '../errors';
+import { repoIdentity } from '../views/repoIdentity';
 import { readSetupScript } from './setupScript';
 
 /** AddRepo with the folder's setup script content; called before CreateTask and RetryTask. */
@@ -15,25 +15,29 @@ export async function registerRepo(controller: Controller, folder: vscode.Uri): 
 }
 
 /**
- * The repository id for a CreateTask on `folder`, with its current setup script sent first.
- * A repository the workbench already knows is not waited for: requests are handled in the
- * order they are sent, so the sidecar has the new script before it sees the CreateTask.
+ * What a CreateTask on `folder` needs: the repository id and the folder's current setup script
+ * ("" when it has none). The script travels on the CreateTask itself, so the sidecar snapshots it
+ * on the task and updates the repository in the same transaction - two windows can never race to
+ * set it. Only a repository the workbench does not know yet is registered first.
  */
-export async function repoIdForCreate(controller: Controller, folder: vscode.Uri): Promise<string> {
+export async function repoForCreate(controller: Controller, folder: vscode.Uri): Promise<{ repoId: string; setupScript: string }> {
   await controller.whenReady();
-  const known = controller.store.repos.find((r) => r.path === folder.fsPath);
-  const registered = registerRepo(controller, folder);
-  if (!known) return (await registered).id;
-  registered.catch((error) => controller.log.warn(`Could not update repository ${known.name}: ${errorMessage(error)}`));
-  return known.id;
+  const setupScript = (await readSetupScript(folder)) ?? '';
+  const identity = await repoIdentity(folder.fsPath);
+  const known = controller.store.repos.find((r) => r.path === folder.fsPath || r.path === identity);
+  if (known) return { repoId: known.id, setupScript };
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript });
+  controller.store.upsertRepo(repo);
+  return { repoId: repo.id, setupScript };
 }
 
 /**
- * RetryTask, after sending the repository's setup script again so a fixed script is picked up.
- * Every retry goes through here: the tree, the palette and the chat tab's Retry button.
+ * RetryTask with the repository's current setup script, so a fixed script is picked up (the
+ * sidecar snapshots it on the task). Every retry goes through here: the tree, the palette and
+ * the chat tab's Retry button.
  */
 export async function retryTaskWithCurrentSetup(controller: Controller, taskId: string): Promise<TaskSummary> {
   const repo = controller.store.repo(controller.store.task(taskId)?.repoId ?? '');
-  if (repo) await registerRepo(controller, vscode.Uri.file(repo.path));
-  return controller.request(RetryTask, { taskId });
+  const setupScript = repo ? ((await readSetupScript(vscode.Uri.file(repo.path))) ?? '') : undefined;
+  return controller.request(RetryTask, { taskId, ...(setupScript !== undefined ? { setupScript } : {}) });
 }

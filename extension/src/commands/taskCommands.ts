@@ -6,7 +6,7 @@ import { errorMessage } from '../errors';
 import { TaskLogDocuments } from '../views/taskLogDocument';
 import type { CommandFactory } from './commandEnv';
 import { pickWorkspaceFolder, resolveTask } from './pickers';
-import { registerRepo, repoIdForCreate, retryTaskWithCurrentSetup } from './repoRegistration';
+import { registerRepo, repoForCreate, retryTaskWithCurrentSetup } from './repoRegistration';
 
 const branchSchema = CreateTask.params.shape.branch;
 
@@ -36,10 +36,10 @@ export const createTask: CommandFactory =
       },
     });
     if (branch === undefined) return;
-    const repoId = await repoIdForCreate(controller, folder.uri);
+    const { repoId, setupScript } = await repoForCreate(controller, folder.uri);
     // The default agent is this window's choice: it travels on the request.
     const agent = readConfig().defaultAgent;
-    const task = await controller.request(CreateTask, { repoId, prompt: prompt.trim(), agent, ...(branch.trim() ? { branch: branch.trim() } : {}) });
+    const task = await controller.request(CreateTask, { repoId, prompt: prompt.trim(), agent, setupScript, ...(branch.trim() ? { branch: branch.trim() } : {}) });
     controller.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
     revealWhenPresent(controller.store, task.id, (id) => tree.revealTask(id)).catch((error) => controller.log.warn(`Could not reveal the new task: ${errorMessage(error)}`));
   };
