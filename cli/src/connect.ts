@@ -52,7 +52,7 @@ export class SidecarClient {
     this.closeListeners.push(listener);
   }
 
-  /** `shutdown` + `exit`, then wait for the sidecar to close the socket (bounded). */
+  /** `shutdown` + `exit`, then end the socket and wait (bounded) until it is closed. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closedByUs = true;
@@ -62,6 +62,8 @@ export class SidecarClient {
       try {
         await Promise.race([this.conn.sendRequest('shutdown'), timeout]);
         await this.conn.sendNotification('exit');
+        // `exit` is written: end our side; the sidecar then closes the connection.
+        this.socket.end();
         await Promise.race([closed, timeout]);
       } catch {
         // The sidecar is already gone: nothing to end.
