@@ -24,18 +24,22 @@ const ShutdownTimeoutMs = 3000;
 export class SidecarClient {
   private closing: Promise<void> | undefined;
   private closedByUs = false;
+  private lostConnection = false;
   private readonly closeListeners: (() => void)[] = [];
 
   constructor(
     private readonly conn: MessageConnection,
     private readonly socket: Socket,
+    readonly dataDir: string,
     /** The sidecar's `initialize` answer (`foundry`), set by `connect`. */
     public server: FoundryServerInfo | undefined,
     /** True when this CLI run started the sidecar. */
     readonly started: boolean,
   ) {
     conn.onClose(() => {
-      if (!this.closedByUs) for (const l of this.closeListeners) l();
+      if (this.closedByUs) return;
+      this.lostConnection = true;
+      for (const l of this.closeListeners) l();
     });
   }
 
@@ -45,6 +49,11 @@ export class SidecarClient {
 
   onNotification<D extends NotificationDef<z.ZodType>>(def: D, handler: (params: z.infer<D['params']>) => void): void {
     this.conn.onNotification(def.method, handler);
+  }
+
+  /** True once the sidecar ended the connection before `close`. */
+  get lost(): boolean {
+    return this.lostConnection;
   }
 
   /** The sidecar ended the connection (it exited or handed over) before `close`. */
@@ -92,7 +101,7 @@ export async function connect(opts: ConnectOptions, beforeReady?: (client: Sidec
   opts.log?.(`${attached.started ? 'started' : 'found'} the sidecar pid ${attached.info.pid} on ${attached.info.socket}`);
   const { socket } = attached;
   const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
-  const client = new SidecarClient(conn, socket, undefined, attached.started);
+  const client = new SidecarClient(conn, socket, opts.dataDir, undefined, attached.started);
   conn.listen();
   try {
     const init = (await conn.sendRequest('initialize', {

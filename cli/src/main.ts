@@ -11,6 +11,7 @@ import { connect, type SidecarClient } from './connect';
 import { ExitFailure, ExitUsage, failureMessage, UsageError } from './errors';
 import { resolveDataDir } from './runtime';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { sidecarLogPath } from '../../shared/sidecarLocation';
 import { FOUNDRY_VERSION } from '../../shared/version';
 
 const out = (text: string) => void process.stdout.write(text);
@@ -48,7 +49,8 @@ async function main(argv: readonly string[]): Promise<number> {
     await command.run(context(client));
     return 0;
   } catch (e) {
-    err(`foundry: ${failureMessage(e)}\n`);
+    // A request cut off by the sidecar going away fails with vscode-jsonrpc's "disposed": say what happened.
+    err(`foundry: ${client?.lost ? `the sidecar closed the connection (see ${sidecarLogPath(client.dataDir)})` : failureMessage(e)}\n`);
     return ExitFailure;
   } finally {
     await client?.close();

@@ -147,7 +147,7 @@ test('send starts a turn whose agent text a subscribed client sees; a task id me
   }
 });
 
-test('watch --json prints each pushed change as one JSON line while another client creates a task, and stops on SIGINT', async () => {
+test('watch --json prints each pushed change as one JSON line while another client creates a task, and stops on SIGINT; a lost sidecar ends it with exit 1', async () => {
   const dir = tempDir();
   const dataDir = join(dir, 'data');
   const repoPath = makeRepo(join(dir, 'repo'));
@@ -189,6 +189,14 @@ test('watch --json prints each pushed change as one JSON line while another clie
     t.child.kill('SIGINT');
     assert.equal((await t.exited).code, 0);
     await other.disconnect();
+
+    // The sidecar goes away under a watcher: it says so and exits 1.
+    const lost = startCli(dataDir, ['watch']);
+    await lost.waitLine((l) => l === 'server quiescent', 'the status on attach');
+    await sc.kill();
+    const end = await lost.exited;
+    assert.equal(end.code, 1);
+    assert.match(end.stderr, /^foundry: the sidecar closed the connection/);
   } finally {
     await sc.kill();
     cleanup(dir);
