@@ -32,6 +32,8 @@ const targets = [
   },
   // The offline demo ACP agent, its own process.
   { ...node, entryPoints: { 'demo-agent': 'agents/demo/main.ts' }, outdir: outRoot },
+  // The `foundry` CLI: a client of the sidecar's socket; it never opens the database.
+  { ...node, entryPoints: { cli: 'cli/src/main.ts' }, outdir: outRoot, external: ['better-sqlite3'], banner: { js: '#!/usr/bin/env node' } },
   // Unit tests of the extension's pure logic: plain Node, no `vscode` (an import of it fails the build).
   {
     ...node,

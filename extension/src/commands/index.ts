@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, NoFolderError, SidecarNotRunningError } from '../errors';
 import type { CommandEnv, CommandTable } from './commandEnv';
+import { installCli } from './installCli';
 import { closeSession, newSession, openSession, renameSession, retrySession } from './sessionCommands';
 import { restartSidecar, showLogs, showTraffic } from './sidecarCommands';
 import { addRepository, archiveTask, createTask, openWorktree, renameTask, retryTask, showTaskLog } from './taskCommands';
@@ -25,6 +26,7 @@ export const Commands: CommandTable = {
   'foundry.closeSession': { title: 'Close Session', make: closeSession },
   'foundry.retrySession': { title: 'Retry Session', make: retrySession },
   'foundry.renameSession': { title: 'Rename Session', make: renameSession },
+  'foundry.installCli': { title: 'Install CLI', make: installCli },
 };
 
 export function registerCommands(env: CommandEnv): vscode.Disposable[] {
