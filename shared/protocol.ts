@@ -442,6 +442,8 @@ export const WorkbenchUpdated = notification(
     removedTaskIds: z.array(z.string()),
     /** Repositories added or changed, when any. */
     repos: z.array(Repo).optional(),
+    /** Repositories gone, when any: a duplicate row merged into the row of the same repository. */
+    removedRepoIds: z.array(z.string()).optional(),
   }),
 );
 export type WorkbenchUpdatedParams = z.infer<typeof WorkbenchUpdated.params>;

@@ -30,6 +30,9 @@ export class Store {
   updateRepo(id: string, patch: Partial<RepoRow>): void {
     this.db.run(this.q.updateTable('repos').set(patch).where('id', '=', id));
   }
+  deleteRepo(id: string): void {
+    this.db.run(this.q.deleteFrom('repos').where('id', '=', id));
+  }
 
   // --- tasks
   task(id: string): TaskRow | undefined {
@@ -37,6 +40,9 @@ export class Store {
   }
   tasks(): TaskRow[] {
     return this.db.all(this.q.selectFrom('tasks').selectAll().orderBy('created_at'));
+  }
+  tasksOfRepo(repoId: string): TaskRow[] {
+    return this.db.all(this.q.selectFrom('tasks').selectAll().where('repo_id', '=', repoId).orderBy('created_at'));
   }
   insertTask(t: TaskRow): void {
     this.db.run(this.q.insertInto('tasks').values(t));
