@@ -206,7 +206,13 @@ async function copyTranscripts(sc: Sidecar, old: LegacyDb, sessions: SessionRow[
 
 /** One transaction: repositories, tasks, sessions, history, jobs, the record. Returns the open jobs. */
 function commit(sc: Sidecar, plan: Plan, repos: Map<string, MappedRepo>, key: string, record: ImportRecord, schema: number): JobRow[] {
-  for (const r of repos.values()) if (r.added && !sc.store.repo(r.row.id)) sc.store.insertRepo(r.row);
+  for (const r of repos.values()) {
+    if (!r.added || sc.store.repo(r.row.id)) continue;
+    // Added by a request since mapRepos looked (it awaited git): use that row.
+    const now = sc.store.repoByPath(r.row.path);
+    if (now) Object.assign(r, { row: now, added: false });
+    else sc.store.insertRepo(r.row);
+  }
   const oldRepos = new Map(plan.repos.map((r) => [r.id, r]));
   for (const t of plan.tasks) {
     const repo = repos.get(t.repo_id);
