@@ -412,6 +412,25 @@ export const HandOver = request(
   z.object({ draining: z.literal(true) }),
 );
 
+const absolutePath = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(4096)
+    .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, `${what} must be an absolute path`);
+
+/**
+ * Import the per-window databases of earlier Foundry versions (the absolute paths of their
+ * foundry.db files), nothing lost. Returns at once; each file not already queued is imported by
+ * a background job, once: a file still held by its sidecar is skipped (see the sidecar log), an
+ * imported one is renamed to `foundry.db.imported-<timestamp>`, and its tasks arrive as pushes.
+ */
+export const ImportDatabases = request(
+  'foundry/importDatabases',
+  z.object({ databases: z.array(absolutePath('database')).min(1, 'databases must name at least one file').max(1000) }),
+  z.object({ queued: z.number() }),
+);
+
 export const Requests = {
   Ping,
   AddRepo,
@@ -432,6 +451,7 @@ export const Requests = {
   RenameWorkbenchSession,
   MarkSessionRead,
   HandOver,
+  ImportDatabases,
 } as const;
 
 // ---------------------------------------------------------------------------
@@ -450,6 +470,8 @@ export const WorkbenchUpdated = notification(
     removedTaskIds: z.array(z.string()),
     /** Repositories added or changed, when any. */
     repos: z.array(Repo).optional(),
+    /** Repositories gone, when any: a duplicate row merged into the row of the same repository. */
+    removedRepoIds: z.array(z.string()).optional(),
   }),
 );
 export type WorkbenchUpdatedParams = z.infer<typeof WorkbenchUpdated.params>;

@@ -47,6 +47,7 @@ export class WorkbenchStore implements Disposable {
     for (const repo of update.repos ?? []) this.repoById.set(repo.id, repo);
     for (const task of update.tasks) this.putTask(task);
     for (const id of update.removedTaskIds) this.deleteTask(id);
+    for (const id of update.removedRepoIds ?? []) this.repoById.delete(id);
     this.changed.fire();
     return 'applied';
   }

@@ -16,6 +16,7 @@ import { JobRunner } from './jobs/runner';
 import { registerJobs } from './jobs';
 import { Turns } from './agents/turns';
 import { agentRegistry, type AgentEntry } from './agents/registry';
+import { reconcileEarlierVersions } from './reconcile';
 
 export interface Options {
   dataDir: string;
@@ -126,6 +127,7 @@ export class Sidecar {
   /** Recover from whatever the last sidecar left, then resume queued and interrupted jobs. */
   async start(): Promise<void> {
     await this.endStaleGroups();
+    await reconcileEarlierVersions(this);
     this.turns.recoverInterruptedTurns();
     const resumed = this.jobs.resumeAll();
     this.db.tx(() => {

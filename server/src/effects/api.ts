@@ -6,12 +6,22 @@
  */
 import type { Changes } from '../../../shared/protocol';
 import type { ProcessIdentity } from './identity';
+import type { RepoIdentity } from './repoIdentity';
+import type { BackfillItem, BackfillResult } from './markerBackfill';
 
 /** A worker method may answer synchronously or asynchronously. */
 export type Async<T> = T | Promise<T>;
 
 export interface EffectsApi {
-  repoInfo(p: { path: string }): Async<{ toplevel: string; defaultBranch: string }>;
+  /**
+   * The repository `path` is in (effects/repoIdentity.ts): its identity (the real path of its git
+   * common dir), its main working tree, and the branch checked out there.
+   */
+  repoInfo(p: { path: string }): Async<RepoIdentity & { defaultBranch: string }>;
+  /** Each path's repository identity, or null where the path is gone or in no repository. */
+  repoIdentities(p: { paths: string[] }): Async<(RepoIdentity | null)[]>;
+  /** Ownership markers for worktrees of earlier versions, where git vouches for them (effects/markerBackfill.ts). */
+  backfillOwnerMarkers(p: { worktrees: BackfillItem[] }): Async<BackfillResult>;
   listBranches(p: { repoPath: string }): Async<string[]>;
   /**
    * Idempotent: an existing worktree at `worktreePath` on `branch` is reused; any other folder

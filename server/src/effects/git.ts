@@ -7,6 +7,8 @@ import type { EffectsApi } from './api';
 import { checkExistingFolder } from './existingWorktree';
 import { adminDirOf, assertOwned, writeOwnerMarker } from './ownership';
 import { WORK_PATHSPECS } from './ignoredWork';
+import { repoIdentities, repoIdentity } from './repoIdentity';
+import { backfillOwnerMarkers } from './markerBackfill';
 
 const git = (cwd: string) => simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4 });
 
@@ -30,25 +32,24 @@ const MAX_UNTRACKED_BYTES = 2 * 1024 * 1024;
 
 export function createGitEffects(): Pick<
   EffectsApi,
-  'repoInfo' | 'listBranches' | 'createWorktree' | 'removeWorktree' | 'isDirty' | 'diffStat' | 'ignoredWork'
+  'repoInfo' | 'repoIdentities' | 'backfillOwnerMarkers' | 'listBranches' | 'createWorktree' | 'removeWorktree' | 'isDirty' | 'diffStat' | 'ignoredWork'
 > {
   return {
     async repoInfo({ path }) {
       if (!existsSync(path)) throw new Error(`path does not exist: ${path}`);
-      let toplevel: string;
-      try {
-        toplevel = (await git(path).revparse(['--show-toplevel'])).trim();
-      } catch {
-        throw new Error(`path is not a git repository: ${path}`);
-      }
+      const id = await repoIdentity(path);
       let defaultBranch = 'main';
       try {
-        defaultBranch = (await git(toplevel).raw(['symbolic-ref', '--short', 'HEAD'])).trim() || 'main';
+        defaultBranch = (await git(id.path).raw(['symbolic-ref', '--short', 'HEAD'])).trim() || 'main';
       } catch {
         // detached HEAD: keep the conventional default
       }
-      return { toplevel: resolve(toplevel), defaultBranch };
+      return { ...id, defaultBranch };
     },
+
+    repoIdentities: ({ paths }) => repoIdentities(paths),
+
+    backfillOwnerMarkers: ({ worktrees }) => backfillOwnerMarkers(worktrees),
 
     async listBranches({ repoPath }) {
       const out = await git(repoPath).raw(['branch', '--format=%(refname:short)']);

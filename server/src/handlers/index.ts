@@ -12,6 +12,7 @@ import { repoHandlers } from './repos';
 import { taskHandlers } from './tasks';
 import { sessionHandlers } from './sessions';
 import { handOverHandlers } from './handOver';
+import { importHandlers } from './imports';
 
 const handlers: Handlers = {
   Ping: () => ({}),
@@ -19,6 +20,7 @@ const handlers: Handlers = {
   ...taskHandlers,
   ...sessionHandlers,
   ...handOverHandlers,
+  ...importHandlers,
 };
 
 /**

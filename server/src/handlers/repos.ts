@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Handlers } from './define';
 import { invalidParams } from '../errors';
 import { newId } from '../ids';
@@ -11,18 +11,19 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
     // A known repository (the extension re-sends it before each create) needs no git at all.
     const known = sc.store.repoByPath(resolve(path));
     if (known) return toRepo(applySetupScript(sc, known, setupScript));
-    let info: { toplevel: string; defaultBranch: string };
+    let info: { identity: string; path: string; defaultBranch: string };
     try {
       info = await sc.effects.call('repoInfo', { path: resolve(path) });
     } catch (e) {
       throw invalidParams(`path: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const existing = sc.store.repoByPath(info.toplevel);
+    // Any path into a known repository (a symlink, a subfolder, a linked worktree) is that repository.
+    const existing = await knownRepository(sc, info);
     if (existing) return toRepo(applySetupScript(sc, existing, setupScript));
     const row = {
       id: newId('repo'),
-      name: basename(info.toplevel),
-      path: info.toplevel,
+      name: basename(info.path),
+      path: info.path,
       default_branch: info.defaultBranch,
       setup_script: setupScript === undefined ? null : storedScript(setupScript),
       created_at: Date.now(),
@@ -32,6 +33,29 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
     return toRepo(row);
   },
 };
+
+/**
+ * The row of the repository `info` describes (effects repoInfo), if there is one. Read last
+ * without an await in between, so a caller that inserts when there is none inserts at most once.
+ */
+export async function knownRepository(sc: Sidecar, info: { identity: string; path: string }): Promise<RepoRow | undefined> {
+  const elsewhere = sc.store.repoByPath(info.path) ? undefined : await sameRepository(sc, info);
+  return sc.store.repoByPath(info.path) ?? (elsewhere && sc.store.repo(elsewhere.id));
+}
+
+/**
+ * The row of the same repository under another path. A repository's path is its main working
+ * tree, the same from every path into it, so the lookup by path finds it - except for a bare
+ * repository (its path is the worktree asked about). Only in a layout other than the usual one
+ * (the main working tree is the common dir's parent) are the known rows' identities asked for.
+ */
+async function sameRepository(sc: Sidecar, info: { identity: string; path: string }): Promise<RepoRow | undefined> {
+  const rows = sc.store.repos();
+  if (!rows.length || dirname(info.identity) === info.path) return undefined;
+  const ids = await sc.effects.call('repoIdentities', { paths: rows.map((r) => r.path) });
+  const i = ids.findIndex((id) => id?.identity === info.identity);
+  return i >= 0 ? sc.store.repo(rows[i].id) : undefined;
+}
 
 /** A repository's setup_script column for a script sent by a client: blank means none. */
 const storedScript = (script: string): string | null => (script.trim() ? script : null);

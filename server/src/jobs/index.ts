@@ -3,6 +3,7 @@ import { provisionJob } from './provision';
 import { createSessionJob } from './sessions';
 import { changesJob } from './changes';
 import { archiveJob } from './archive';
+import { importJob } from './import';
 
 /** One handler per job kind. */
 export function registerJobs(sc: Sidecar): void {
@@ -10,4 +11,5 @@ export function registerJobs(sc: Sidecar): void {
   sc.jobs.register('create_session', createSessionJob(sc));
   sc.jobs.register('changes', changesJob(sc));
   sc.jobs.register('archive', archiveJob(sc));
+  sc.jobs.register('import', importJob(sc));
 }

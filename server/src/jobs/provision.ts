@@ -121,7 +121,9 @@ async function ensureName(sc: Sidecar, taskId: string): Promise<void> {
 async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
   const t = sc.store.task(taskId)!;
   const repo = sc.store.repo(t.repo_id)!;
-  const worktreePath = sc.worktreePath(taskId);
+  // The recorded folder, once there is one: a task imported from an earlier version's data
+  // folder keeps its worktree where it is, never at a path recomputed from this data folder.
+  const worktreePath = t.worktree_path ?? sc.worktreePath(taskId);
   const { baseRef } = await sc.effects.call('createWorktree', { repoPath: repo.path, worktreePath, branch: t.branch, baseRef: t.base_ref, taskId });
   sc.store.updateTask(taskId, { worktree_path: worktreePath, base_ref: baseRef });
   sc.publisher.taskChanged(taskId);

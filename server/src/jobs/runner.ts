@@ -4,7 +4,8 @@
  * are picked up again; an interrupted job resumes at its recorded step.
  *
  * Three lanes, so slow work never starves quick work: provisioning (setup scripts may run
- * for minutes), interactive (a new tab's agent session, archive) and projections (changes).
+ * for minutes), interactive (a new tab's agent session, archive, importing an earlier version's
+ * database) and projections (changes).
  */
 import PQueue from 'p-queue';
 import type { JobRow } from '../db/schema';
@@ -12,12 +13,14 @@ import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
 
-export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive';
+export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import';
 type Lane = 'provision' | 'interactive' | 'projection';
 const LANE: Record<JobKind, Lane> = {
   provision: 'provision',
   create_session: 'interactive',
   archive: 'interactive',
+  // The user asked for it and waits to see the tasks; it copies rows and never runs a script.
+  import: 'interactive',
   changes: 'projection',
 };
 export type JobHandler = (job: JobRow) => Promise<void>;
@@ -62,6 +65,11 @@ export class JobRunner {
     return open.filter((j) => j.status === 'running');
   }
 
+  /** Schedule open job rows written by other means (an import), once their transaction has committed. */
+  resume(jobs: Pick<JobRow, 'id' | 'task_id' | 'kind'>[]): void {
+    for (const job of jobs) this.schedule(job.id, job.task_id, job.kind as JobKind);
+  }
+
   /** Jobs queued or running. */
   get count(): number {
     let n = this.busy.size;
@@ -87,7 +95,8 @@ export class JobRunner {
   private schedule(jobId: number, taskId: string, kind: JobKind): void {
     const list = this.waiting.get(taskId) ?? [];
     if (list.some((j) => j.id === jobId)) return;
-    list.push({ id: jobId, lane: LANE[kind] });
+    // A kind this build does not know (a row from another version) fails in runJob.
+    list.push({ id: jobId, lane: LANE[kind] ?? 'interactive' });
     this.waiting.set(taskId, list);
     this.pump(taskId);
     for (const l of this.listeners) l();

@@ -30,6 +30,9 @@ export class Store {
   updateRepo(id: string, patch: Partial<RepoRow>): void {
     this.db.run(this.q.updateTable('repos').set(patch).where('id', '=', id));
   }
+  deleteRepo(id: string): void {
+    this.db.run(this.q.deleteFrom('repos').where('id', '=', id));
+  }
 
   // --- tasks
   task(id: string): TaskRow | undefined {
@@ -37,6 +40,9 @@ export class Store {
   }
   tasks(): TaskRow[] {
     return this.db.all(this.q.selectFrom('tasks').selectAll().orderBy('created_at'));
+  }
+  tasksOfRepo(repoId: string): TaskRow[] {
+    return this.db.all(this.q.selectFrom('tasks').selectAll().where('repo_id', '=', repoId).orderBy('created_at'));
   }
   insertTask(t: TaskRow): void {
     this.db.run(this.q.insertInto('tasks').values(t));
@@ -95,6 +101,10 @@ export class Store {
   appendTranscript(row: TranscriptRow): void {
     this.db.run(this.q.insertInto('transcript').values(row));
   }
+  /** Rows copied from elsewhere (an import): a row already there (same session and seq) is kept as it is. */
+  copyTranscript(rows: TranscriptRow[]): void {
+    if (rows.length) this.db.run(this.q.insertInto('transcript').values(rows).onConflict((oc) => oc.doNothing()));
+  }
   transcript(sessionId: string, after: number, limit: number): TranscriptEvent[] {
     return this.db
       .all(
@@ -121,6 +131,10 @@ export class Store {
         message: e.message ?? null,
       } as HistoryRow),
     );
+  }
+  /** A history row copied from elsewhere (an import), under a new id. */
+  copyHistory(row: Omit<HistoryRow, 'id'>): void {
+    this.db.run(this.q.insertInto('task_history').values(row as HistoryRow));
   }
   history(taskId: string): HistoryEvent[] {
     return this.db.all(this.q.selectFrom('task_history').selectAll().where('task_id', '=', taskId).orderBy('id')).map((h) => ({
@@ -149,6 +163,10 @@ export class Store {
       } as JobRow),
     );
     return Number(r.lastInsertRowid);
+  }
+  /** A job row copied from elsewhere (an import), as it was, under a new id; returns the id. */
+  copyJob(row: Omit<JobRow, 'id'>): number {
+    return Number(this.db.run(this.q.insertInto('jobs').values(row as JobRow)).lastInsertRowid);
   }
   job(id: number): JobRow | undefined {
     return this.db.get(this.q.selectFrom('jobs').selectAll().where('id', '=', id));
@@ -201,6 +219,12 @@ export class Store {
   }
 
   // --- meta
+  meta(key: string): string | undefined {
+    return this.db.get(this.q.selectFrom('meta').select('value').where('key', '=', key))?.value;
+  }
+  setMeta(key: string, value: string): void {
+    this.db.run(this.q.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })));
+  }
   version(): number {
     return Number(this.db.get(this.q.selectFrom('meta').select('value').where('key', '=', 'workbench_version'))?.value ?? 0);
   }

@@ -10,6 +10,7 @@ import { toRepo } from '../store/summaries';
 export class Publisher {
   private readonly tasks = new Set<string>();
   private readonly repos = new Set<string>();
+  private readonly removedRepos = new Set<string>();
   private scheduled = false;
   private closed = false;
   private version: number;
@@ -35,6 +36,13 @@ export class Publisher {
     this.schedule();
   }
 
+  /** The row was deleted (merged into the row of the same repository). */
+  repoRemoved(repoId: string): void {
+    this.repos.delete(repoId);
+    this.removedRepos.add(repoId);
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -50,15 +58,23 @@ export class Publisher {
   /** Build and send one notification for everything marked since the last flush. */
   flush(): void {
     this.scheduled = false;
-    if (this.closed || this.tasks.size === 0 && this.repos.size === 0) return;
+    if (this.closed || this.tasks.size === 0 && this.repos.size === 0 && this.removedRepos.size === 0) return;
     const taskIds = [...this.tasks];
-    const repoIds = [...this.repos];
+    const repoIds = [...this.repos].filter((id) => !this.removedRepos.has(id));
+    const removedRepoIds = [...this.removedRepos];
     this.tasks.clear();
     this.repos.clear();
+    this.removedRepos.clear();
     const tasks = taskIds.map((id) => this.store.taskSummary(id)).filter((t) => t !== undefined);
     const repos = repoIds.map((id) => this.store.repo(id)).filter((r) => r !== undefined).map(toRepo);
     this.version += 1;
     this.store.setVersion(this.version);
-    this.send({ version: this.version, tasks, removedTaskIds: [], ...(repos.length ? { repos } : {}) });
+    this.send({
+      version: this.version,
+      tasks,
+      removedTaskIds: [],
+      ...(repos.length ? { repos } : {}),
+      ...(removedRepoIds.length ? { removedRepoIds } : {}),
+    });
   }
 }
