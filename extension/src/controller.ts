@@ -5,8 +5,9 @@
  * only through `request`, which fails clearly while it is not running; commands that read the
  * store first wait for `whenReady`.
  */
-import { watch } from 'node:fs';
+import { existsSync, readdirSync, watch } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { z } from 'zod';
 import { compareVersions, defaultDataDir, readSidecarInfo } from '../../shared/sidecarLocation';
@@ -14,6 +15,7 @@ import { FOUNDRY_VERSION } from '../../shared/version';
 import {
   GetWorkbench,
   HandOver,
+  ImportDatabases,
   PROTOCOL_VERSION,
   ServerStatus,
   SidecarExiting,
@@ -278,7 +280,31 @@ export class Controller implements vscode.Disposable {
     this.failure = undefined;
     this.setState('running');
     this.restarted.fire();
+    this.importEarlierDatabases(sidecar);
     return sidecar;
+  }
+
+  /**
+   * Earlier versions kept one database per window, in its workspace storage
+   * (`<user>/workspaceStorage/<hash>/<this extension>/foundry.db`). Hand every one found to the
+   * sidecar, which imports each once, in the background, and renames it (idempotent: a second
+   * window sending the same files adds nothing).
+   */
+  private importEarlierDatabases(sidecar: SidecarConnection): void {
+    const storage = this.context.globalStorageUri.fsPath; // <user>/globalStorage/<extension>
+    const root = join(dirname(dirname(storage)), 'workspaceStorage');
+    let databases: string[] = [];
+    try {
+      databases = readdirSync(root)
+        .map((hash) => join(root, hash, basename(storage), 'foundry.db'))
+        .filter((file) => existsSync(file))
+        .slice(0, 1000);
+    } catch {
+      return; // no workspace storage yet
+    }
+    if (databases.length === 0) return;
+    this.log.info(`Importing ${databases.length} database(s) of earlier Foundry versions: ${databases.join(', ')}`);
+    sidecar.client.sendRequest(ImportDatabases.method, { databases }).catch((error) => this.log.warn(`Import of earlier databases: ${errorMessage(error)}`));
   }
 
   /**
