@@ -5,19 +5,22 @@ import { join } from 'node:path';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { Requests } from '../shared/protocol.ts';
 import { startSidecar, makeRepo, tempDir, cleanup } from '../test/server/harness.mjs';
-import { summary, table, timed, percentile } from './stats.mjs';
+import { table, timed, percentile, knob, log, latencyRow, latencyCols, pings, ping as timedPing, ms } from './stats.mjs';
+import { holdSetupScripts, inSetup } from './load.mjs';
+import { coldCreate } from './cold.mjs';
+import { multiClient } from './clients.mjs';
 
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
-const BIG = Number(process.env.BENCH_BIG ?? 1000);
-const started = performance.now();
-const log = (m) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${m}`);
+const SAMPLES = knob('BENCH_SAMPLES', 200);
+const BIG = knob('BENCH_BIG', 1000);
+// BENCH_ONLY=cold,clients runs only those sections (latency, scaling, cold, clients).
+const only = process.env.BENCH_ONLY?.split(',');
+const sections = { latency: requestLatencyUnderLoad, cold: coldCreate, scaling: workbenchScaling, clients: multiClient };
 
 const dir = tempDir('foundry-bench-');
 const repoPath = makeRepo(join(dir, 'repo'), { 'README.md': '# tiny\n', 'src/a.txt': 'a\n' });
 
 try {
-  await requestLatencyUnderLoad();
-  await workbenchScaling();
+  for (const [name, run] of Object.entries(sections)) if (!only || only.includes(name)) await run({ dir, repoPath });
 } finally {
   cleanup(dir);
 }
@@ -27,19 +30,13 @@ log('done');
 async function requestLatencyUnderLoad() {
   const sc = await startSidecar({ dataDir: join(dir, 'data-latency'), options: { jobConcurrency: 4, agentIdleStopMs: 2000, changesDebounceMs: 300 } });
   try {
-    const gate = join(dir, 'gate');
-    // Setup scripts that run git every 50 ms until the gate opens: real work, held in the stage.
-    const setupScript = `while [ ! -f ${gate} ]; do git status --porcelain > /dev/null; sleep 0.05; done`;
     const plain = await sc.request(Requests.AddRepo.method, { path: repoPath });
     const target = await sc.request(Requests.CreateTask.method, { repoId: plain.id, prompt: 'rename target' });
     const quiet = await sc.request(Requests.CreateTask.method, { repoId: plain.id, prompt: 'quiet task for the file-change delay' });
     for (const t of [target, quiet]) await sc.waitTask(t.id, 'idle');
-    const repo = await sc.request(Requests.AddRepo.method, { path: repoPath, setupScript });
-    const background = [];
-    for (let i = 0; i < 8; i++) background.push(await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `background ${i}` }));
-    await sc.waitFor(() => [...sc.state.tasks.values()].filter((t) => t.status === 'init_create_sandbox').length === 4, '4 tasks in setup');
-    const inSetup = () => [...sc.state.tasks.values()].filter((t) => t.status === 'init_create_sandbox').length;
-    log(`latency: ${inSetup()} tasks running setup scripts (git status every 50 ms; job concurrency 4), ${SAMPLES} samples each, interleaved`);
+    // Setup scripts that run git every 50 ms until the gate opens: real work, held in the stage.
+    const { repo, tasks: background, release } = await holdSetupScripts(sc, { repoPath, gate: join(dir, 'gate'), tasks: 8, running: 4 });
+    log(`latency: ${inSetup(sc)} tasks running setup scripts (git status every 50 ms; job concurrency 4), ${SAMPLES} samples each, interleaved`);
     // Warm up the paths.
     for (let i = 0; i < 20; i++) {
       await sc.request(Requests.Ping.method, {});
@@ -48,23 +45,17 @@ async function requestLatencyUnderLoad() {
     }
     const ping = [], create = [], session = [], setupCounts = [];
     for (let i = 0; i < SAMPLES; i++) {
-      ping.push((await timed(() => sc.request(Requests.Ping.method, {})))[0]);
+      ping.push(await timedPing(sc));
       create.push((await timed(() => sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: `measured task ${i}` })))[0]);
-      ping.push((await timed(() => sc.request(Requests.Ping.method, {})))[0]);
+      ping.push(await timedPing(sc));
       // New tabs on tasks still provisioning: the tab returns at once in pending_provision.
       session.push((await timed(() => sc.request(Requests.CreateWorkbenchSession.method, { taskId: background[i % 8].id })))[0]);
-      setupCounts.push(inSetup());
+      setupCounts.push(inSetup(sc));
     }
-    const rows = [summary('foundry/ping', ping), summary('foundry/createTask', create), summary('foundry/createWorkbenchSession', session)].map((s) => ({
-      request: s.name,
-      n: s.n,
-      p50: s.p50.toFixed(3) + ' ms',
-      p99: s.p99.toFixed(3) + ' ms',
-      max: s.max.toFixed(3) + ' ms',
-      'p50 / ping p50': (s.p50 / percentile(ping, 50)).toFixed(2) + 'x',
-    }));
+    const pingP50 = percentile(ping, 50);
+    const rows = [latencyRow('foundry/ping', ping, pingP50), latencyRow('foundry/createTask', create, pingP50), latencyRow('foundry/createWorkbenchSession', session, pingP50)];
     console.log('\nRequest latency while other tasks run their setup scripts');
-    console.log(table(rows, ['request', 'n', 'p50', 'p99', 'max', 'p50 / ping p50']));
+    console.log(table(rows, latencyCols()));
     console.log(`tasks in their setup step during sampling: min ${Math.min(...setupCounts)}, max ${Math.max(...setupCounts)}`);
     console.log(`goal: createTask and createWorkbenchSession p50 <= 3x ping p50, p99 < 50 ms\n`);
 
@@ -91,14 +82,14 @@ async function requestLatencyUnderLoad() {
     console.log(
       table(
         [
-          { change: 'renameTask: request sent -> response', p50: percentile(responseTime, 50).toFixed(3) + ' ms', p99: percentile(responseTime, 99).toFixed(3) + ' ms' },
-          { change: 'renameTask: request sent -> workbenchUpdated', p50: percentile(notifyDelay, 50).toFixed(3) + ' ms', p99: percentile(notifyDelay, 99).toFixed(3) + ' ms' },
-          { change: 'file written in worktree -> changes pushed (300 ms debounce)', p50: percentile(fsDelay, 50).toFixed(1) + ' ms', p99: percentile(fsDelay, 99).toFixed(1) + ' ms' },
+          { change: 'renameTask: request sent -> response', p50: ms(percentile(responseTime, 50)), p99: ms(percentile(responseTime, 99)) },
+          { change: 'renameTask: request sent -> workbenchUpdated', p50: ms(percentile(notifyDelay, 50)), p99: ms(percentile(notifyDelay, 99)) },
+          { change: 'file written in worktree -> changes pushed (300 ms debounce)', p50: ms(percentile(fsDelay, 50), 1), p99: ms(percentile(fsDelay, 99), 1) },
         ],
         ['change', 'p50', 'p99'],
       ),
     );
-    writeFileSync(gate, '');
+    release();
   } finally {
     await sc.stop();
   }
@@ -135,13 +126,9 @@ async function workbenchScaling() {
     };
     const rows = [];
     const measure = async (label) => {
-      const pingP50 = percentile(await Promise.all([]).then(async () => {
-        const s = [];
-        for (let i = 0; i < 30; i++) s.push((await timed(() => sc.request(Requests.Ping.method, {})))[0]);
-        return s;
-      }), 50);
+      const pingP50 = percentile(await pings(sc, 30), 50);
       const r = await getWorkbenchSamples(sc);
-      rows.push({ workbench: label, tasks: ids.length, p50: r.p50.toFixed(3) + ' ms', p99: r.p99.toFixed(3) + ' ms', 'payload': `${(r.bytes / 1024).toFixed(1)} KiB`, 'ping p50': pingP50.toFixed(3) + ' ms' });
+      rows.push({ workbench: label, tasks: ids.length, p50: ms(r.p50), p99: ms(r.p99), 'payload': `${(r.bytes / 1024).toFixed(1)} KiB`, 'ping p50': ms(pingP50) });
       return r;
     };
     await seedTo(10);
