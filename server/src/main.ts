@@ -9,7 +9,21 @@ import { errorMessage } from './errors';
 import { runListen } from './modes/listen';
 import { runStdio } from './modes/stdio';
 
-const log = (m: string) => process.stderr.write(`[foundry-sidecar] ${new Date().toISOString()} ${m}\n`);
+/**
+ * Log to stderr (the log file for a detached sidecar). A closed stderr (its reader died) must
+ * never turn into a crash or - through the uncaught-error handler logging again - a busy loop.
+ */
+let stderrOpen = true;
+process.stderr.on('error', () => (stderrOpen = false));
+process.stdout.on('error', () => {});
+const log = (m: string) => {
+  if (!stderrOpen) return;
+  try {
+    process.stderr.write(`[foundry-sidecar] ${new Date().toISOString()} ${m}\n`);
+  } catch {
+    stderrOpen = false;
+  }
+};
 const usage = 'usage: node server.js --stdio | --listen --data-dir DIR [--idle-exit-seconds N]\n';
 const argv = process.argv.slice(2);
 const flag = (name: string) => {
@@ -18,7 +32,10 @@ const flag = (name: string) => {
 };
 const bundleDir = dirname(__filename);
 
-process.on('uncaughtException', (e) => log(`uncaught: ${e.stack ?? e.message}`));
+process.on('uncaughtException', (e) => {
+  if ((e as NodeJS.ErrnoException).code === 'EPIPE') return; // a reader of stdout/stderr went away
+  log(`uncaught: ${e.stack ?? e.message}`);
+});
 process.on('unhandledRejection', (e) => log(`unhandled rejection: ${errorMessage(e)}`));
 
 if (argv.includes('--stdio')) {

@@ -151,3 +151,20 @@ test('with no client and nothing running the sidecar exits after the idle delay;
     cleanup(dir);
   }
 });
+
+test('a sidecar whose log reader went away keeps serving, and still exits once idle', async () => {
+  const dir = tempDir();
+  const sc = await startListening({ dataDir: join(dir, 'data'), settings, idleExitSeconds: 1 });
+  try {
+    // The starter died: its end of stderr is gone, so every log line now fails to write (EPIPE).
+    sc.child.stderr.destroy();
+    const c = await sc.connect();
+    assert.deepEqual(await c.request(Requests.Ping.method, {}), {});
+    await c.disconnect();
+    const { code } = await sc.exited;
+    assert.equal(code, 0, 'it exited on its own after the idle delay, not spinning on a dead pipe');
+  } finally {
+    await sc.kill();
+    cleanup(dir);
+  }
+});
