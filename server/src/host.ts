@@ -35,6 +35,7 @@ export class SidecarHost implements ConnectionHost {
   private current: Sidecar | undefined;
   private lock: DataDirLock | undefined;
   private opening: Promise<Sidecar> | undefined;
+  private started: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private draining: Promise<void> | undefined;
   private exiting = false;
@@ -127,6 +128,9 @@ export class SidecarHost implements ConnectionHost {
     if (this.mode === 'stdio') {
       try {
         const sidecar = await this.open(options.dataDir, options, 5000);
+        // Recover before answering: no request may meet a sidecar that has not recovered yet.
+        this.started ??= sidecar.start().catch((e) => this.log(`recovery failed: ${errorMessage(e)}`));
+        await this.started;
         return sidecar;
       } catch (e) {
         this.log(errorMessage(e));
@@ -143,10 +147,9 @@ export class SidecarHost implements ConnectionHost {
     return sidecar;
   }
 
-  clientReady(client: ClientConnection): void {
-    // With --stdio the sidecar recovers once its one client is listening (it sees the pushes).
-    if (this.mode === 'stdio') void this.current?.start().catch((e) => this.log(`recovery failed: ${errorMessage(e)}`));
-    void client;
+  clientReady(_client: ClientConnection): void {
+    // Nothing to do: recovery ran before the first initialize was answered (stdio) or before
+    // the socket was bound (listen).
   }
 
   async shutdownRequested(_client: ClientConnection): Promise<void> {

@@ -126,9 +126,11 @@ export class Sidecar {
 
   /** Recover from whatever the last sidecar left, then resume queued and interrupted jobs. */
   async start(): Promise<void> {
+    // First and synchronously: a session still `running` is one the last sidecar left, never a
+    // turn a client has just started (no request is served before start() resolves).
+    this.turns.recoverInterruptedTurns();
     await this.endStaleGroups();
     await reconcileEarlierVersions(this);
-    this.turns.recoverInterruptedTurns();
     const resumed = this.jobs.resumeAll();
     this.db.tx(() => {
       for (const job of resumed) {

@@ -6,21 +6,9 @@ import { join } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Requests } from '../../shared/protocol.ts';
 import { startSidecar, makeRepo, tempDir, cleanup, git } from './harness.mjs';
+import { alive } from './processes.mjs';
 import { waitForFile, waitForDir, queryDb } from './files.mjs';
 
-/** Running (a zombie waiting for a reaper is not running). */
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 test('a sidecar killed inside init_create_sandbox resumes every task exactly once', async () => {
   const dir = tempDir();

@@ -8,20 +8,9 @@ import { join } from 'node:path';
 import { Requests } from '../../shared/protocol.ts';
 import { cleanup, makeRepo, startSidecar, tempDir } from './harness.mjs';
 import { startListening } from './listenHarness.mjs';
+import { alive } from './processes.mjs';
 import { queryDb, waitForDir } from './files.mjs';
 
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 test('SIGTERM while five setup scripts run leaves no process behind, and all five finish after a restart', async () => {
   const dir = tempDir();

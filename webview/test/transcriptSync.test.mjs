@@ -130,7 +130,7 @@ test('a tab opened mid-turn, a sidecar restart, and closing the tab', async () =
     all = await sc.transcript(sessionId);
     await c.until(() => c.events.length >= all.length, 'the turn after the restart');
     assert.deepEqual(seqs(c.events), oneToN(all.length));
-    assert.match(agentText(c.events), /after the restart/);
+    assert.match(agentText(c.events), /after the restart/, JSON.stringify(all.filter((e) => e.sender === "foundry").map((e) => e.payload)));
 
     // Closing the tab unsubscribes: the next turn pushes nothing to this client.
     sync.dispose();

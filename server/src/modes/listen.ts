@@ -64,6 +64,9 @@ export async function runListen(args: ListenArgs, bundleDir: string, log: (m: st
     process.exit(1);
   }
 
+  // Recover before binding: no client may meet a sidecar that has not recovered yet.
+  await host.sidecar!.start().catch((e) => log(`recovery failed: ${errorMessage(e)}`));
+
   const socket = socketPath(dataDir);
   let server: Server;
   try {
@@ -99,7 +102,6 @@ export async function runListen(args: ListenArgs, bundleDir: string, log: (m: st
   });
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void host.exit(0, signal, 'signal'));
 
-  await host.sidecar!.start().catch((e) => log(`recovery failed: ${errorMessage(e)}`));
   log(`listening on ${socket} (pid ${process.pid}, version ${FOUNDRY_VERSION}, data in ${dataDir})`);
   report({ ready: true, pid: process.pid, socket });
   return host;
