@@ -5,6 +5,12 @@
  *
  * With zod the schema is the type: `z.infer` gives the TypeScript shape, and the
  * sidecar validates every incoming payload against the same schema.
+ *
+ * Every request and notification is documented the LSP way: a doc comment saying its
+ * Direction (who sends it), Params, Result and Errors, and a comment on each field.
+ * `RequestErrors` lists the error codes of each request. docs/protocol.md is generated from
+ * this module (`node scripts/protocol-doc.mjs > docs/protocol.md`), and
+ * test/server/protocol-doc.test.mjs fails when either drifts.
  */
 import { z } from 'zod';
 
@@ -35,10 +41,15 @@ export const ErrorCodes = {
 
 /** Provisioning stages a task walks through, in order. */
 export const ProvisionStages = [
+  /** Created; its provisioning job waits in the queue. */
   'init_enqueue_provision',
+  /** Checking the branch name against git: a chosen name taken there fails, a generated one gets a suffix. */
   'init_ensure_name',
+  /** Creating (or reusing) the worktree and running the setup script. */
   'init_create_sandbox',
+  /** Checking that the agent can be launched. */
   'init_ensure_agent',
+  /** Creating the first session's agent session (and sending the prompt). */
   'init_create_session',
 ] as const;
 export type ProvisionStage = (typeof ProvisionStages)[number];
@@ -53,6 +64,7 @@ export const TaskStatus = z.enum([
   'error',
   /** Archive in progress: agent processes stopping, worktree being removed. */
   'archive_remove_sandbox',
+  /** Archived: the worktree is removed (the branch stays); sessions and transcripts are kept. */
   'archived',
 ]);
 export type TaskStatus = z.infer<typeof TaskStatus>;
@@ -99,49 +111,77 @@ export const statusLabel: Record<TaskStatus | SessionStatus, string> = {
 
 const id = (what: string) => z.string({ error: `${what} must be a string id` }).min(1, `${what} must not be empty`).max(200);
 
+/** A registered git repository, known by the real path of its git common dir. */
 export const Repo = z.object({
+  /** `repo_…`. */
   id: z.string(),
+  /** The main working tree's folder name. */
   name: z.string(),
   /** Absolute path of the repository's main working tree. */
   path: z.string(),
+  /** The branch new task branches start from. */
   defaultBranch: z.string(),
   /** Shell script run in each new worktree (cwd = worktree). */
   setupScript: z.string().optional(),
 });
 export type Repo = z.infer<typeof Repo>;
 
+/** One session (chat tab) of a task: one agent conversation. */
 export const SessionSummary = z.object({
+  /** `ses_…`. */
   id: z.string(),
+  /** The task it belongs to. */
   taskId: z.string(),
+  /** `Chat <n>` unless renamed. */
   name: z.string(),
+  /** The agent id it talks to. */
   agent: z.string(),
+  /** The model asked of the agent, if any. */
   model: z.string().optional(),
   status: SessionStatus,
   /** A turn ended while no client was subscribed; cleared by `foundry/markSessionRead`. */
   unread: z.boolean(),
+  /** Why the session is in `error`. */
   errorMessage: z.string().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
-export const Changes = z.object({ files: z.number(), added: z.number(), removed: z.number() });
+export const Changes = z.object({
+  /** Files changed, untracked ones included. */
+  files: z.number(),
+  /** Lines added. */
+  added: z.number(),
+  /** Lines removed. */
+  removed: z.number(),
+});
 export type Changes = z.infer<typeof Changes>;
 
+/** One task, whole: pushed by `foundry/workbenchUpdated` and answered by the task requests. */
 export const TaskSummary = z.object({
+  /** `task_…`. */
   id: z.string(),
+  /** Its repository. */
   repoId: z.string(),
+  /** Shown in the tree and the chat tab. */
   title: z.string(),
+  /** The task's own branch (`foundry/<slug>` unless chosen). */
   branch: z.string(),
   status: TaskStatus,
   /** What the current stage is doing, for a tooltip. */
   statusMessage: z.string().optional(),
+  /** Why the task is in `error`. */
   errorMessage: z.string().optional(),
+  /** The agent of its first session. */
   agent: z.string(),
+  /** Every session, closed ones included. */
   sessions: z.array(SessionSummary),
   /** Projection refreshed in the background: files changed against the base, lines added/removed. */
   changes: Changes,
   /** Worktree folder, once created. */
   worktreePath: z.string().optional(),
+  /** Epoch milliseconds. */
   createdAt: z.number(),
+  /** Epoch milliseconds. */
   updatedAt: z.number(),
 });
 export type TaskSummary = z.infer<typeof TaskSummary>;
@@ -149,12 +189,14 @@ export type TaskSummary = z.infer<typeof TaskSummary>;
 export const TranscriptSender = z.enum(['client', 'agent', 'foundry']);
 export type TranscriptSender = z.infer<typeof TranscriptSender>;
 
+/** One stored transcript line: an ACP message either way, or an event of Foundry's own. */
 export const TranscriptEvent = z.object({
   /** Per session, from 1. */
   seq: z.number(),
   sessionId: z.string(),
   /** Epoch milliseconds. */
   at: z.number(),
+  /** `client`: Foundry to the agent; `agent`: the agent to Foundry; `foundry`: a FoundryEvent. */
   sender: TranscriptSender,
   /**
    * client/agent: the ACP JSON-RPC message as sent or received.
@@ -166,6 +208,7 @@ export type TranscriptEvent = z.infer<typeof TranscriptEvent>;
 
 /** Payload of a `foundry` transcript event. */
 export const FoundryEvent = z.object({
+  /** What happened. */
   kind: z.enum([
     'turn_started',
     'turn_ended',
@@ -177,28 +220,39 @@ export const FoundryEvent = z.object({
     'session_replaced',
     'permission_rejected',
   ]),
+  /** The turn it concerns (`foundry/sendMessage`'s `turnId`). */
   turnId: z.string().optional(),
   /** Human-readable detail: the error of a failed turn, the notice of a restart. */
   text: z.string().optional(),
+  /** The ACP stop reason of an ended turn (`end_turn`, `cancelled`, ...). */
   stopReason: z.string().optional(),
   /** The user's message of a turn that failed before it reached the agent (so it is never lost). */
   prompt: z.string().optional(),
 });
 export type FoundryEvent = z.infer<typeof FoundryEvent>;
 
+/** One line of a task's history (`foundry/getTaskLog`). */
 export const HistoryEvent = z.object({
+  /** Epoch milliseconds. */
   at: z.number(),
+  /** What happened. */
   kind: z.enum(['created', 'stage_started', 'stage_finished', 'error', 'retry', 'interrupted', 'resumed', 'renamed', 'archived', 'imported']),
+  /** The provisioning stage it concerns. */
   stage: z.string().optional(),
+  /** How long the stage took (`stage_finished`). */
   durationMs: z.number().optional(),
+  /** Detail: the error, the new title, the branch and agent of a new task, ... */
   message: z.string().optional(),
 });
 export type HistoryEvent = z.infer<typeof HistoryEvent>;
 
 /** How an agent's ACP process is launched. Agents are data. */
 export const AgentDefinition = z.object({
+  /** The executable. */
   command: z.string().min(1),
+  /** Its arguments. */
   args: z.array(z.string()).default([]),
+  /** Extra environment variables. */
   env: z.record(z.string(), z.string()).optional(),
 });
 export type AgentDefinition = z.infer<typeof AgentDefinition>;
@@ -226,6 +280,28 @@ export type SidecarSettings = z.infer<typeof SidecarSettings>;
  * `initialize`'s `initializationOptions`. With `--stdio` (one client) the settings travel here.
  * With `--listen` they come from `D/settings.json` and only `dataDir` is read: it must name the
  * sidecar's own folder (else -32002), so one client never overrides another's settings.
+ *
+ * LSP's `initialize` request is Foundry's handshake, the first request on every connection.
+ *
+ * Direction: client -> sidecar. Sent by the extension (once per window connection), the CLI (once
+ * per command), the tests and the bench.
+ *
+ * Params: LSP's InitializeParams, of which the sidecar reads `clientInfo {name, version}` (named in
+ * its log) and `initializationOptions`: these fields. With `--listen` the settings fields are
+ * still checked against this schema, then ignored.
+ *
+ * Result: `{ capabilities: {}, serverInfo: { name: 'foundry-sidecar', version }, foundry }`, where
+ * `foundry` is a FoundryServerInfo.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `initializationOptions` fails this schema (no `dataDir`, a setting out
+ *   of range); the message names the field.
+ * - -32002 InvalidState: `initialized` (this connection already sent `initialize`);
+ *   `shutting_down` (the sidecar is draining); with `--listen`, `other_data_dir` (`dataDir` is not
+ *   the sidecar's folder, compared by real path). With `--stdio`, the data folder could not be
+ *   opened: another sidecar holds its lock (after a 5 s wait), or its database cannot be used (not
+ *   a database, or written by a newer Foundry). The message names the folder or the file, and the
+ *   process exits (code 1) once the error is sent.
  */
 export const InitializationOptions = SidecarSettings.extend({
   /** Folder holding the SQLite database and the sandboxes. */
@@ -233,25 +309,70 @@ export const InitializationOptions = SidecarSettings.extend({
 });
 export type InitializationOptions = z.infer<typeof InitializationOptions>;
 
-/** What `initialize` answers, beside LSP's `capabilities` and `serverInfo {name, version}`. */
+/**
+ * What `initialize` answers, beside LSP's `capabilities` and `serverInfo {name, version}`. The
+ * extension compares it with its own build: a window newer than the sidecar hands it over
+ * (`foundry/handOver`), and a different `protocolVersion` never talks.
+ */
 export const FoundryServerInfo = z.object({
+  /** The sidecar's PROTOCOL_VERSION. */
   protocolVersion: z.number(),
+  /** The sidecar's Foundry version (semantic). */
   version: z.string(),
+  /** The sidecar's process id. */
   pid: z.number(),
+  /** The data folder it serves. */
   dataDir: z.string(),
+  /** `stdio`: this is its one client. `listen`: one of any number, on a local socket. */
   mode: z.enum(['stdio', 'listen']),
 });
 export type FoundryServerInfo = z.infer<typeof FoundryServerInfo>;
 
-/** `D/sidecar.json`: written by a `--listen` sidecar once it listens, removed when it exits. */
+/**
+ * # Lifecycle: initialize, initialized, shutdown, exit
+ *
+ * LSP's lifecycle, per connection. `initialize` (see InitializationOptions) comes first: any other
+ * request before it gets -32002 `not_initialized`. The `initialized` notification (client ->
+ * sidecar) makes the connection ready: only then does it get pushes, starting with one
+ * `foundry/serverStatus` at once. With `--stdio` it also starts the sidecar's recovery (interrupted
+ * jobs resume), so the one client sees its pushes.
+ *
+ * `shutdown` (client -> sidecar request, no params, result `null`, accepted in any state) and
+ * `exit` (client -> sidecar notification) are sent by the extension when a window leaves the
+ * sidecar and by the CLI after each command. Their meaning depends on the mode:
+ * - `--stdio`: `shutdown` drains the sidecar and answers once it is drained: every client hears
+ *   `foundry/sidecarExiting` (`shutdown`), new requests get -32002 `shutting_down`, requests in
+ *   flight finish (up to 10 s), jobs stop at a step boundary with their rows left open, scripts and
+ *   agents end, a running turn is recorded as interrupted, and the database closes. `exit` then ends
+ *   the process: code 0 after a `shutdown`, 1 without one (after draining). A client that goes away
+ *   (stdin closed) is the same as `exit`.
+ * - `--listen`: `shutdown` concerns only this connection: it answers at once, and the connection's
+ *   later requests get -32002 `shutdown`. On `exit` the sidecar does nothing; the client closes its
+ *   socket, which ends the connection and its subscriptions. The sidecar runs on for its other
+ *   clients and exits `--idle-exit-seconds` after the last one left, once nothing runs.
+ */
+
+/**
+ * `D/sidecar.json`: written by a `--listen` sidecar once it listens, removed when it exits.
+ *
+ * It is how clients find the one sidecar of a data folder `D`. The sidecar writes it once it holds
+ * the folder's lock and its socket is bound (a temporary file renamed into place, mode 0600), and
+ * removes it at exit if it still names its pid. shared/attach.ts (the extension and the CLI) reads
+ * it to connect to `socket`; when nothing answers there, it starts a sidecar itself. A `--stdio`
+ * sidecar writes none.
+ */
 export const SidecarInfo = z.object({
+  /** The sidecar's process id. */
   pid: z.number(),
   /** Unix socket path or Windows named pipe. */
   socket: z.string(),
+  /** Its Foundry version (semantic). */
   version: z.string(),
+  /** Its PROTOCOL_VERSION. */
   protocolVersion: z.number(),
   /** The Node executable it runs on (the CLI reuses it). */
   runtime: z.string(),
+  /** When it started listening, epoch milliseconds. */
   startedAt: z.number(),
 });
 export type SidecarInfo = z.infer<typeof SidecarInfo>;
@@ -260,6 +381,25 @@ export type SidecarInfo = z.infer<typeof SidecarInfo>;
 // Requests
 // ---------------------------------------------------------------------------
 
+/**
+ * # Admission: the errors every request can get
+ *
+ * Every request in `Requests` is checked in this order before its handler runs
+ * (server/src/clients/clientConnection.ts `admit`, then server/src/handlers/index.ts):
+ * 1. -32002 InvalidState `not_initialized`: this connection has not completed `initialize`.
+ * 2. -32002 InvalidState `shutting_down`: the sidecar is draining (a `--stdio` shutdown, a signal,
+ *    the idle exit, a hand-over); the client reconnects to the next sidecar.
+ * 3. -32002 InvalidState `shutdown`: this connection sent `shutdown` (`--listen`).
+ * 4. -32602 InvalidParams: the params fail the request's schema. Absent params count as `{}`,
+ *    params that are not an object (`42`, `"text"`) fail every request, and unknown fields are
+ *    ignored. The message is `Invalid params: <field>: <why>`.
+ *
+ * Then the handler runs. It may answer -32602 (naming the field), -32001 (`<kind> not found:
+ * <id>`) and -32002 (`<request> is not allowed while the state is '<state>'`) as each request
+ * says, and -32603 Internal (`<method> failed: <why>`, also logged) for any other failure inside
+ * it: the database, git or an agent on the effects worker. `RequestErrors` lists each request's
+ * codes.
+ */
 export interface RequestDef<P extends z.ZodType, R extends z.ZodType> {
   readonly method: string;
   readonly params: P;
@@ -306,25 +446,92 @@ const branchName = z
 const agentId = z.string().min(1, 'agent must not be empty').max(100).regex(/^[\w.-]+$/, 'agent must be a plain id');
 const title = (what: string) => z.string().trim().min(1, `${what} must not be empty`).max(200, `${what} is longer than 200 characters`);
 
-/** No-op round trip: the floor benchmarks compare against. Client -> sidecar. */
+/**
+ * No-op round trip: the floor benchmarks compare against.
+ *
+ * Direction: client -> sidecar. Sent by the bench and the tests; the extension and the CLI never
+ * send it.
+ *
+ * Params: none (`{}`).
+ *
+ * Result: `{}`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: params that are not an object.
+ * - -32002 InvalidState: admission only (`not_initialized`, `shutting_down`, `shutdown`).
+ */
 export const Ping = request('foundry/ping', Empty, Empty);
 
-/** Register a git repository (idempotent by path). `setupScript`: absent keeps the current one, "" clears it. Client -> sidecar. */
+/**
+ * Register a git repository (idempotent by path). `setupScript`: absent keeps the current one, "" clears it.
+ *
+ * Any path into a known repository (the same path, a symbolic link, a subfolder, a linked
+ * worktree) answers that repository, with `setupScript` applied. A new one is asked of git on the
+ * effects worker, stored, and pushed in `foundry/workbenchUpdated` `repos`.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Add Repository, and before Create Task on a
+ * repository its workbench does not know yet; both send the folder's setup script), the CLI
+ * (`foundry create --repo`, without a setup script) and the tests.
+ *
+ * Params: `path`, and optionally `setupScript`.
+ *
+ * Result: the Repo as it now is.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `path` is empty, or git finds no repository there (`path: <why>`);
+ *   `setupScript` is longer than 100,000 characters.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: git could not tell the known repositories' identities apart, or the
+ *   database failed.
+ */
 export const AddRepo = request(
   'foundry/addRepo',
-  z.object({ path: z.string().min(1, 'path must not be empty'), setupScript: z.string().max(100_000).optional() }),
+  z.object({
+    /** A folder in the repository: its main working tree, a subfolder, a linked worktree or a symbolic link to one. */
+    path: z.string().min(1, 'path must not be empty'),
+    /** The repository's setup script: absent keeps the current one, "" (or blank) clears it. */
+    setupScript: z.string().max(100_000).optional(),
+  }),
   Repo,
 );
 
-/** Create a task; returns once its rows are committed, provisioning runs in the background. */
+/**
+ * Create a task; returns once its rows are committed, provisioning runs in the background.
+ *
+ * The task, its first session (`Chat 1`) and its provisioning job are committed in one
+ * transaction; the title and a unique branch are chosen in memory. Provisioning (worktree, setup
+ * script, agent, session) then arrives as `foundry/workbenchUpdated` pushes.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Create Task), the CLI (`foundry create`),
+ * the tests and the bench.
+ *
+ * Params: `repoId` and `prompt`; optionally `title`, `branch`, `agent`, `model`, `setupScript`.
+ *
+ * Result: the new task's TaskSummary: status `init_enqueue_provision`, one session
+ * `pending_provision`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: a field fails its schema (the message names it, a branch name by git's
+ *   rules); `agent` (or the default agent) is not a known agent; `branch` is already used by
+ *   another task of the repository.
+ * - -32001 NotFound: `repoId` names no repository.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
 export const CreateTask = request(
   'foundry/createTask',
   z.object({
+    /** The repository (`foundry/addRepo`'s `id`). */
     repoId: id('repoId'),
+    /** The first message to the agent. */
     prompt: z.string().min(1, 'prompt must not be empty').max(200_000),
+    /** Trimmed; absent: the prompt's first line, cut to about 60 characters. */
     title: title('title').optional(),
+    /** The task's branch, by git's rules; absent: a unique `foundry/<slug of the title>`. */
     branch: branchName.optional(),
+    /** Agent id; absent: the sidecar's default agent. */
     agent: agentId.optional(),
+    /** Model id passed to the agent. */
     model: z.string().max(200).optional(),
     /** The repository's setup script, set in the same transaction (absent keeps it, "" clears it); the task runs this one. */
     setupScript: z.string().max(100_000).optional(),
@@ -332,72 +539,436 @@ export const CreateTask = request(
   TaskSummary,
 );
 
-/** The lightweight workbench summary, read from projections. */
+/**
+ * The lightweight workbench summary, read from projections.
+ *
+ * Direction: client -> sidecar. Sent by the extension (its bootstrap on each connection, and
+ * again on a gap in `foundry/workbenchUpdated` versions), the CLI (`foundry tasks`, and
+ * `foundry send` to find a task's session), the tests and the bench.
+ *
+ * Params: none (`{}`).
+ *
+ * Result: `{version, repos, tasks}`: every repository and every task, archived ones included.
+ * `version` is that of the last `foundry/workbenchUpdated`: a client drops pushes up to it.
+ *
+ * Errors:
+ * - -32602 InvalidParams: params that are not an object.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
 export const GetWorkbench = request(
   'foundry/getWorkbench',
   Empty,
-  z.object({ version: z.number(), repos: z.array(Repo), tasks: z.array(TaskSummary) }),
+  z.object({
+    /** The workbench version this read reflects. */
+    version: z.number(),
+    /** Every repository. */
+    repos: z.array(Repo),
+    /** Every task. */
+    tasks: z.array(TaskSummary),
+  }),
 );
 
-/** Open a new session (chat tab) on a task; returns at once. */
+/**
+ * Open a new session (chat tab) on a task; returns at once.
+ *
+ * The session is named `Chat <n>`. On a provisioned task (`idle`, `running`) a background job
+ * creates its agent session; on a task still provisioning (or in `error`) it waits for the task.
+ *
+ * Direction: client -> sidecar. Sent by the extension (New Session), the tests and the bench.
+ *
+ * Params: `taskId`; optionally `agent` and `model` (absent: the task's).
+ *
+ * Result: the new SessionSummary: status `pending_session_create` on a provisioned task, else
+ * `pending_provision`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: a field fails its schema; the agent (given, or the task's) is not a
+ *   known agent.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: the task is `archived` or `archive_remove_sandbox`; admission.
+ * - -32603 Internal: the database failed.
+ */
 export const CreateWorkbenchSession = request(
   'foundry/createWorkbenchSession',
-  z.object({ taskId: id('taskId'), agent: agentId.optional(), model: z.string().max(200).optional() }),
+  z.object({
+    /** The task to open the session on. */
+    taskId: id('taskId'),
+    /** Agent id; absent: the task's agent. */
+    agent: agentId.optional(),
+    /** Model id; absent: the task's model. */
+    model: z.string().max(200).optional(),
+  }),
   SessionSummary,
 );
 
-/** Send a message; -32002 unless the session is `ready`. */
+/**
+ * Send a message; -32002 unless the session is `ready`.
+ *
+ * The session turns `running` and the turn runs in the background (its agent process is started,
+ * and the conversation resumed, when needed). The transcript arrives as
+ * `foundry/transcriptAppended` to subscribers; the end of the turn is a `foundry` transcript event
+ * (`turn_ended` or `turn_failed`), and the session turns `ready` again.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's composer), the CLI
+ * (`foundry send`) and the tests.
+ *
+ * Params: `sessionId` and `text`.
+ *
+ * Result: `{turnId}`, naming the turn in the transcript's `foundry` events.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`, or `text` empty or longer than 200,000 characters.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the session is not `ready`: `pending_provision`, `pending_session_create`,
+ *   `running` (wait for the turn to end, or cancel it), `error` or `closed`; admission.
+ * - -32603 Internal: the database failed.
+ */
 export const SendMessage = request(
   'foundry/sendMessage',
-  z.object({ sessionId: id('sessionId'), text: z.string().min(1, 'text must not be empty').max(200_000) }),
-  z.object({ turnId: z.string() }),
+  z.object({
+    /** The session to send to. */
+    sessionId: id('sessionId'),
+    /** The user's message. */
+    text: z.string().min(1, 'text must not be empty').max(200_000),
+  }),
+  z.object({
+    /** `turn_…`. */
+    turnId: z.string(),
+  }),
 );
 
-/** Cancel the running turn (ACP session/cancel). */
-export const CancelTurn = request('foundry/cancelTurn', z.object({ sessionId: id('sessionId') }), Empty);
+/**
+ * Cancel the running turn (ACP session/cancel).
+ *
+ * Answers once the cancel is sent, not when the turn ended: the turn then ends with stop reason
+ * `cancelled`, seen in the transcript and the session's status. On a `ready` session it does
+ * nothing.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's Stop) and the tests.
+ *
+ * Params: `sessionId`.
+ *
+ * Result: `{}`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the session is neither `running` nor `ready` (`pending_provision`,
+ *   `pending_session_create`, `error`, `closed`); admission.
+ * - -32603 Internal: the agent could not be told to cancel (effects worker), or the database failed.
+ */
+export const CancelTurn = request(
+  'foundry/cancelTurn',
+  z.object({
+    /** The session whose turn to cancel. */
+    sessionId: id('sessionId'),
+  }),
+  Empty,
+);
 
-/** Page through a session's transcript. */
+/**
+ * Page through a session's transcript.
+ *
+ * Direction: client -> sidecar. Sent by the extension (a chat tab loading, and catching up after
+ * it subscribed) and the tests.
+ *
+ * Params: `sessionId`; optionally `after` and `limit`.
+ *
+ * Result: `{events, next}`: the events with `seq` greater than `after`, in order, at most `limit`;
+ * `next` is the last one's `seq` (or `after` when there is none), the `after` of the next page.
+ * An empty page is the end.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`; `after` negative or not an integer; `limit` outside 1..5000.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
 export const GetTranscript = request(
   'foundry/getTranscript',
   z.object({
+    /** The session whose transcript to read. */
     sessionId: id('sessionId'),
+    /** Return events after this `seq` (exclusive); default 0, the start. */
     after: z.number().int().min(0, 'after must be >= 0').optional(),
+    /** At most this many events; default 1000. */
     limit: z.number().int().min(1, 'limit must be >= 1').max(5000, 'limit must be <= 5000').optional(),
   }),
-  z.object({ events: z.array(TranscriptEvent), next: z.number() }),
+  z.object({
+    /** TranscriptEvents in `seq` order. */
+    events: z.array(TranscriptEvent),
+    /** The `after` of the next page. */
+    next: z.number(),
+  }),
 );
 
-/** Stream `foundry/transcriptAppended` for this session to the calling client. */
-export const SubscribeSession = request('foundry/subscribeSession', z.object({ sessionId: id('sessionId') }), Empty);
-export const UnsubscribeSession = request('foundry/unsubscribeSession', z.object({ sessionId: id('sessionId') }), Empty);
+/**
+ * Stream `foundry/transcriptAppended` for this session to the calling client.
+ *
+ * Until the client unsubscribes or its connection closes. Subscribing twice is subscribing once.
+ * While any client is subscribed to a session, a turn that ends there leaves it read.
+ *
+ * Direction: client -> sidecar. Sent by the extension (a chat tab opening) and the tests.
+ *
+ * Params: `sessionId`.
+ *
+ * Result: `{}`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const SubscribeSession = request(
+  'foundry/subscribeSession',
+  z.object({
+    /** The session to hear. */
+    sessionId: id('sessionId'),
+  }),
+  Empty,
+);
+/**
+ * Stop streaming `foundry/transcriptAppended` for this session to the calling client. Not being
+ * subscribed is no error.
+ *
+ * Direction: client -> sidecar. Sent by the extension (a chat tab closing) and the tests.
+ *
+ * Params: `sessionId`.
+ *
+ * Result: `{}`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const UnsubscribeSession = request(
+  'foundry/unsubscribeSession',
+  z.object({
+    /** The session to stop hearing. */
+    sessionId: id('sessionId'),
+  }),
+  Empty,
+);
 
-/** A task's history and the output of its setup script. */
+/**
+ * A task's history and the output of its setup script.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Show Task Log), the CLI (`foundry log`) and
+ * the tests.
+ *
+ * Params: `taskId`.
+ *
+ * Result: `{history, setupOutput}`: every HistoryEvent, oldest first, and the last 256 KiB of the
+ * setup script's output ("" when it has not run).
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
 export const GetTaskLog = request(
   'foundry/getTaskLog',
-  z.object({ taskId: id('taskId') }),
-  z.object({ history: z.array(HistoryEvent), setupOutput: z.string() }),
+  z.object({
+    /** The task whose log to read. */
+    taskId: id('taskId'),
+  }),
+  z.object({
+    /** The task's history, oldest first. */
+    history: z.array(HistoryEvent),
+    /** The tail of the setup script's output. */
+    setupOutput: z.string(),
+  }),
 );
 
-export const RenameTask = request('foundry/renameTask', z.object({ taskId: id('taskId'), title: title('title') }), TaskSummary);
-export const ArchiveTask = request('foundry/archiveTask', z.object({ taskId: id('taskId') }), TaskSummary);
-export const RetryTask = request(
-  'foundry/retryTask',
-  /** `setupScript`: as for createTask; the retried task runs the repository's script as it is after this request. */
-  z.object({ taskId: id('taskId'), setupScript: z.string().max(100_000).optional() }),
+/**
+ * Rename a task, in any status. A new title is recorded in its history and pushed.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Rename Task), the tests and the bench.
+ *
+ * Params: `taskId` and `title`.
+ *
+ * Result: the TaskSummary.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`; `title` blank or longer than 200 characters.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const RenameTask = request(
+  'foundry/renameTask',
+  z.object({
+    /** The task to rename. */
+    taskId: id('taskId'),
+    /** The new title, trimmed. */
+    title: title('title'),
+  }),
   TaskSummary,
 );
-export const RetrySession = request('foundry/retrySession', z.object({ sessionId: id('sessionId') }), SessionSummary);
+/**
+ * Archive a task: stop its agents and remove its worktree, in a background job. The worktree is
+ * never removed while it holds work: uncommitted changes, or git-ignored files outside
+ * regenerable folders (`node_modules`, `dist`, …). An archived task answers as it is.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Archive Task) and the tests.
+ *
+ * Params: `taskId`.
+ *
+ * Result: the TaskSummary: status `archive_remove_sandbox`, or `archived` when it already was.
+ * The job's outcome is pushed: `archived`, or back to `idle` with an `errorMessage` when the
+ * worktree could not be removed.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: the task is neither `idle` nor `error` (nor `archived`): its status, such
+ *   as `running` (stop the turn first), a provisioning stage or `archive_remove_sandbox` (wait);
+ *   `uncommitted_changes`; `ignored_files` (the message names them); admission.
+ * - -32603 Internal: git failed on the worktree (effects worker), or the database failed.
+ */
+export const ArchiveTask = request(
+  'foundry/archiveTask',
+  z.object({
+    /** The task to archive. */
+    taskId: id('taskId'),
+  }),
+  TaskSummary,
+);
+/**
+ * Retry a task in `error`: provisioning resumes at the stage that failed. The repository's setup
+ * script (with `setupScript` applied) is snapshotted on the task again, and its sessions in
+ * `error` go back to `pending_provision`.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Retry Task in the tree and the palette, and
+ * the chat tab's Retry on a session waiting for a failed task; each with the repository's current
+ * setup script) and the tests.
+ *
+ * Params: `taskId`; optionally `setupScript`.
+ *
+ * Result: the TaskSummary, at the stage it resumes from.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`; `setupScript` longer than 100,000 characters.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: the task is not in `error` (its status); admission.
+ * - -32603 Internal: the database failed.
+ */
+export const RetryTask = request(
+  'foundry/retryTask',
+  z.object({
+    /** The task to retry. */
+    taskId: id('taskId'),
+    /** As for createTask (absent keeps the repository's script, "" clears it); the retried task runs the repository's script as it is after this request. */
+    setupScript: z.string().max(100_000).optional(),
+  }),
+  TaskSummary,
+);
+/**
+ * Retry a session in `error`. When its task is in `error` too, the task is retried (as
+ * `foundry/retryTask` without `setupScript`); otherwise the session goes back to
+ * `pending_session_create` (a background job creates its agent session) on a provisioned task, or
+ * to `pending_provision`.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Retry Session in the tree, the chat tab's
+ * Retry) and the tests.
+ *
+ * Params: `sessionId`.
+ *
+ * Result: the SessionSummary.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the session is not in `error` (its status); admission.
+ * - -32603 Internal: the database failed.
+ */
+export const RetrySession = request(
+  'foundry/retrySession',
+  z.object({
+    /** The session to retry. */
+    sessionId: id('sessionId'),
+  }),
+  SessionSummary,
+);
+/**
+ * Close a session: it turns `closed` (and read), a running turn is abandoned, and its agent
+ * process is stopped. The transcript is kept. A closed session answers as it is.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Close Session) and the tests.
+ *
+ * Params: `sessionId`.
+ *
+ * Result: the SessionSummary, `closed`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the agent process could not be stopped (effects worker; the session is closed
+ *   already), or the database failed.
+ */
 export const CloseWorkbenchSession = request(
   'foundry/closeWorkbenchSession',
-  z.object({ sessionId: id('sessionId') }),
+  z.object({
+    /** The session to close. */
+    sessionId: id('sessionId'),
+  }),
   SessionSummary,
 );
+/**
+ * Rename a session, in any status.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Rename Session) and the tests.
+ *
+ * Params: `sessionId` and `name`.
+ *
+ * Result: the SessionSummary.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`; `name` blank or longer than 200 characters.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
 export const RenameWorkbenchSession = request(
   'foundry/renameWorkbenchSession',
-  z.object({ sessionId: id('sessionId'), name: title('name') }),
+  z.object({
+    /** The session to rename. */
+    sessionId: id('sessionId'),
+    /** The new name, trimmed. */
+    name: title('name'),
+  }),
   SessionSummary,
 );
-export const MarkSessionRead = request('foundry/markSessionRead', z.object({ sessionId: id('sessionId') }), SessionSummary);
+/**
+ * Clear a session's `unread` flag (pushed when it changes).
+ *
+ * Direction: client -> sidecar. Sent by the extension (a chat tab showing the session) and the
+ * tests.
+ *
+ * Params: `sessionId`.
+ *
+ * Result: the SessionSummary.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const MarkSessionRead = request(
+  'foundry/markSessionRead',
+  z.object({
+    /** The session to mark read. */
+    sessionId: id('sessionId'),
+  }),
+  SessionSummary,
+);
 
 const semver = z.string().regex(/^\d+\.\d+\.\d+([-+][\w.-]+)?$/, 'version must be a semantic version like 1.2.3');
 
@@ -405,11 +976,35 @@ const semver = z.string().regex(/^\d+\.\d+\.\d+([-+][\w.-]+)?$/, 'version must b
  * Ask the running sidecar to drain and exit so that the caller starts its own. `update`: only a
  * client newer than the sidecar may ask. `restart` ("Foundry: Restart Sidecar"): a client of the
  * same version or newer.
+ *
+ * After the answer the sidecar drains (every client hears `foundry/sidecarExiting`, `hand_over` or
+ * `restart`; see Lifecycle) and exits with code 0; its open jobs resume in the next sidecar.
+ *
+ * Direction: client -> sidecar. Sent by the extension (a window newer than the sidecar: `update`;
+ * Restart Sidecar: `restart`) and the tests.
+ *
+ * Params: `version` and `reason`.
+ *
+ * Result: `{draining: true}`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `version` is not a semantic version; `reason` is neither `update` nor
+ *   `restart`.
+ * - -32002 InvalidState: `running_<sidecar version>`: an `update` from a client that is not newer
+ *   than the sidecar, or a `restart` from an older one; admission.
  */
 export const HandOver = request(
   'foundry/handOver',
-  z.object({ version: semver, reason: z.enum(['update', 'restart']).default('update') }),
-  z.object({ draining: z.literal(true) }),
+  z.object({
+    /** The calling client's Foundry version. */
+    version: semver,
+    /** `update` (the default): a newer client takes over. `restart`: the user asked for a fresh sidecar. */
+    reason: z.enum(['update', 'restart']).default('update'),
+  }),
+  z.object({
+    /** Always true: the drain has begun. */
+    draining: z.literal(true),
+  }),
 );
 
 const absolutePath = (what: string) =>
@@ -424,11 +1019,32 @@ const absolutePath = (what: string) =>
  * foundry.db files), nothing lost. Returns at once; each file not already queued is imported by
  * a background job, once: a file still held by its sidecar is skipped (see the sidecar log), an
  * imported one is renamed to `foundry.db.imported-<timestamp>`, and its tasks arrive as pushes.
+ *
+ * A file that is missing or no database is no error of this request: its job skips it and logs why.
+ *
+ * Direction: client -> sidecar. Sent by the extension (after its first bootstrap, with every
+ * earlier workspace-storage database it finds) and the tests.
+ *
+ * Params: `databases`.
+ *
+ * Result: `{queued}`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `databases` is empty, longer than 1,000, or holds a path that is empty
+ *   or not absolute.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
  */
 export const ImportDatabases = request(
   'foundry/importDatabases',
-  z.object({ databases: z.array(absolutePath('database')).min(1, 'databases must name at least one file').max(1000) }),
-  z.object({ queued: z.number() }),
+  z.object({
+    /** Absolute paths of earlier `foundry.db` files; a path given twice counts once. */
+    databases: z.array(absolutePath('database')).min(1, 'databases must name at least one file').max(1000),
+  }),
+  z.object({
+    /** How many files got a new import job (a file with one queued already is not counted). */
+    queued: z.number(),
+  }),
 );
 
 export const Requests = {
@@ -454,6 +1070,37 @@ export const Requests = {
   ImportDatabases,
 } as const;
 
+/** One of the contract's JSON-RPC error codes. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/**
+ * The error codes each request can answer, by request: the machine-readable form of the Errors
+ * in each request's doc comment (test/server/protocol-doc.test.mjs checks that both agree, and
+ * that the sidecar answers them).
+ */
+export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> = {
+  Ping: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
+  AddRepo: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  CreateTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  GetWorkbench: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  CreateWorkbenchSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  SendMessage: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  CancelTurn: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  GetTranscript: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  SubscribeSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  UnsubscribeSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  GetTaskLog: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RenameTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  ArchiveTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RetryTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RetrySession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  CloseWorkbenchSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RenameWorkbenchSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  MarkSessionRead: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  HandOver: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
+  ImportDatabases: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState, ErrorCodes.Internal],
+};
+
 // ---------------------------------------------------------------------------
 // Notifications (sidecar -> client)
 // ---------------------------------------------------------------------------
@@ -461,12 +1108,22 @@ export const Requests = {
 /**
  * New or changed tasks as whole summaries. `version` grows by one per notification;
  * a client drops versions <= its bootstrap and bootstraps again on a gap.
+ *
+ * Sent after each committed change (coalesced); a settled workbench sends nothing.
+ *
+ * Direction: sidecar -> client, to every ready connection (after `initialized`). Heard by the
+ * extension's workbench store, the CLI (`foundry watch`) and the tests.
+ *
+ * Params: `version`, `tasks`, `removedTaskIds`; `repos` and `removedRepoIds` when any.
  */
 export const WorkbenchUpdated = notification(
   'foundry/workbenchUpdated',
   z.object({
+    /** Persisted; one more than the previous notification's. */
     version: z.number(),
+    /** New or changed tasks, whole. */
     tasks: z.array(TaskSummary),
+    /** Tasks gone: always empty today (an archived task stays, as `archived`). */
     removedTaskIds: z.array(z.string()),
     /** Repositories added or changed, when any. */
     repos: z.array(Repo).optional(),
@@ -476,10 +1133,22 @@ export const WorkbenchUpdated = notification(
 );
 export type WorkbenchUpdatedParams = z.infer<typeof WorkbenchUpdated.params>;
 
-/** Transcript events, only to clients subscribed to that session. */
+/**
+ * Transcript events, only to clients subscribed to that session.
+ *
+ * Direction: sidecar -> client, to the ready connections subscribed to the session
+ * (`foundry/subscribeSession`). Heard by the extension's chat tabs and the tests.
+ *
+ * Params: `sessionId` and `events`.
+ */
 export const TranscriptAppended = notification(
   'foundry/transcriptAppended',
-  z.object({ sessionId: z.string(), events: z.array(TranscriptEvent) }),
+  z.object({
+    /** The session the events belong to. */
+    sessionId: z.string(),
+    /** New TranscriptEvents, in `seq` order. */
+    events: z.array(TranscriptEvent),
+  }),
 );
 export type TranscriptAppendedParams = z.infer<typeof TranscriptAppended.params>;
 
@@ -487,10 +1156,22 @@ export type TranscriptAppendedParams = z.infer<typeof TranscriptAppended.params>
  * Whether the sidecar has background work: pushed only when `quiescent` flips. Quiescent
  * means no job is queued or running and no turn is in progress - then nothing more is sent
  * until something changes. Lets a status bar show a spinner and tests wait for "settled".
+ *
+ * Direction: sidecar -> client, to every ready connection: once right after its `initialized`,
+ * then on each flip. Heard by the extension's status bar, the CLI (`foundry watch`) and the tests.
+ *
+ * Params: `quiescent`, `jobs` and `turns`.
  */
 export const ServerStatus = notification(
   'foundry/serverStatus',
-  z.object({ quiescent: z.boolean(), jobs: z.number(), turns: z.number() }),
+  z.object({
+    /** No job queued or running and no turn in progress. */
+    quiescent: z.boolean(),
+    /** Jobs queued or running. */
+    jobs: z.number(),
+    /** Turns in progress. */
+    turns: z.number(),
+  }),
 );
 export type ServerStatusParams = z.infer<typeof ServerStatus.params>;
 
@@ -498,10 +1179,24 @@ export type ServerStatusParams = z.infer<typeof ServerStatus.params>;
  * The sidecar is draining and will exit: sent to every client first, so a planned exit (a
  * hand-over to a newer version, a restart, SIGTERM) is never mistaken for a crash. Clients
  * reconnect to (or start) the next sidecar without alarming the user.
+ *
+ * Direction: sidecar -> client, to every ready connection when a drain begins (see Lifecycle).
+ * Heard by the extension and the tests.
+ *
+ * Params: `reason` and `detail`.
  */
 export const SidecarExiting = notification(
   'foundry/sidecarExiting',
-  z.object({ reason: z.enum(['hand_over', 'restart', 'idle', 'signal', 'shutdown']), detail: z.string().optional() }),
+  z.object({
+    /**
+     * `hand_over`: a newer client's `foundry/handOver`; `restart`: a `restart` hand-over; `idle`:
+     * no client and nothing running (`--listen`); `signal`: SIGTERM, SIGINT or SIGHUP;
+     * `shutdown`: the `--stdio` client's shutdown, exit or disconnection.
+     */
+    reason: z.enum(['hand_over', 'restart', 'idle', 'signal', 'shutdown']),
+    /** For the log: the signal's name, the version taking over, ... */
+    detail: z.string().optional(),
+  }),
 );
 export type SidecarExitingParams = z.infer<typeof SidecarExiting.params>;
 
