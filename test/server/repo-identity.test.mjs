@@ -68,7 +68,7 @@ test('duplicate rows of one repository are merged on start, tasks kept; a second
     await sc.waitForLog(/reconciled with earlier versions: 2 duplicate repository row\(s\) merged/);
     assert.match(sc.stderr, /repository repo_linked .* merged into it/);
     assert.match(sc.stderr, new RegExp(`repository ${real.id} .* merged into it`));
-    await sc.waitFor(() => sc.state.log?.some((p) => p.removedRepoIds?.length === 2), 'the removed rows pushed');
+    // The merge runs before the sidecar answers initialize: the client's bootstrap already shows it.
     const wb = await sc.request(Requests.GetWorkbench.method, {});
     const repos = Object.fromEntries(wb.repos.map((r) => [r.id, r]));
     assert.deepEqual(Object.keys(repos).sort(), ['repo_elsewhere', 'repo_symlinked'], 'the oldest row stays; a row whose path is no repository is left alone');
@@ -80,8 +80,6 @@ test('duplicate rows of one repository are merged on start, tasks kept; a second
       [a, b, c].map((t) => [t.id, 'repo_symlinked', 'idle']).sort(),
       'every task kept, re-pointed to the kept row',
     );
-    const removed = sc.state.log.flatMap((p) => p.removedRepoIds ?? []).sort();
-    assert.deepEqual(removed, ['repo_linked', real.id].sort());
     const again = await sc.request(Requests.AddRepo.method, { path: linked });
     assert.equal(again.id, 'repo_symlinked');
   } finally {
