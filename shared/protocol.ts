@@ -18,7 +18,7 @@ import { z } from 'zod';
  * Bumped on any incompatible change of this contract. A client and a sidecar of different
  * protocol versions never talk: the newer one hands over or asks for a reload.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // ---------------------------------------------------------------------------
 // Error codes
@@ -78,12 +78,20 @@ export const SessionStatus = z.enum([
   'ready',
   /** A turn is in progress. */
   'running',
+  /**
+   * A turn is in progress and the agent waits for the user to answer its permission request
+   * (`pendingPermission`; `foundry/replyPermission`). Counts as a running turn.
+   */
+  'needs_input',
   /** The agent could not start or create the session; `foundry/retrySession`. */
   'error',
   /** Closed by the user; the transcript is kept. */
   'closed',
 ]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
+
+/** A turn is in progress: `running`, or `needs_input` (waiting on a permission answer). */
+export const turnInProgress = (s: SessionStatus | string): boolean => s === 'running' || s === 'needs_input';
 
 export const isProvisioning = (s: TaskStatus): boolean => (ProvisionStages as readonly string[]).includes(s);
 
@@ -102,6 +110,7 @@ export const statusLabel: Record<TaskStatus | SessionStatus, string> = {
   pending_provision: 'Preparing environment',
   pending_session_create: 'Starting agent session',
   ready: 'Ready',
+  needs_input: 'Needs input',
   closed: 'Closed',
 };
 
@@ -126,6 +135,28 @@ export const Repo = z.object({
 });
 export type Repo = z.infer<typeof Repo>;
 
+/** One answer an agent offers to its permission request (ACP PermissionOption). */
+export const PermissionOption = z.object({
+  /** The agent's id of the option, sent back by `foundry/replyPermission`. */
+  optionId: z.string(),
+  /** The agent's own label, shown on the button. */
+  name: z.string(),
+  /** ACP `allow_once`, `allow_always`, `reject_once` or `reject_always`. */
+  kind: z.string(),
+});
+export type PermissionOption = z.infer<typeof PermissionOption>;
+
+/** The agent's open `session/request_permission`, waiting for the user. */
+export const PendingPermission = z.object({
+  /** Foundry's id of the request (`perm_…`), for `foundry/replyPermission`. */
+  requestId: z.string(),
+  /** What the agent asks to do (its tool call's title). */
+  title: z.string(),
+  /** The answers the agent offers, in its order. */
+  options: z.array(PermissionOption),
+});
+export type PendingPermission = z.infer<typeof PendingPermission>;
+
 /** One session (chat tab) of a task: one agent conversation. */
 export const SessionSummary = z.object({
   /** `ses_…`. */
@@ -143,6 +174,8 @@ export const SessionSummary = z.object({
   unread: z.boolean(),
   /** Why the session is in `error`. */
   errorMessage: z.string().optional(),
+  /** The permission request waiting for the user while the session is `needs_input`. */
+  pendingPermission: PendingPermission.optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
@@ -218,7 +251,10 @@ export const FoundryEvent = z.object({
     'agent_stopped',
     'agent_restarted',
     'session_replaced',
+    /** Old transcripts only: Foundry used to reject every permission request. */
     'permission_rejected',
+    /** A permission request was still open when the sidecar stopped; it died with the agent. */
+    'permission_expired',
   ]),
   /** The turn it concerns (`foundry/sendMessage`'s `turnId`). */
   turnId: z.string().optional(),
@@ -621,7 +657,8 @@ export const CreateWorkbenchSession = request(
  * - -32602 InvalidParams: `sessionId`, or `text` empty or longer than 200,000 characters.
  * - -32001 NotFound: `sessionId` names no session.
  * - -32002 InvalidState: the session is not `ready`: `pending_provision`, `pending_session_create`,
- *   `running` (wait for the turn to end, or cancel it), `error` or `closed`; admission.
+ *   `running` or `needs_input` (wait for the turn to end, or cancel it), `error` or `closed`;
+ *   admission.
  * - -32603 Internal: the database failed.
  */
 export const SendMessage = request(
@@ -642,8 +679,8 @@ export const SendMessage = request(
  * Cancel the running turn (ACP session/cancel).
  *
  * Answers once the cancel is sent, not when the turn ended: the turn then ends with stop reason
- * `cancelled`, seen in the transcript and the session's status. On a `ready` session it does
- * nothing.
+ * `cancelled`, seen in the transcript and the session's status. A permission request waiting in
+ * `needs_input` is answered ACP `cancelled` first. On a `ready` session it does nothing.
  *
  * Direction: client -> sidecar. Sent by the extension (the chat tab's Stop) and the tests.
  *
@@ -654,8 +691,8 @@ export const SendMessage = request(
  * Errors:
  * - -32602 InvalidParams: `sessionId`.
  * - -32001 NotFound: `sessionId` names no session.
- * - -32002 InvalidState: the session is neither `running` nor `ready` (`pending_provision`,
- *   `pending_session_create`, `error`, `closed`); admission.
+ * - -32002 InvalidState: the session is neither `running`, `needs_input` nor `ready`
+ *   (`pending_provision`, `pending_session_create`, `error`, `closed`); admission.
  * - -32603 Internal: the agent could not be told to cancel (effects worker), or the database failed.
  */
 export const CancelTurn = request(
@@ -665,6 +702,42 @@ export const CancelTurn = request(
     sessionId: id('sessionId'),
   }),
   Empty,
+);
+
+/**
+ * Answer the agent's permission request with one of its options (ACP outcome `selected`).
+ *
+ * The session goes back to `running` and the turn carries on; the request and its answer are in
+ * the transcript (the ACP messages as exchanged). A request is answered once: after that, after
+ * Stop, or after a sidecar restart (the request died with the agent process) it is gone.
+ *
+ * Direction: client -> sidecar. Sent by the extension (a button of the chat tab's permission
+ * prompt) and the tests.
+ *
+ * Params: `sessionId`, `requestId` (the session's `pendingPermission.requestId`) and `optionId`
+ * (one of its `options`).
+ *
+ * Result: the SessionSummary, `running`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`, `requestId` or `optionId` empty or not a string.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the session waits for no such request (already answered, cancelled,
+ *   expired, or never asked), or `optionId` is not one of its options; admission.
+ * - -32603 Internal: the answer could not be passed to the agent (effects worker), or the
+ *   database failed.
+ */
+export const ReplyPermission = request(
+  'foundry/replyPermission',
+  z.object({
+    /** The session whose agent asked. */
+    sessionId: id('sessionId'),
+    /** The `pendingPermission.requestId` being answered. */
+    requestId: id('requestId'),
+    /** The chosen option's `optionId`. */
+    optionId: id('optionId'),
+  }),
+  SessionSummary,
 );
 
 /**
@@ -1055,6 +1128,7 @@ export const Requests = {
   CreateWorkbenchSession,
   SendMessage,
   CancelTurn,
+  ReplyPermission,
   GetTranscript,
   SubscribeSession,
   UnsubscribeSession,
@@ -1086,6 +1160,7 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   CreateWorkbenchSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   SendMessage: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   CancelTurn: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  ReplyPermission: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   GetTranscript: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   SubscribeSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   UnsubscribeSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],

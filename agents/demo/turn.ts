@@ -12,8 +12,13 @@ import { pause, throwIfCancelled, TurnCancelled } from './pause.js';
 import { writeInside } from './safeWrite.js';
 import type { Step } from './script.js';
 
-/** The options a permission request offers, in order. */
-const PermissionOptionIds = { allow: 'allow_once', reject: 'reject_once' } as const;
+/** The options a permission request offers, in order, as real agents word them. */
+const PermissionOptions = [
+  { optionId: 'allow_once', name: 'Allow once', kind: 'allow_once' },
+  { optionId: 'allow_always', name: 'Always allow', kind: 'allow_always' },
+  { optionId: 'reject_once', name: 'Reject', kind: 'reject_once' },
+] as const;
+const allowed = new Set<string>(PermissionOptions.filter((o) => o.kind.startsWith('allow')).map((o) => o.optionId));
 
 /** The JSON-RPC error message a `fail` line produces. */
 const FAIL_MESSAGE = 'demo agent: fail requested';
@@ -120,10 +125,7 @@ async function askPermission(title: string, cx: TurnContext): Promise<void> {
     {
       sessionId: cx.session.id,
       toolCall: { toolCallId, title, kind: 'other', status: 'pending' },
-      options: [
-        { optionId: PermissionOptionIds.allow, name: 'Allow once', kind: 'allow_once' },
-        { optionId: PermissionOptionIds.reject, name: 'Reject', kind: 'reject_once' },
-      ],
+      options: PermissionOptions.map((o) => ({ ...o })),
     },
     { cancellationSignal: cx.signal, stopWaitingOnCancel: true },
   );
@@ -132,7 +134,7 @@ async function askPermission(title: string, cx: TurnContext): Promise<void> {
   await send(cx, {
     sessionUpdate: 'tool_call_update',
     toolCallId,
-    status: answer === PermissionOptionIds.allow ? 'completed' : 'failed',
+    status: allowed.has(answer) ? 'completed' : 'failed',
   });
   await streamMessage(`permission: ${answer}`, cx);
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerStatusParams, SidecarSettings, TaskStatus, WorkbenchUpdatedParams } from '../../shared/protocol';
+import { turnInProgress, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -15,6 +15,7 @@ import { Transcripts, type TranscriptAudience } from './workbench/transcripts';
 import { JobRunner } from './jobs/runner';
 import { registerJobs } from './jobs';
 import { Turns } from './agents/turns';
+import { Permissions } from './agents/permissions';
 import { agentRegistry, type AgentEntry } from './agents/registry';
 import { reconcileEarlierVersions } from './reconcile';
 
@@ -57,6 +58,7 @@ export class Sidecar {
   readonly transcripts: Transcripts;
   readonly jobs: JobRunner;
   readonly turns: Turns;
+  readonly permissions: Permissions;
   /** Process groups alive now (ended synchronously if the sidecar exits). */
   readonly liveGroups = new Set<number>();
 
@@ -80,6 +82,7 @@ export class Sidecar {
       void this.effects.call('checkpoint', { dbFile }).catch((e) => this.log(`WAL checkpoint failed: ${e instanceof Error ? e.message : String(e)}`));
     this.jobs = new JobRunner(this.store, opts.jobConcurrency, channels.log);
     this.turns = new Turns(this);
+    this.permissions = new Permissions(this);
     this.jobs.onChange(() => this.activityChanged());
     registerJobs(this);
   }
@@ -207,7 +210,7 @@ export class Sidecar {
 
   /** running while any session has a turn in progress, idle otherwise (provisioned tasks only). */
   settledStatus(taskId: string): TaskStatus {
-    return this.store.sessionsOf(taskId).some((s) => s.status === 'running') ? 'running' : 'idle';
+    return this.store.sessionsOf(taskId).some((s) => turnInProgress(s.status)) ? 'running' : 'idle';
   }
 
   /** Re-derive a provisioned task's running/idle status after a session changed. */
@@ -233,8 +236,11 @@ export class Sidecar {
       case 'acp':
         this.turns.onAcpMessage(e.key, e.sender, e.message);
         break;
-      case 'permissionRejected':
-        this.turns.onPermissionRejected(e.key, e.title);
+      case 'permissionRequested':
+        this.permissions.requested(e.key, e.permission);
+        break;
+      case 'permissionClosed':
+        this.permissions.closed(e.key, e.requestId);
         break;
       case 'agentExited':
         this.turns.onAgentExited(e.key, e.code, e.signal);

@@ -361,10 +361,11 @@ it('permission asks the client and echoes the answer', async () => {
     const [request] = a.permissionRequests;
     assert.equal(request.sessionId, sessionId);
     assert.equal(request.toolCall.title, 'Delete the build folder');
-    assert.deepEqual(
-      request.options.map((o) => o.optionId),
-      ['allow_once', 'reject_once'],
-    );
+    assert.deepEqual(request.options, [
+      { optionId: 'allow_once', name: 'Allow once', kind: 'allow_once' },
+      { optionId: 'allow_always', name: 'Always allow', kind: 'allow_always' },
+      { optionId: 'reject_once', name: 'Reject', kind: 'reject_once' },
+    ]);
     assert.equal(textOf(ofKind(a.updates, 'agent_message_chunk')), 'permission: allow_once');
 
     await a.prompt(sessionId, 'permission Push to main');

@@ -103,6 +103,8 @@ const samples = {
   repoId: 'repo_doc_unknown',
   taskId: 'task_doc_unknown',
   sessionId: 'ses_doc_unknown',
+  requestId: 'perm_doc_unknown',
+  optionId: 'allow_once',
   prompt: 'p',
   text: 't',
   title: 'T',
@@ -214,6 +216,7 @@ test('the sidecar answers the documented codes: -32602 bad params, -32001 unknow
     await sc.request(Requests.CloseWorkbenchSession.method, { sessionId: second.id });
     await state('SendMessage', { sessionId: second.id, text: 'hi' }, /'closed'/);
     await state('CancelTurn', { sessionId: second.id }, /'closed'/);
+    await state('ReplyPermission', { sessionId: second.id, requestId: 'perm_doc_unknown', optionId: 'allow_once' }, /'closed'/);
     await state('RetrySession', { sessionId: second.id }, /'closed'/);
 
     const dirty = join(idle.worktreePath, 'uncommitted.txt');

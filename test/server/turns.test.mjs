@@ -131,15 +131,6 @@ test('an agent without session/load gets a new agent session, and the transcript
   assert.ok(agentText(events).endsWith('after restart'));
 });
 
-test('a permission request is rejected and recorded', async () => {
-  const { task, session } = await readySession();
-  await sc.turn(task.id, session.id, 'permission rm -rf build');
-  const events = await sc.transcript(session.id);
-  assert.ok(events.some((e) => e.sender === 'agent' && e.payload.method === 'session/request_permission'));
-  assert.equal(foundryEvents(events, 'permission_rejected').length, 1);
-  assert.match(agentText(events), /permission: reject/);
-});
-
 test('a second session on a provisioned task gets its own agent session', async () => {
   const { task } = await readySession();
   const s2 = await sc.request(Requests.CreateWorkbenchSession.method, { taskId: task.id });

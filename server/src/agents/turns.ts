@@ -8,6 +8,8 @@ import type { SessionRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
 import { agentEnv } from './agentEnv';
+import { pendingOf } from './permissions';
+import { turnInProgress } from '../../../shared/protocol';
 
 export class Turns {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
@@ -127,7 +129,7 @@ export class Turns {
     if (!s || s.turn_id !== turnId) return;
     const unread = this.sc.transcripts.isWatched(sessionId) ? s.unread : 1;
     this.sc.db.tx(() => {
-      this.store.updateSession(sessionId, { status: s.status === 'running' ? 'ready' : s.status, turn_id: null, unread });
+      this.store.updateSession(sessionId, { status: turnInProgress(s.status) ? 'ready' : s.status, turn_id: null, pending_permission: null, unread });
       this.sc.recomputeTaskStatus(s.task_id);
     });
     this.sc.publisher.taskChanged(s.task_id);
@@ -141,6 +143,8 @@ export class Turns {
     if (!s?.turn_id) return;
     if (!this.attached.has(sessionId) || this.attaching.has(sessionId)) this.cancelled.add(s.turn_id);
     if (s.acp_session_id) await this.sc.effects.call('agentCancel', { key: sessionId, acpSessionId: s.acp_session_id });
+    // ACP: after session/cancel, the client answers every open permission request `cancelled`.
+    await this.sc.permissions.cancel(this.mustSession(sessionId));
   }
 
   /** Stop the session's agent process (close, archive). */
@@ -150,18 +154,29 @@ export class Turns {
     await this.sc.effects.call('agentStop', { key: sessionId });
   }
 
-  /** After a crash: turns that were running are over; say so in their transcripts. */
+  /**
+   * After a crash: turns that were running are over; say so in their transcripts. A permission
+   * request still open died with its agent process: it is recorded as expired.
+   */
   recoverInterruptedTurns(): void {
     const tasks = new Set<string>();
     this.sc.db.tx(() => {
       for (const s of this.store.allSessions()) {
-        if (s.status !== 'running') continue;
+        if (!turnInProgress(s.status)) continue;
+        const pending = pendingOf(s);
+        if (pending) {
+          this.sc.transcripts.foundry(s.id, {
+            kind: 'permission_expired',
+            turnId: s.turn_id ?? undefined,
+            text: `The permission request "${pending.title}" expired: the sidecar stopped before it was answered.`,
+          });
+        }
         this.sc.transcripts.foundry(s.id, {
           kind: 'turn_interrupted',
           turnId: s.turn_id ?? undefined,
           text: 'The sidecar stopped during this turn. Send the message again to continue.',
         });
-        this.store.updateSession(s.id, { status: 'ready', turn_id: null });
+        this.store.updateSession(s.id, { status: 'ready', turn_id: null, pending_permission: null });
         tasks.add(s.task_id);
       }
       for (const t of tasks) this.sc.recomputeTaskStatus(t);
@@ -171,13 +186,6 @@ export class Turns {
 
   onAcpMessage(sessionId: string, sender: 'client' | 'agent', message: unknown): void {
     if (this.store.session(sessionId)) this.sc.transcripts.append(sessionId, sender, message);
-  }
-
-  onPermissionRejected(sessionId: string, title: string): void {
-    this.sc.transcripts.foundry(sessionId, {
-      kind: 'permission_rejected',
-      text: `Permission requested for "${title}" was rejected (Foundry cannot grant permissions yet).`,
-    });
   }
 
   onAgentExited(sessionId: string, code: number | null, signal: string | null): void {
@@ -190,7 +198,7 @@ export class Turns {
     const timer = setTimeout(() => {
       this.idleTimers.delete(sessionId);
       const s = this.store.session(sessionId);
-      if (s?.status === 'running' || this.attaching.has(sessionId)) return;
+      if ((s && turnInProgress(s.status)) || this.attaching.has(sessionId)) return;
       this.attached.delete(sessionId);
       void this.sc.effects.call('agentStop', { key: sessionId }).catch(() => {});
     }, this.sc.opts.agentIdleStopMs);

@@ -61,4 +61,7 @@ export const migrations: readonly string[] = [
   // 4: the setup script a task runs, snapshotted when it is created or retried ('' = none;
   // NULL for tasks from before, which read the repository's current script).
   `ALTER TABLE tasks ADD COLUMN setup_script TEXT;`,
+  // 5: the agent's permission request waiting for the user (JSON PendingPermission; NULL = none),
+  // so a window reload and the lists show it without reading transcripts.
+  `ALTER TABLE sessions ADD COLUMN pending_permission TEXT;`,
 ];

@@ -54,6 +54,8 @@ export interface SessionRow {
   first_prompt_sent: number;
   /** Turn in progress, if any. */
   turn_id: string | null;
+  /** JSON PendingPermission while the session is `needs_input`, else null. */
+  pending_permission?: string | null;
   position: number;
   created_at: number;
   updated_at: number;

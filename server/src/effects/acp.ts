@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { client, methods, ndJsonStream, PROTOCOL_VERSION, type AnyMessage, type ClientConnection } from '@agentclientprotocol/sdk';
 import type { EffectsApi, EffectsEvent } from './api';
 import type { ProcessEffects } from './processes';
+import { createPermissions } from './permissions';
 
 interface AgentProcess {
   child: ChildProcess;
@@ -26,6 +27,7 @@ const INIT_TIMEOUT_MS = 30_000;
 
 export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: ProcessEffects) {
   const agents = new Map<string, AgentProcess>();
+  const permissions = createPermissions(emit);
 
   const get = (key: string): AgentProcess => {
     const a = agents.get(key);
@@ -90,7 +92,14 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
 
   const api: Pick<
     EffectsApi,
-    'agentStart' | 'agentNewSession' | 'agentLoadSession' | 'agentPrompt' | 'agentCancel' | 'agentStop' | 'agentRunning'
+    | 'agentStart'
+    | 'agentNewSession'
+    | 'agentLoadSession'
+    | 'agentPrompt'
+    | 'agentCancel'
+    | 'agentReplyPermission'
+    | 'agentStop'
+    | 'agentRunning'
   > = {
     async agentStart({ key, command, args, env, cwd }) {
       await stop(key);
@@ -101,6 +110,7 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
       const exited = new Promise<void>((resolve) => {
         child.once('exit', (code, signal) => {
           if (agents.get(key)?.child === child) agents.delete(key);
+          permissions.dropAll(key);
           emit({ type: 'agentExited', key, code, signal });
           resolve();
         });
@@ -116,11 +126,8 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
       });
       const loading = new Set<string>();
       const app = client({ name: 'foundry' })
-        .onRequest(methods.client.session.requestPermission, ({ params }) => {
-          const reject = params.options.find((o) => o.kind === 'reject_once') ?? params.options.find((o) => o.kind === 'reject_always');
-          emit({ type: 'permissionRejected', key, title: params.toolCall.title ?? 'tool call' });
-          return reject ? { outcome: { outcome: 'selected', optionId: reject.optionId } } : { outcome: { outcome: 'cancelled' } };
-        })
+        // Held open until the user answers (agentReplyPermission), Stop, or the agent goes.
+        .onRequest(methods.client.session.requestPermission, ({ params, signal }) => permissions.ask(key, params, signal))
         .onNotification(methods.client.session.update, () => {});
       const conn = app.connect(recordingStream(key, child, loading));
       const entry: AgentProcess = { child, conn, loadSession: false, loading, exited };
@@ -183,6 +190,8 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
       const a = agents.get(key);
       if (a) await a.conn.agent.notify(methods.agent.session.cancel, { sessionId: acpSessionId });
     },
+
+    agentReplyPermission: ({ key, requestId, optionId }) => permissions.reply(key, requestId, optionId),
 
     agentStop: ({ key }) => stop(key),
     agentRunning: ({ key }) => agents.has(key),

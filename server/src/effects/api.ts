@@ -4,7 +4,7 @@
  * spawn (FACTS.md: ~1 ms of the calling thread per child process). The main thread owns
  * all state; the worker owns none.
  */
-import type { Changes } from '../../../shared/protocol';
+import type { Changes, PendingPermission } from '../../../shared/protocol';
 import type { ProcessIdentity } from './identity';
 import type { RepoIdentity } from './repoIdentity';
 import type { BackfillItem, BackfillResult } from './markerBackfill';
@@ -62,6 +62,11 @@ export interface EffectsApi {
   agentLoadSession(p: { key: string; acpSessionId: string; cwd: string }): Async<void>;
   agentPrompt(p: { key: string; acpSessionId: string; text: string }): Async<{ stopReason: string }>;
   agentCancel(p: { key: string; acpSessionId: string }): Async<void>;
+  /**
+   * Answer the agent's open session/request_permission `requestId` with `optionId` (ACP
+   * `selected`), or `cancelled` when optionId is null. False when no such request is open.
+   */
+  agentReplyPermission(p: { key: string; requestId: string; optionId: string | null }): Async<boolean>;
   agentStop(p: { key: string }): Async<void>;
   agentRunning(p: { key: string }): Async<boolean>;
   /** Copy the main connection's WAL back into the database (PASSIVE: never blocks writers). */
@@ -78,7 +83,10 @@ export type EffectsEvent =
   | { type: 'spawned'; pgid: number; owner: string; kind: 'script' | 'agent'; identity: ProcessIdentity }
   | { type: 'exited'; pgid: number }
   | { type: 'acp'; key: string; sender: 'client' | 'agent'; message: unknown }
-  | { type: 'permissionRejected'; key: string; title: string }
+  /** The agent asks permission; the request stays open until agentReplyPermission answers it. */
+  | { type: 'permissionRequested'; key: string; permission: PendingPermission }
+  /** An open request ended without a reply from Foundry (the agent withdrew it or exited). */
+  | { type: 'permissionClosed'; key: string; requestId: string }
   | { type: 'agentExited'; key: string; code: number | null; signal: string | null }
   | { type: 'fsChanged'; taskId: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

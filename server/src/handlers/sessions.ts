@@ -1,6 +1,7 @@
 import type { Handlers } from './define';
 import { invalidState, notFound } from '../errors';
 import { newId } from '../ids';
+import { turnInProgress } from '../../../shared/protocol';
 import { toSession } from '../store/summaries';
 import { checkAgent, mustTask, retryProvisioning } from './tasks';
 import type { SessionRow } from '../db/schema';
@@ -20,6 +21,7 @@ export const sessionHandlers: Pick<
   | 'CreateWorkbenchSession'
   | 'SendMessage'
   | 'CancelTurn'
+  | 'ReplyPermission'
   | 'GetTranscript'
   | 'SubscribeSession'
   | 'UnsubscribeSession'
@@ -63,7 +65,7 @@ export const sessionHandlers: Pick<
 
   SendMessage(sc, { sessionId, text }) {
     const s = mustSession(sc, sessionId);
-    if (s.status !== 'ready') throw invalidState('sendMessage', s.status, s.status === 'running' ? 'wait for the turn to end or cancel it' : '');
+    if (s.status !== 'ready') throw invalidState('sendMessage', s.status, turnInProgress(s.status) ? 'wait for the turn to end or cancel it' : '');
     const turnId = newId('turn');
     sc.db.tx(() => {
       sc.store.updateSession(sessionId, { status: 'running', turn_id: turnId });
@@ -76,9 +78,13 @@ export const sessionHandlers: Pick<
 
   async CancelTurn(sc, { sessionId }) {
     const s = mustSession(sc, sessionId);
-    if (s.status === 'running') await sc.turns.cancel(sessionId);
+    if (turnInProgress(s.status)) await sc.turns.cancel(sessionId);
     else if (s.status !== 'ready') throw invalidState('cancelTurn', s.status);
     return {};
+  },
+
+  ReplyPermission(sc, { sessionId, requestId, optionId }) {
+    return sc.permissions.reply(mustSession(sc, sessionId), requestId, optionId);
   },
 
   GetTranscript(sc, { sessionId, after = 0, limit = 1000 }) {
@@ -119,7 +125,7 @@ export const sessionHandlers: Pick<
     const s = mustSession(sc, sessionId);
     if (s.status === 'closed') return toSession(s);
     sc.db.tx(() => {
-      sc.store.updateSession(sessionId, { status: 'closed', turn_id: null, unread: 0 });
+      sc.store.updateSession(sessionId, { status: 'closed', turn_id: null, pending_permission: null, unread: 0 });
       sc.recomputeTaskStatus(s.task_id);
     });
     sc.publisher.taskChanged(s.task_id);

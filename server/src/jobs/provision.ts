@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { readTail } from '../tail';
 import { delimiter, join } from 'node:path';
-import type { ProvisionStage } from '../../../shared/protocol';
+import { turnInProgress, type ProvisionStage } from '../../../shared/protocol';
 import type { JobRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
@@ -159,7 +159,7 @@ async function createFirstSession(sc: Sidecar, taskId: string): Promise<void> {
   const t = sc.store.task(taskId)!;
   const first = sc.store.sessionsOf(taskId).find((s) => s.is_first === 1);
   if (!first || first.status === 'closed') return;
-  if (first.first_prompt_sent === 1 && (first.status === 'ready' || first.status === 'running')) return;
+  if (first.first_prompt_sent === 1 && (first.status === 'ready' || turnInProgress(first.status))) return;
   sc.store.updateSession(first.id, { status: 'pending_session_create', error_message: null });
   sc.publisher.taskChanged(taskId);
   await sc.turns.createAgentSession(first.id);

@@ -1,5 +1,5 @@
 /** Row -> wire shape conversions (the projection the workbench reads). */
-import type { Repo, SessionSummary, TaskStatus, SessionStatus, TaskSummary } from '../../../shared/protocol';
+import { PendingPermission, type Repo, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
 import type { RepoRow, SessionRow, TaskRow } from '../db/schema';
 
 export const toRepo = (r: RepoRow): Repo => ({
@@ -19,6 +19,7 @@ export const toSession = (s: SessionRow): SessionSummary => ({
   status: s.status as SessionStatus,
   unread: s.unread === 1,
   ...(s.error_message ? { errorMessage: s.error_message } : {}),
+  ...(s.pending_permission ? { pendingPermission: PendingPermission.parse(JSON.parse(s.pending_permission)) } : {}),
 });
 
 export const toTask = (t: TaskRow, sessions: SessionRow[]): TaskSummary => ({
