@@ -91,6 +91,8 @@ export const ChatAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('send'), text: z.string().min(1, 'text must not be empty') }),
   /** foundry/cancelTurn */
   z.object({ action: z.literal('stop') }),
+  /** foundry/replyPermission: the user chose `optionId` for the session's pending request. */
+  z.object({ action: z.literal('replyPermission'), requestId: z.string().min(1).max(200), optionId: z.string().min(1).max(200) }),
   /** foundry/retrySession, or foundry/retryTask when the task's provisioning failed. */
   z.object({ action: z.literal('retry') }),
 ]);

@@ -43,6 +43,8 @@ export function composerModel(state: ChatState | undefined): ComposerModel {
       return { status: '', tone: 'info', detail: '', inputEnabled: true, send: 'enabled', stop: false, retry: false };
     case 'running':
       return { status: 'The agent is working...', tone: 'busy', detail: '', inputEnabled: true, send: 'hidden', stop: true, retry: false };
+    case 'needs_input':
+      return { status: 'The agent asks for permission.', tone: 'busy', detail: '', inputEnabled: true, send: 'hidden', stop: true, retry: false };
     case 'error':
       return failed(session.errorMessage ?? 'The agent could not start.');
     case 'closed':

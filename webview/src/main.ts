@@ -11,6 +11,7 @@ import { type ChatAction, type ChatState, ChatViewState, type FromWebview, ToWeb
 import { Composer } from './composer';
 import { composerModel } from './composerModel';
 import { element } from './dom';
+import { PermissionPrompt } from './permissionPrompt';
 import { applyEvents, emptyTranscript, type TranscriptModel } from './transcript';
 import { TranscriptView } from './transcriptView';
 
@@ -35,8 +36,9 @@ if (pageSessionId && viewState?.sessionId !== pageSessionId) {
 const header = element('header', { class: 'header' });
 const log = element('main', { id: 'transcript', class: 'transcript', role: 'log', 'aria-label': 'Transcript', 'aria-live': 'polite' });
 const placeholder = element('div', { class: 'placeholder' });
+const permissionRoot = element('section', { class: 'permission' });
 const footer = element('footer', { class: 'composer' });
-document.body.append(header, log, placeholder, footer);
+document.body.append(header, log, placeholder, permissionRoot, footer);
 
 const view = new TranscriptView(log);
 let transcript: TranscriptModel = emptyTranscript;
@@ -53,6 +55,8 @@ const composer = new Composer(footer, restoredDraft, {
   retry: () => request({ action: 'retry' }),
   draftChanged: (draft) => saveState({ draft }),
 });
+
+const permission = new PermissionPrompt(permissionRoot, (requestId, optionId) => request({ action: 'replyPermission', requestId, optionId }));
 
 function request(action: ChatAction): void {
   const requestId = nextRequestId++;
@@ -86,6 +90,7 @@ function paint(): void {
   view.render(transcript.items);
   paintHeader();
   paintPlaceholder();
+  permission.render(state?.session?.pendingPermission);
   composer.apply(composerModel(state));
   if (restoreScroll && state?.sync.phase !== 'loading') {
     restoreScroll = false;
@@ -167,6 +172,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       const action = pending.get(message.requestId);
       if (!action) return;
       pending.delete(message.requestId);
+      if (action.action === 'replyPermission' && message.error) {
+        permission.refused(action.requestId);
+        schedulePaint();
+      }
       composer.settle(message.error, action.action === 'send' ? action.text : undefined);
       return;
     }

@@ -311,6 +311,9 @@ function reduceFoundry(d: Draft, key: string, payload: unknown): void {
         text: text ?? 'The agent could not resume the conversation; a new agent session started.',
       });
       return;
+    case 'permission_expired':
+      d.add({ kind: 'notice', key, tone: 'info', text: text ?? 'The permission request expired.' });
+      return;
     case 'permission_rejected':
       d.add({ kind: 'notice', key, tone: 'info', text: text ? `Permission request rejected: ${text}` : 'Permission request rejected.' });
       return;

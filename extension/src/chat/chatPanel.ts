@@ -4,7 +4,7 @@
  * requests into sidecar requests.
  */
 import * as vscode from 'vscode';
-import { CancelTurn, MarkSessionRead, RetrySession, SendMessage, type TranscriptEvent } from '../../../shared/protocol';
+import { CancelTurn, MarkSessionRead, ReplyPermission, RetrySession, SendMessage, type TranscriptEvent } from '../../../shared/protocol';
 import { type ChatAction, type ChatState, ChatTask, FromWebview, type ToWebview } from '../../../shared/webview-protocol';
 import { DisposableScope } from '../disposable';
 import { errorMessage } from '../errors';
@@ -107,6 +107,9 @@ export class ChatPanel implements vscode.Disposable {
         return;
       case 'stop':
         await this.host.request(CancelTurn, { sessionId });
+        return;
+      case 'replyPermission':
+        await this.host.request(ReplyPermission, { sessionId, requestId: action.requestId, optionId: action.optionId });
         return;
       case 'retry': {
         // A pending session waits on its task: when the task's provisioning failed, retry that.

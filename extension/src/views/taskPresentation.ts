@@ -80,6 +80,9 @@ export function sessionIcon(session: SessionSummary, task?: TaskSummary): Icon {
     case 'pending_session_create':
     case 'running':
       return SpinnerIcon;
+    case 'needs_input':
+      // The agent waits for the user's answer in the chat tab.
+      return { id: 'question', color: 'notificationsWarningIcon.foreground' };
     case 'error':
       return ErrorIcon;
     case 'closed':
