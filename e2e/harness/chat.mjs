@@ -16,6 +16,9 @@ export function chatParts(frame) {
     agentMessages: frame.locator('[data-role="agent"]'),
     userMessages: frame.locator('[data-role="user"]'),
     notices: frame.locator('[data-role="notice"]'),
+    /** The agent's pending permission request: its title and one button per option. */
+    permission: frame.locator('[data-role="permission"]'),
+    permissionOptions: frame.locator('[data-role="permission"] vscode-button'),
     /**
      * Present once the extension has stored the composer's current text as the draft, and once the
      * webview has put a stored draft back in the box (after a reload).
