@@ -130,7 +130,9 @@ async function askPermission(title: string, cx: TurnContext): Promise<void> {
     { cancellationSignal: cx.signal, stopWaitingOnCancel: true },
   );
   throwIfCancelled(cx.signal);
-  const answer = response.outcome.outcome === 'selected' ? response.outcome.optionId : 'cancelled';
+  // With stopWaitingOnCancel the SDK types the answer as unknown: read the ACP outcome shape.
+  const outcome = (response as { outcome?: { outcome?: string; optionId?: string } }).outcome;
+  const answer = outcome?.outcome === 'selected' && outcome.optionId ? outcome.optionId : 'cancelled';
   await send(cx, {
     sessionUpdate: 'tool_call_update',
     toolCallId,
