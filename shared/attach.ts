@@ -9,12 +9,12 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdirSync, openSync, statSync, renameSync, watch, existsSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, statSync, watch } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SidecarInfo } from './protocol';
-import { readSidecarInfo, sidecarInfoPath, sidecarLogPath } from './sidecarLocation';
+import { readSidecarInfo, sidecarLogPath } from './sidecarLocation';
 import { prepareRuntime } from './runtimeCopy';
 
 export interface AttachOptions {
@@ -74,7 +74,7 @@ export async function attachSidecar(opts: AttachOptions): Promise<Attached> {
     if ('ready' in report) return { socket: await connectSocket(report.socket), info: report, started: true };
     // Another starter won the lock: its sidecar.json appears once it listens.
     log('another Foundry sidecar won the start; connecting to it');
-    await waitForInfo(opts.dataDir, StartTimeoutMs);
+    if (!(await waitForSidecarInfo(opts.dataDir, StartTimeoutMs))) log(`no sidecar.json in ${opts.dataDir} within ${StartTimeoutMs / 1000} s`);
   }
   throw new Error(`could not reach or start a Foundry sidecar for ${opts.dataDir}; see ${sidecarLogPath(opts.dataDir)}`);
 }
@@ -123,20 +123,24 @@ async function startSidecar(opts: AttachOptions, log: (m: string) => void): Prom
   }
 }
 
-/** Resolve once sidecar.json exists (watching its folder), or fail after `timeoutMs`. */
-function waitForInfo(dataDir: string, timeoutMs: number): Promise<void> {
-  const file = sidecarInfoPath(dataDir);
-  return new Promise((resolve, reject) => {
-    const watcher = watch(dataDir, () => {
-      if (readSidecarInfo(dataDir)) done();
-    });
-    const timer = setTimeout(() => done(new Error(`no sidecar.json in ${dataDir} within ${timeoutMs / 1000} s`)), timeoutMs);
-    const done = (e?: Error) => {
+/**
+ * Resolve true once sidecar.json names a sidecar `accept` takes (watching its folder), or false
+ * after `timeoutMs`. Used after a lost start race, and by a window waiting for whoever takes over.
+ */
+export function waitForSidecarInfo(dataDir: string, timeoutMs: number, accept: (info: SidecarInfo) => boolean = () => true): Promise<boolean> {
+  const ready = () => {
+    const info = readSidecarInfo(dataDir);
+    return info !== undefined && accept(info);
+  };
+  if (ready()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const watcher = watch(dataDir, () => ready() && done(true));
+    const timer = setTimeout(() => done(false), timeoutMs);
+    const done = (found: boolean) => {
       clearTimeout(timer);
       watcher.close();
-      e ? reject(e) : resolve();
+      resolve(found);
     };
-    if (existsSync(file) && readSidecarInfo(dataDir)) done();
   });
 }
 

@@ -5,12 +5,13 @@
  * only through `request`, which fails clearly while it is not running; commands that read the
  * store first wait for `whenReady`.
  */
-import { existsSync, readdirSync, watch } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { z } from 'zod';
-import { compareVersions, defaultDataDir, readSidecarInfo } from '../../shared/sidecarLocation';
+import { waitForSidecarInfo } from '../../shared/attach';
+import { compareVersions, defaultDataDir } from '../../shared/sidecarLocation';
 import { FOUNDRY_VERSION } from '../../shared/version';
 import {
   GetWorkbench,
@@ -349,30 +350,12 @@ export class Controller implements vscode.Disposable {
     if (planned) {
       // Not a crash: connect to whoever takes over (a newer window starts its own), or start one.
       this.setState('starting');
-      void this.waitForNextSidecar(oldPid, planned.reason === 'hand_over' || planned.reason === 'restart' ? TakeOverWaitMs : 0).then(() => this.start());
+      const wait = planned.reason === 'hand_over' || planned.reason === 'restart' ? TakeOverWaitMs : 0;
+      void waitForSidecarInfo(this.dataDir, wait, (info) => info.pid !== oldPid).then(() => this.start());
       return;
     }
     if (Date.now() - this.startedAt > HealthyUptimeMs) this.crashCount = 0;
     this.scheduleRestart('stopped unexpectedly');
-  }
-
-  /** Resolve once sidecar.json names a sidecar other than `oldPid`, or after `timeoutMs`. */
-  private waitForNextSidecar(oldPid: number | undefined, timeoutMs: number): Promise<void> {
-    const dataDir = this.dataDir;
-    const fresh = () => {
-      const info = readSidecarInfo(dataDir);
-      return info !== undefined && info.pid !== oldPid;
-    };
-    if (timeoutMs === 0 || fresh()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const watcher = watch(dataDir, () => fresh() && done());
-      const timer = setTimeout(() => done(), timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        watcher.close();
-        resolve();
-      };
-    });
   }
 
   /** Forget the current sidecar and everything registered for its lifetime. */

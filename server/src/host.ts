@@ -124,7 +124,7 @@ export class SidecarHost implements ConnectionHost {
     this.log(`${client.label} connected`);
   }
 
-  async initialize(options: InitializationOptions, client: ClientConnection): Promise<Sidecar> {
+  async initialize(options: InitializationOptions): Promise<Sidecar> {
     if (this.mode === 'stdio') {
       try {
         const sidecar = await this.open(options.dataDir, options, 5000);
@@ -143,13 +143,7 @@ export class SidecarHost implements ConnectionHost {
     if (real(options.dataDir) !== real(sidecar.opts.dataDir)) {
       throw invalidState('initialize', 'other_data_dir', `this sidecar serves ${sidecar.opts.dataDir}, not ${options.dataDir}`);
     }
-    void client;
     return sidecar;
-  }
-
-  clientReady(_client: ClientConnection): void {
-    // Nothing to do: recovery ran before the first initialize was answered (stdio) or before
-    // the socket was bound (listen).
   }
 
   async shutdownRequested(_client: ClientConnection): Promise<void> {

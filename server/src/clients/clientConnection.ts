@@ -21,9 +21,7 @@ export interface ConnectionHost {
   /** True once the sidecar began to drain: new requests are refused. */
   readonly closing: boolean;
   /** Open (stdio) or check (listen) the data folder the client names; throws the client's error. */
-  initialize(options: InitializationOptions, client: ClientConnection): Promise<Sidecar>;
-  /** The client sent `initialized`. */
-  clientReady(client: ClientConnection): void;
+  initialize(options: InitializationOptions): Promise<Sidecar>;
   shutdownRequested(client: ClientConnection): Promise<void>;
   exitRequested(client: ClientConnection): void;
   handOver(client: ClientConnection, version: string, reason: 'update' | 'restart'): void;
@@ -75,7 +73,7 @@ export class ClientConnection implements HubClient {
       const parsed = InitializationOptions.safeParse(params?.initializationOptions);
       if (!parsed.success) throw fromZod(parsed.error);
       if (params?.clientInfo && typeof params.clientInfo.name === 'string') this.info = { name: params.clientInfo.name.slice(0, 100), version: params.clientInfo.version?.slice(0, 50) };
-      const sidecar = await host.initialize(parsed.data, this);
+      const sidecar = await host.initialize(parsed.data);
       this.initialized = true;
       host.log(`${this.label} initialized`);
       const foundry: FoundryServerInfo = {
@@ -92,7 +90,6 @@ export class ClientConnection implements HubClient {
       this.isReady = true;
       // Status on attach: the client learns at once whether work is running.
       if (host.sidecar) this.notify(ServerStatus.method, host.sidecar.status);
-      host.clientReady(this);
     });
     conn.onRequest('shutdown', async () => {
       this.shutdown = true;

@@ -48,11 +48,6 @@ export class ClientHub {
     this.subscriptions.get(client)?.delete(sessionId);
   }
 
-  /** Drop every client's subscription to a session (it was closed). */
-  unsubscribeAll(sessionId: string): void {
-    for (const set of this.subscriptions.values()) set.delete(sessionId);
-  }
-
   /** Whether any client is subscribed to the session. */
   isWatched(sessionId: string): boolean {
     for (const set of this.subscriptions.values()) if (set.has(sessionId)) return true;
