@@ -30,6 +30,8 @@ const targets = [
     outdir: outRoot,
     external: ['better-sqlite3'],
   },
+  // The agent installer, its own process: npm's own library, bundled (no npm binary needed).
+  { ...node, entryPoints: { 'agent-installer': 'server/src/agents/install/installer.ts' }, outdir: outRoot, logLevel: 'error' },
   // The offline demo ACP agent, its own process.
   { ...node, entryPoints: { 'demo-agent': 'agents/demo/main.ts' }, outdir: outRoot },
   // The `foundry` CLI: a client of the sidecar's socket; it never opens the database.

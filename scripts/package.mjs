@@ -60,6 +60,7 @@ const required = [
   'extension/dist/server.js',
   'extension/dist/effects-worker.js',
   'extension/dist/demo-agent.js',
+  'extension/dist/agent-installer.js',
   'extension/dist/cli.js',
   'extension/dist/webview/chat.js',
   `extension/node_modules/${NATIVE_MODULE}/package.json`,

@@ -18,7 +18,7 @@ import { z } from 'zod';
  * Bumped on any incompatible change of this contract. A client and a sidecar of different
  * protocol versions never talk: the newer one hands over or asks for a reload.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 // ---------------------------------------------------------------------------
 // Error codes
@@ -157,6 +157,47 @@ export const PendingPermission = z.object({
 });
 export type PendingPermission = z.infer<typeof PendingPermission>;
 
+/**
+ * Foundry's approval policies, the same for every agent: each maps onto the agent's own modes and
+ * launch configuration (server/src/agents/catalog.ts; the table is in docs/agents.md).
+ * - `ask`: the agent asks before every file edit and command (the agent's default mode);
+ * - `accept_edits`: file edits go through without asking; commands still ask;
+ * - `full_access`: nothing asks.
+ */
+export const ApprovalPolicy = z.enum(['ask', 'accept_edits', 'full_access']);
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
+
+/** One entry of a session's mode picker: an approval policy, or a mode the agent reported (`plan`). */
+export const SessionModeOption = z.object({
+  /** An ApprovalPolicy, or the agent's own mode id. */
+  id: z.string(),
+  /** Shown in the picker. */
+  name: z.string(),
+  description: z.string().optional(),
+});
+export type SessionModeOption = z.infer<typeof SessionModeOption>;
+
+/** One entry of a session's model picker, as the agent reported it in `session/new`. */
+export const ModelOption = z.object({
+  /** The agent's model id, for `foundry/setSessionModel`. */
+  id: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+});
+export type ModelOption = z.infer<typeof ModelOption>;
+
+/** A message waiting in a session's durable queue: sent, in order, when the session can take it. */
+export const QueuedMessage = z.object({
+  /** `msg_…`, for `foundry/editQueuedMessage` and `foundry/removeQueuedMessage`. */
+  id: z.string(),
+  /** The turn it will start (`foundry/sendMessage` answered it). */
+  turnId: z.string(),
+  text: z.string(),
+  /** Epoch milliseconds. */
+  createdAt: z.number(),
+});
+export type QueuedMessage = z.infer<typeof QueuedMessage>;
+
 /** One session (chat tab) of a task: one agent conversation. */
 export const SessionSummary = z.object({
   /** `ses_…`. */
@@ -176,6 +217,18 @@ export const SessionSummary = z.object({
   errorMessage: z.string().optional(),
   /** The permission request waiting for the user while the session is `needs_input`. */
   pendingPermission: PendingPermission.optional(),
+  /** The chosen mode: an ApprovalPolicy, or one of the agent's own modes (`plan`). */
+  mode: z.string(),
+  /** The mode picker: the three policies, then the agent's other modes once it reported them. */
+  modes: z.array(SessionModeOption),
+  /** The model picker, once the agent reported its models (cached from `session/new`). */
+  models: z.array(ModelOption),
+  /** A turn is in progress but the agent has sent nothing for the stall delay (`stalledAfterMs`). */
+  stalled: z.boolean(),
+  /** Messages waiting to be sent, oldest first. */
+  queue: z.array(QueuedMessage),
+  /** Stop or a failed turn paused the queue: the next `foundry/sendMessage` or `foundry/sendQueued` resumes it. */
+  queuePaused: z.boolean(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
@@ -255,6 +308,15 @@ export const FoundryEvent = z.object({
     'permission_rejected',
     /** A permission request was still open when the sidecar stopped; it died with the agent. */
     'permission_expired',
+    /** The agent process ended on its own (crash or exit): the session is in `error`. */
+    'agent_exited',
+    /** The agent asked Foundry to read or write a file outside the task's worktree: refused. */
+    'fs_refused',
+    /** The session's mode or model changed (`text` says to what). */
+    'mode_changed',
+    'model_changed',
+    /** The session started as a continuation of another (`text`: the digest it was given). */
+    'handoff',
   ]),
   /** The turn it concerns (`foundry/sendMessage`'s `turnId`). */
   turnId: z.string().optional(),
@@ -281,6 +343,37 @@ export const HistoryEvent = z.object({
   message: z.string().optional(),
 });
 export type HistoryEvent = z.infer<typeof HistoryEvent>;
+
+/** An agent Foundry knows, and whether a session can use it (`foundry/listAgents`). */
+export const AgentInfo = z.object({
+  /** `claude`, `codex`, `gemini`, `opencode`, `demo`, or an id from the settings. */
+  id: z.string(),
+  /** Shown to the user: "Claude Code". */
+  name: z.string(),
+  /** The pinned version Foundry installs and launches; absent for agents defined in the settings. */
+  version: z.string().optional(),
+  /** It can be launched: shipped with Foundry, installed in the data folder, or found on PATH. */
+  installed: z.boolean(),
+  /** Where it launches from. */
+  source: z.enum(['bundled', 'installed', 'path', 'settings']).optional(),
+  /** Installed and its credentials are present. */
+  ready: z.boolean(),
+  /** Why it is not ready, for the user: "Claude Code is not installed", "Set ANTHROPIC_API_KEY". */
+  reason: z.string().optional(),
+  /** The way out when it is not ready: `install` (`foundry/installAgent`) or `set_credentials` (Configure Agent). */
+  action: z.enum(['install', 'set_credentials']).optional(),
+  /** Environment variables that carry its credentials (any one is enough). */
+  credentialVars: z.array(z.string()),
+  /** An install in progress, or the last one that failed. */
+  install: z
+    .object({
+      status: z.enum(['queued', 'installing', 'failed']),
+      /** Progress or the failure. */
+      message: z.string().optional(),
+    })
+    .optional(),
+});
+export type AgentInfo = z.infer<typeof AgentInfo>;
 
 /** How an agent's ACP process is launched. Agents are data. */
 export const AgentDefinition = z.object({
@@ -309,6 +402,13 @@ export const SidecarSettings = z.object({
   agents: z.record(z.string(), AgentDefinition).optional(),
   /** Debounce for worktree file-system changes before the changes projection refreshes (ms). */
   changesDebounceMs: z.number().int().min(0).optional(),
+  /**
+   * Non-secret environment per agent id (`foundry.agents.<id>.env`: a provider base URL, a config
+   * folder), added to the agent process's environment. Secrets go through `foundry/setCredentials`.
+   */
+  agentEnv: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /** A turn that has sent nothing this long is `stalled` (ms). */
+  stalledAfterMs: z.number().int().min(100).optional(),
 });
 export type SidecarSettings = z.infer<typeof SidecarSettings>;
 
@@ -480,6 +580,7 @@ const branchName = z
     for (const [broken, message] of rules) if (broken) ctx.addIssue({ code: 'custom', message });
   });
 const agentId = z.string().min(1, 'agent must not be empty').max(100).regex(/^[\w.-]+$/, 'agent must be a plain id');
+const sessionMode = z.string().min(1, 'mode must not be empty').max(100).regex(/^[\w.-]+$/, 'mode must be a plain id');
 const title = (what: string) => z.string().trim().min(1, `${what} must not be empty`).max(200, `${what} is longer than 200 characters`);
 
 /**
@@ -569,6 +670,8 @@ export const CreateTask = request(
     agent: agentId.optional(),
     /** Model id passed to the agent. */
     model: z.string().max(200).optional(),
+    /** The first session's approval policy (or an agent mode id); absent: `ask`. */
+    mode: sessionMode.optional(),
     /** The repository's setup script, set in the same transaction (absent keeps it, "" clears it); the task runs this one. */
     setupScript: z.string().max(100_000).optional(),
   }),
@@ -634,31 +737,40 @@ export const CreateWorkbenchSession = request(
     agent: agentId.optional(),
     /** Model id; absent: the task's model. */
     model: z.string().max(200).optional(),
+    /** Approval policy (or an agent mode id); absent: `ask`. */
+    mode: sessionMode.optional(),
   }),
   SessionSummary,
 );
 
 /**
- * Send a message; -32002 unless the session is `ready`.
+ * Send a message. Never waits: it starts a turn at once, or queues the message durably.
  *
- * The session turns `running` and the turn runs in the background (its agent process is started,
- * and the conversation resumed, when needed). The transcript arrives as
- * `foundry/transcriptAppended` to subscribers; the end of the turn is a `foundry` transcript event
- * (`turn_ended` or `turn_failed`), and the session turns `ready` again.
+ * A `ready` session with nothing queued starts the turn now (`queued: false`): it turns `running`
+ * and the turn runs in the background (its agent process is started, and the conversation resumed,
+ * when needed). Otherwise the message joins the session's queue (`queued: true`, in
+ * SessionSummary `queue`), which is committed before the answer and survives a reload, a sidecar
+ * restart and an agent crash: while the session is provisioning (`pending_provision`,
+ * `pending_session_create`), during a turn (`running`, `needs_input`), or behind messages queued
+ * earlier. Queued messages are sent one turn each, in order, as the session turns `ready`. A paused
+ * queue (after Stop or a failed turn) resumes with this message behind the ones already waiting.
+ *
+ * The transcript arrives as `foundry/transcriptAppended` to subscribers; the end of each turn is a
+ * `foundry` transcript event (`turn_ended` or `turn_failed`).
  *
  * Direction: client -> sidecar. Sent by the extension (the chat tab's composer), the CLI
  * (`foundry send`) and the tests.
  *
  * Params: `sessionId` and `text`.
  *
- * Result: `{turnId}`, naming the turn in the transcript's `foundry` events.
+ * Result: `{turnId, queued, messageId?}`: `turnId` names the turn in the transcript's `foundry`
+ * events (a queued message keeps it); `messageId` names the queued message.
  *
  * Errors:
  * - -32602 InvalidParams: `sessionId`, or `text` empty or longer than 200,000 characters.
  * - -32001 NotFound: `sessionId` names no session.
- * - -32002 InvalidState: the session is not `ready`: `pending_provision`, `pending_session_create`,
- *   `running` or `needs_input` (wait for the turn to end, or cancel it), `error` or `closed`;
- *   admission.
+ * - -32002 InvalidState: the session is in `error` (restart it first: `foundry/retrySession`) or
+ *   `closed`; admission.
  * - -32603 Internal: the database failed.
  */
 export const SendMessage = request(
@@ -672,6 +784,10 @@ export const SendMessage = request(
   z.object({
     /** `turn_…`. */
     turnId: z.string(),
+    /** The message waits in the session's queue. */
+    queued: z.boolean(),
+    /** The queued message (`msg_…`), when `queued`. */
+    messageId: z.string().optional(),
   }),
 );
 
@@ -1120,6 +1236,245 @@ export const ImportDatabases = request(
   }),
 );
 
+/**
+ * Change a session's mode: an approval policy (`ask`, `accept_edits`, `full_access`) or one of the
+ * agent's own modes from `modes` (`plan`). One session's mode never changes another's.
+ *
+ * The choice is stored at once and applied to the agent: ACP `session/set_mode` on a live agent
+ * session; a policy that lives in the agent's launch configuration (OpenCode's `permission`)
+ * restarts its process, which resumes the conversation. It is applied again after every agent
+ * restart and `session/load`. A `mode_changed` transcript event records it.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's mode picker) and the tests.
+ *
+ * Params: `sessionId` and `mode`.
+ *
+ * Result: the SessionSummary with the new `mode`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`; `mode` is neither a policy nor one of the session's `modes`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the session is `closed`; a turn is in progress and the change needs an
+ *   agent restart (wait for it to end); admission.
+ * - -32603 Internal: the agent refused the mode, or the database failed.
+ */
+export const SetSessionMode = request(
+  'foundry/setSessionMode',
+  z.object({
+    sessionId: id('sessionId'),
+    mode: sessionMode,
+  }),
+  SessionSummary,
+);
+
+/**
+ * Change a session's model: ACP `session/set_model`, or `session/set_config_option` (`model`),
+ * whichever the agent supports. Stored at once, applied to a live agent session now and again after
+ * every agent restart and `session/load`.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's model picker) and the tests.
+ *
+ * Params: `sessionId` and `model`.
+ *
+ * Result: the SessionSummary with the new `model`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`; `model` empty, or not one of the session's `models` once
+ *   the agent reported them.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the session is `closed`; admission.
+ * - -32603 Internal: the agent refused the model, or the database failed.
+ */
+export const SetSessionModel = request(
+  'foundry/setSessionModel',
+  z.object({
+    sessionId: id('sessionId'),
+    model: z.string().min(1, 'model must not be empty').max(200),
+  }),
+  SessionSummary,
+);
+
+/**
+ * Change the text of a message still waiting in the queue.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's queued message, Edit) and the tests.
+ *
+ * Params: `sessionId`, `messageId` and `text`.
+ *
+ * Result: the SessionSummary.
+ *
+ * Errors:
+ * - -32602 InvalidParams: a field fails its schema (`text` empty or over 200,000 characters).
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the message is not waiting in this session's queue (sent already, or removed); admission.
+ * - -32603 Internal: the database failed.
+ */
+export const EditQueuedMessage = request(
+  'foundry/editQueuedMessage',
+  z.object({
+    sessionId: id('sessionId'),
+    messageId: id('messageId'),
+    text: z.string().min(1, 'text must not be empty').max(200_000),
+  }),
+  SessionSummary,
+);
+
+/**
+ * Remove a message still waiting in the queue.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's queued message, Remove) and the tests.
+ *
+ * Params: `sessionId` and `messageId`.
+ *
+ * Result: the SessionSummary.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId` or `messageId`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the message is not waiting in this session's queue; admission.
+ * - -32603 Internal: the database failed.
+ */
+export const RemoveQueuedMessage = request(
+  'foundry/removeQueuedMessage',
+  z.object({
+    sessionId: id('sessionId'),
+    messageId: id('messageId'),
+  }),
+  SessionSummary,
+);
+
+/**
+ * Resume a paused queue ("Send queued"): the oldest queued message starts its turn as soon as the
+ * session is `ready`. On a queue that is not paused it does nothing.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's Send queued) and the tests.
+ *
+ * Params: `sessionId`.
+ *
+ * Result: the SessionSummary.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the session is in `error` or `closed`; admission.
+ * - -32603 Internal: the database failed.
+ */
+export const SendQueued = request(
+  'foundry/sendQueued',
+  z.object({
+    sessionId: id('sessionId'),
+  }),
+  SessionSummary,
+);
+
+/**
+ * Continue a conversation with another agent: a new session in the same task and worktree whose
+ * first message is a bounded digest (at most 8 KB) of this one: the user's messages, the agent's
+ * final answers, the files changed, the plan entries still open and the last error. The earlier
+ * session is left as it is. Returns at once; the new session starts like any other.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's "Continue with…") and the tests.
+ *
+ * Params: `sessionId` and `agent`; optionally `mode` and `model` for the new session.
+ *
+ * Result: the new SessionSummary (`pending_session_create`, its digest queued).
+ *
+ * Errors:
+ * - -32602 InvalidParams: a field fails its schema; `agent` is not a known agent.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the task is archived; admission.
+ * - -32603 Internal: the database failed.
+ */
+export const HandoffSession = request(
+  'foundry/handoffSession',
+  z.object({
+    sessionId: id('sessionId'),
+    agent: agentId,
+    mode: sessionMode.optional(),
+    model: z.string().max(200).optional(),
+  }),
+  SessionSummary,
+);
+
+/**
+ * The agents Foundry knows: the built-ins (each with its pinned version) and those defined in the
+ * settings, whether each is installed and ready, and why not. Read from memory: no process is
+ * started and nothing is installed.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Configure Agent, the agent pickers) and the tests.
+ *
+ * Params: none (`{}`).
+ *
+ * Result: `{agents}`, AgentInfo[] in a stable order.
+ *
+ * Errors:
+ * - -32602 InvalidParams: params that are not an object.
+ * - -32002 InvalidState: admission only.
+ */
+export const ListAgents = request(
+  'foundry/listAgents',
+  Empty,
+  z.object({
+    agents: z.array(AgentInfo),
+  }),
+);
+
+/**
+ * Install an agent's pinned version into the data folder (`D/agents/<id>@<version>`) with npm's own
+ * library, as a background job that is not tied to a task. Returns at once; progress and the result
+ * arrive as `foundry/agentsUpdated`. Installing an agent already installed does nothing.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Install Agent, and the "Install" of a task
+ * whose agent is missing) and the tests.
+ *
+ * Params: `agentId`.
+ *
+ * Result: the AgentInfo, with `install.status` `queued` unless it is installed already.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `agentId` is not a known agent.
+ * - -32002 InvalidState: the agent is not one Foundry installs (`demo`, or one defined in the
+ *   settings); admission.
+ */
+export const InstallAgent = request(
+  'foundry/installAgent',
+  z.object({
+    agentId,
+  }),
+  AgentInfo,
+);
+
+/**
+ * Give the sidecar an agent's credentials (API keys, a gateway's base URL) for its processes'
+ * environment. Kept in the sidecar's memory only: never written to the database, logs, transcripts
+ * or notifications. Every client sends them again on each connect (the extension from VS Code's
+ * SecretStorage; the CLI from its environment). An empty `env` clears them. Agent processes started
+ * afterwards get them; a running one keeps its environment until it restarts.
+ *
+ * Direction: client -> sidecar. Sent by the extension (on connect, and after Configure Agent) and
+ * the tests.
+ *
+ * Params: `agentId` and `env`.
+ *
+ * Result: the AgentInfo, ready once its credentials are present.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `agentId` is not a known agent; a variable name is not a plain
+ *   environment variable name, or a value is longer than 10,000 characters.
+ * - -32002 InvalidState: admission only.
+ */
+export const SetCredentials = request(
+  'foundry/setCredentials',
+  z.object({
+    agentId,
+    env: z.record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env: variable names must be plain environment variable names'),
+      z.string().max(10_000, 'env: a value is longer than 10,000 characters'),
+    ),
+  }),
+  AgentInfo,
+);
+
 export const Requests = {
   Ping,
   AddRepo,
@@ -1142,6 +1497,15 @@ export const Requests = {
   MarkSessionRead,
   HandOver,
   ImportDatabases,
+  SetSessionMode,
+  SetSessionModel,
+  EditQueuedMessage,
+  RemoveQueuedMessage,
+  SendQueued,
+  HandoffSession,
+  ListAgents,
+  InstallAgent,
+  SetCredentials,
 } as const;
 
 /** One of the contract's JSON-RPC error codes. */
@@ -1174,6 +1538,15 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   MarkSessionRead: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   HandOver: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
   ImportDatabases: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  SetSessionMode: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  SetSessionModel: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  EditQueuedMessage: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RemoveQueuedMessage: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  SendQueued: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  HandoffSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  ListAgents: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
+  InstallAgent: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
+  SetCredentials: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
 };
 
 // ---------------------------------------------------------------------------
@@ -1275,6 +1648,23 @@ export const SidecarExiting = notification(
 );
 export type SidecarExitingParams = z.infer<typeof SidecarExiting.params>;
 
-export const Notifications = { WorkbenchUpdated, TranscriptAppended, ServerStatus, SidecarExiting } as const;
+/**
+ * The agents changed: an install progressed, finished or failed, or credentials arrived. Whole
+ * AgentInfo list, as `foundry/listAgents` answers it. Never carries a credential's value.
+ *
+ * Direction: sidecar -> client, to every ready connection. Heard by the extension (Configure Agent,
+ * tasks waiting on an install) and the tests.
+ *
+ * Params: `agents`.
+ */
+export const AgentsUpdated = notification(
+  'foundry/agentsUpdated',
+  z.object({
+    agents: z.array(AgentInfo),
+  }),
+);
+export type AgentsUpdatedParams = z.infer<typeof AgentsUpdated.params>;
+
+export const Notifications = { WorkbenchUpdated, TranscriptAppended, ServerStatus, SidecarExiting, AgentsUpdated } as const;
 
 export type Workbench = ResultOf<typeof GetWorkbench>;

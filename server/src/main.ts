@@ -3,11 +3,13 @@
  * the data folder) and all slow work.
  *   node server.js --stdio                                  one client on stdin/stdout
  *   node server.js --listen --data-dir D [--idle-exit-seconds N]   every client, on a local socket
+ *   node server.js --install-agents DIR [id...]            pinned agent installs (setup, CI)
  */
 import { dirname } from 'node:path';
 import { errorMessage } from './errors';
 import { runListen } from './modes/listen';
 import { runStdio } from './modes/stdio';
+import { installAgents } from './agents/install/installAll';
 
 /**
  * Log to stderr (the log file for a detached sidecar). A closed stderr (its reader died) must
@@ -24,7 +26,7 @@ const log = (m: string) => {
     stderrOpen = false;
   }
 };
-const usage = 'usage: node server.js --stdio | --listen --data-dir DIR [--idle-exit-seconds N]\n';
+const usage = 'usage: node server.js --stdio | --listen --data-dir DIR [--idle-exit-seconds N] | --install-agents DIR [id...]\n';
 const argv = process.argv.slice(2);
 const flag = (name: string) => {
   const i = argv.indexOf(name);
@@ -52,6 +54,13 @@ if (argv.includes('--stdio')) {
   void runListen({ dataDir, idleExitSeconds: Number(idle) }, bundleDir, log).then((host) => {
     process.on('exit', () => host.sidecar?.killLiveGroups());
   });
+} else if (argv.includes('--install-agents')) {
+  const dir = flag('--install-agents');
+  if (!dir) {
+    process.stderr.write(usage);
+    process.exit(2);
+  }
+  process.exit(installAgents(bundleDir, dir, argv.slice(argv.indexOf('--install-agents') + 2)));
 } else {
   process.stderr.write(usage);
   process.exit(2);

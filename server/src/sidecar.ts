@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { turnInProgress, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
+import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -16,8 +16,11 @@ import { JobRunner } from './jobs/runner';
 import { registerJobs } from './jobs';
 import { Turns } from './agents/turns';
 import { Permissions } from './agents/permissions';
-import { agentRegistry, type AgentEntry } from './agents/registry';
+import { AgentRegistry, agentsDirOf } from './agents/registry';
+import { MessageQueue } from './agents/queue';
+import { StallMonitor } from './agents/stalls';
 import { reconcileEarlierVersions } from './reconcile';
+import { retryProvisioning } from './handlers/tasks';
 
 export interface Options {
   dataDir: string;
@@ -25,7 +28,13 @@ export interface Options {
   agentIdleStopMs: number;
   defaultAgent: string;
   changesDebounceMs: number;
-  agents: Map<string, AgentEntry>;
+  /** Agent definitions from the settings (overriding or adding to the built-ins). */
+  extraAgents: Record<string, AgentDefinition>;
+  /** Non-secret environment per agent, from the settings. */
+  agentEnv: Record<string, Record<string, string>>;
+  /** Where pinned agent installs live (FOUNDRY_AGENTS_DIR, else `<dataDir>/agents`). */
+  agentsDir: string;
+  stalledAfterMs: number;
   /** Folder of the bundles (server.js, effects-worker.js, demo-agent.js). */
   bundleDir: string;
 }
@@ -37,7 +46,10 @@ export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir
     agentIdleStopMs: init.agentIdleStopMs ?? 5 * 60_000,
     defaultAgent: init.defaultAgent ?? 'demo',
     changesDebounceMs: init.changesDebounceMs ?? 300,
-    agents: agentRegistry(bundleDir, init.agents),
+    extraAgents: init.agents ?? {},
+    agentEnv: init.agentEnv ?? {},
+    agentsDir: agentsDirOf(dataDir, process.env),
+    stalledAfterMs: init.stalledAfterMs ?? 120_000,
     bundleDir,
   };
 }
@@ -45,6 +57,7 @@ export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir
 export interface Channels {
   serverStatus(p: ServerStatusParams): void;
   workbenchUpdated(p: WorkbenchUpdatedParams): void;
+  agentsUpdated(p: AgentsUpdatedParams): void;
   transcripts: TranscriptAudience;
   log(message: string): void;
 }
@@ -59,6 +72,9 @@ export class Sidecar {
   readonly jobs: JobRunner;
   readonly turns: Turns;
   readonly permissions: Permissions;
+  readonly agents: AgentRegistry;
+  readonly queue: MessageQueue;
+  readonly stalls: StallMonitor;
   /** Process groups alive now (ended synchronously if the sidecar exits). */
   readonly liveGroups = new Set<number>();
 
@@ -81,8 +97,17 @@ export class Sidecar {
     this.db.onCheckpointDue = () =>
       void this.effects.call('checkpoint', { dbFile }).catch((e) => this.log(`WAL checkpoint failed: ${e instanceof Error ? e.message : String(e)}`));
     this.jobs = new JobRunner(this.store, opts.jobConcurrency, channels.log);
+    this.agents = new AgentRegistry({
+      bundleDir: opts.bundleDir,
+      agentsDir: opts.agentsDir,
+      extra: opts.extraAgents,
+      agentEnv: opts.agentEnv,
+      inherited: process.env,
+    });
     this.turns = new Turns(this);
     this.permissions = new Permissions(this);
+    this.queue = new MessageQueue(this);
+    this.stalls = new StallMonitor(this);
     this.jobs.onChange(() => this.activityChanged());
     registerJobs(this);
   }
@@ -117,7 +142,18 @@ export class Sidecar {
   }
 
   log(message: string): void {
-    this.channels.log(message);
+    this.channels.log(this.agents ? this.agents.redact(message) : message);
+  }
+
+  private agentsScheduled = false;
+  /** Push the agent list at the end of the tick (coalesced). */
+  agentsChanged(): void {
+    if (this.agentsScheduled) return;
+    this.agentsScheduled = true;
+    setImmediate(() => {
+      this.agentsScheduled = false;
+      if (!this.draining) this.channels.agentsUpdated({ agents: this.agents.list() });
+    });
   }
 
   worktreePath(taskId: string): string {
@@ -221,6 +257,23 @@ export class Sidecar {
     if (next !== t.status) this.store.updateTask(taskId, { status: next, status_message: null });
   }
 
+  /**
+   * The agent became ready (installed, credentials given): tasks that failed at init_ensure_agent
+   * waiting on it, and its sessions that failed to start for that reason, go again.
+   */
+  retryWaitingOn(agentId: string): void {
+    if (!this.agents.info(agentId)?.ready || this.draining) return;
+    for (const t of this.store.tasks()) {
+      if (t.status === 'error' && t.failed_stage === 'init_ensure_agent' && t.agent === agentId) retryProvisioning(this, t);
+    }
+  }
+
+  private installProgress(key: string, message: string): void {
+    const id = key.replace(/^agent:/, '');
+    this.agents.setInstall(id, { status: 'installing', message });
+    this.agentsChanged();
+  }
+
   private onEffectsEvent(e: EffectsEvent): void {
     switch (e.type) {
       case 'spawned':
@@ -243,7 +296,13 @@ export class Sidecar {
         this.permissions.closed(e.key, e.requestId);
         break;
       case 'agentExited':
-        this.turns.onAgentExited(e.key, e.code, e.signal);
+        this.turns.onAgentExited(e.key, e);
+        break;
+      case 'installProgress':
+        this.installProgress(e.key, e.message);
+        break;
+      case 'fsRefused':
+        this.transcripts.foundry(e.key, { kind: 'fs_refused', text: `Refused to ${e.op} ${e.path}: ${e.reason}` });
         break;
       case 'fsChanged':
         this.refreshChanges(e.taskId);

@@ -6,7 +6,21 @@ export function repo(overrides: Partial<Repo> = {}): Repo {
 }
 
 export function session(overrides: Partial<SessionSummary> = {}): SessionSummary {
-  return { id: 's1', taskId: 't1', name: 'Session 1', agent: 'demo', status: 'ready', unread: false, ...overrides };
+  return {
+    id: 's1',
+    taskId: 't1',
+    name: 'Session 1',
+    agent: 'demo',
+    status: 'ready',
+    unread: false,
+    mode: 'ask',
+    modes: [],
+    models: [],
+    stalled: false,
+    queue: [],
+    queuePaused: false,
+    ...overrides,
+  };
 }
 
 export function task(overrides: Partial<TaskSummary> = {}): TaskSummary {

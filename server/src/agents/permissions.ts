@@ -8,7 +8,6 @@ import type { SessionSummary } from '../../../shared/protocol';
 import type { SessionRow } from '../db/schema';
 import { invalidState } from '../errors';
 import type { Sidecar } from '../sidecar';
-import { toSession } from '../store/summaries';
 
 export function pendingOf(s: SessionRow): PendingPermission | undefined {
   return s.pending_permission ? PendingPermission.parse(JSON.parse(s.pending_permission)) : undefined;
@@ -47,7 +46,7 @@ export class Permissions {
     this.set(s, 'running', null);
     const answered = await this.sc.effects.call('agentReplyPermission', { key: s.id, requestId, optionId });
     if (!answered) throw invalidState('replyPermission', 'expired', `the permission request '${requestId}' is gone (its agent process ended)`);
-    return toSession(this.sc.store.session(s.id)!);
+    return this.sc.store.sessionSummary(s.id)!;
   }
 
   /** Stop: answer the open request ACP `cancelled` (the turn is being cancelled too). */

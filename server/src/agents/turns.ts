@@ -9,6 +9,7 @@ import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
 import { agentEnv } from './agentEnv';
 import { pendingOf } from './permissions';
+import { launchFor, SessionModes } from './sessionModes';
 import { turnInProgress } from '../../../shared/protocol';
 
 export class Turns {
@@ -20,23 +21,33 @@ export class Turns {
   /** Sessions with a turn in progress. */
   readonly running = new Set<string>();
   private readonly settledWaiters: (() => void)[] = [];
+  /** Sessions whose agent process ended on its own during a turn: why. */
+  private readonly crashed = new Map<string, string>();
+  readonly modes: SessionModes;
 
-  constructor(private readonly sc: Sidecar) {}
+  constructor(private readonly sc: Sidecar) {
+    this.modes = new SessionModes(sc);
+  }
 
   private get store() {
     return this.sc.store;
   }
 
-  /** Launch the session's agent process (ending any earlier one). */
+  /** Launch the session's agent process (ending any earlier one), configured for its mode. */
   private async startProcess(s: SessionRow): Promise<{ loadSession: boolean }> {
-    const def = this.sc.opts.agents.get(s.agent);
-    if (!def) throw new Error(`unknown agent '${s.agent}'`);
+    const entry = this.sc.agents.entry(s.agent);
+    const info = this.sc.agents.info(s.agent);
+    if (!entry || !info) throw new AgentUnavailable(info?.reason ?? `unknown agent '${s.agent}'`);
+    if (!info.ready) throw new AgentUnavailable(info.reason ?? `${info.name} is not ready`);
     const task = this.store.task(s.task_id);
     if (!task?.worktree_path) throw new Error('the task has no worktree yet');
     this.attached.delete(s.id);
-    const env = agentEnv(def, { id: s.agent, dataDir: this.sc.opts.dataDir, inherited: process.env, execPath: process.execPath });
-    const r = await this.sc.effects.call('agentStart', { key: s.id, command: def.command, args: def.args, env, cwd: task.worktree_path });
-    return { loadSession: r.loadSession };
+    this.crashed.delete(s.id);
+    const base = { ...agentEnv(entry, { id: s.agent, dataDir: this.sc.opts.dataDir, inherited: process.env, execPath: process.execPath }), ...this.sc.agents.extraEnv(s.agent) };
+    const { env, args } = launchFor(this.sc.agents.policy(s.agent, this.modes.policyOf(s)), base, entry.args);
+    const r = await this.sc.effects.call('agentStart', { key: s.id, command: entry.command, args, env, cwd: task.worktree_path });
+    this.modes.launched(s.id, s.mode ?? 'ask');
+    return { loadSession: r.loadSession && this.sc.agents.trustsLoad(s.agent) };
   }
 
   /** Create the session's agent session (create-session steps). Idempotent on resume. */
@@ -45,8 +56,9 @@ export class Turns {
     if (s.acp_session_id) return this.attach(sessionId);
     await this.startProcess(s);
     const cwd = this.store.task(s.task_id)!.worktree_path!;
-    const { acpSessionId } = await this.sc.effects.call('agentNewSession', { key: sessionId, cwd });
+    const { acpSessionId, setup } = await this.sc.effects.call('agentNewSession', { key: sessionId, cwd });
     this.store.updateSession(sessionId, { acp_session_id: acpSessionId });
+    await this.modes.configure(sessionId, setup);
     this.attached.add(sessionId);
     this.scheduleIdleStop(sessionId);
   }
@@ -66,11 +78,13 @@ export class Turns {
     const cwd = this.store.task(s.task_id)!.worktree_path!;
     const { loadSession } = await this.startProcess(s);
     if (s.acp_session_id && loadSession) {
-      await this.sc.effects.call('agentLoadSession', { key: sessionId, acpSessionId: s.acp_session_id, cwd });
+      const { setup } = await this.sc.effects.call('agentLoadSession', { key: sessionId, acpSessionId: s.acp_session_id, cwd });
+      await this.modes.configure(sessionId, setup);
       this.sc.transcripts.foundry(sessionId, { kind: 'agent_restarted', text: 'Agent process restarted; conversation resumed.' });
     } else {
-      const { acpSessionId } = await this.sc.effects.call('agentNewSession', { key: sessionId, cwd });
+      const { acpSessionId, setup } = await this.sc.effects.call('agentNewSession', { key: sessionId, cwd });
       this.store.updateSession(sessionId, { acp_session_id: acpSessionId });
+      await this.modes.configure(sessionId, setup);
       if (s.acp_session_id) {
         this.sc.transcripts.foundry(sessionId, {
           kind: 'session_replaced',
@@ -81,41 +95,67 @@ export class Turns {
     this.attached.add(sessionId);
   }
 
-  /** Run one turn in the background; the session is already `running` with this turnId. */
+  /**
+   * Run one turn in the background; the session is already `running` with this turnId. A turn
+   * that ends before its prompt reached the agent puts a queued message back (queue.ts); one that
+   * fails pauses the queue; one whose agent crashed leaves the session in `error`.
+   */
   async runTurn(sessionId: string, turnId: string, text: string): Promise<void> {
     this.clearIdleStop(sessionId);
     this.running.add(sessionId);
+    this.sc.stalls.heard(sessionId);
     this.sc.activityChanged();
     let sent = false;
+    let outcome: 'ended' | 'cancelled' | 'failed' = 'ended';
     try {
       await this.attach(sessionId);
       const s = this.mustSession(sessionId);
       if (s.turn_id !== turnId) return;
       if (this.cancelled.delete(turnId)) {
-        this.sc.transcripts.foundry(sessionId, { kind: 'turn_ended', turnId, stopReason: 'cancelled', prompt: text });
+        outcome = 'cancelled';
+        this.sc.transcripts.foundry(sessionId, { kind: 'turn_ended', turnId, stopReason: 'cancelled' });
         return;
       }
       sent = true;
       const { stopReason } = await this.sc.effects.call('agentPrompt', { key: sessionId, acpSessionId: s.acp_session_id!, text });
+      if (stopReason === 'cancelled') outcome = 'cancelled';
       this.sc.transcripts.foundry(sessionId, { kind: 'turn_ended', turnId, stopReason });
     } catch (e) {
+      outcome = 'failed';
       if (this.sc.draining) {
         this.sc.transcripts.foundry(sessionId, {
           kind: 'turn_interrupted',
           turnId,
           text: 'Foundry restarted during this turn. Send the message again to continue.',
-          ...(sent ? {} : { prompt: text }),
         });
       } else {
-        this.sc.transcripts.foundry(sessionId, { kind: 'turn_failed', turnId, text: errorMessage(e), ...(sent ? {} : { prompt: text }) });
+        const crash = this.crashed.get(sessionId);
+        this.sc.transcripts.foundry(sessionId, { kind: 'turn_failed', turnId, text: this.sc.agents.redact(crash ?? errorMessage(e)) });
+        if (e instanceof AgentUnavailable || crash) this.fail(sessionId, crash ?? errorMessage(e));
       }
     } finally {
       this.cancelled.delete(turnId);
       this.running.delete(sessionId);
+      this.sc.stalls.ended(sessionId);
+      // Not delivered (the agent never got it): back to the head of the queue, paused. A turn that
+      // reached the agent and failed or was stopped pauses what waits behind it.
+      const requeued = !this.sc.draining && this.sc.queue.undelivered(sessionId, turnId);
+      if (!requeued && outcome !== 'ended' && !this.sc.draining) this.sc.queue.pause(sessionId);
       this.endTurn(sessionId, turnId);
       this.sc.activityChanged();
       if (this.running.size === 0) for (const done of this.settledWaiters.splice(0)) done();
     }
+  }
+
+  /** The session cannot go on until the user acts (Restart, install, credentials). */
+  private fail(sessionId: string, why: string): void {
+    const s = this.store.session(sessionId);
+    if (!s || s.status === 'closed') return;
+    this.sc.db.tx(() => {
+      this.store.updateSession(sessionId, { status: 'error', error_message: this.sc.agents.redact(why), turn_id: null, pending_permission: null, stalled: 0 });
+      this.sc.recomputeTaskStatus(s.task_id);
+    });
+    this.sc.publisher.taskChanged(s.task_id);
   }
 
   /** Resolves once no turn is in progress (drain). */
@@ -129,19 +169,21 @@ export class Turns {
     if (!s || s.turn_id !== turnId) return;
     const unread = this.sc.transcripts.isWatched(sessionId) ? s.unread : 1;
     this.sc.db.tx(() => {
-      this.store.updateSession(sessionId, { status: turnInProgress(s.status) ? 'ready' : s.status, turn_id: null, pending_permission: null, unread });
+      this.store.updateSession(sessionId, { status: turnInProgress(s.status) ? 'ready' : s.status, turn_id: null, pending_permission: null, unread, stalled: 0 });
       this.sc.recomputeTaskStatus(s.task_id);
     });
     this.sc.publisher.taskChanged(s.task_id);
     if (this.sc.draining) return;
     this.sc.refreshChanges(s.task_id);
     this.scheduleIdleStop(sessionId);
+    this.sc.queue.dispatch(sessionId);
   }
 
   async cancel(sessionId: string): Promise<void> {
     const s = this.store.session(sessionId);
     if (!s?.turn_id) return;
     if (!this.attached.has(sessionId) || this.attaching.has(sessionId)) this.cancelled.add(s.turn_id);
+    this.sc.queue.pause(sessionId);
     if (s.acp_session_id) await this.sc.effects.call('agentCancel', { key: sessionId, acpSessionId: s.acp_session_id });
     // ACP: after session/cancel, the client answers every open permission request `cancelled`.
     await this.sc.permissions.cancel(this.mustSession(sessionId));
@@ -151,6 +193,7 @@ export class Turns {
   async stop(sessionId: string): Promise<void> {
     this.clearIdleStop(sessionId);
     this.attached.delete(sessionId);
+    this.modes.forget(sessionId);
     await this.sc.effects.call('agentStop', { key: sessionId });
   }
 
@@ -176,21 +219,42 @@ export class Turns {
           turnId: s.turn_id ?? undefined,
           text: 'The sidecar stopped during this turn. Send the message again to continue.',
         });
-        this.store.updateSession(s.id, { status: 'ready', turn_id: null, pending_permission: null });
+        this.store.updateSession(s.id, { status: 'ready', turn_id: null, pending_permission: null, stalled: 0 });
         tasks.add(s.task_id);
       }
+      this.sc.queue.recover();
       for (const t of tasks) this.sc.recomputeTaskStatus(t);
     });
     for (const t of tasks) this.sc.publisher.taskChanged(t);
   }
 
   onAcpMessage(sessionId: string, sender: 'client' | 'agent', message: unknown): void {
-    if (this.store.session(sessionId)) this.sc.transcripts.append(sessionId, sender, message);
+    const s = this.store.session(sessionId);
+    if (!s) return;
+    if (sender === 'client' && (message as { method?: string }).method === 'session/prompt' && s.turn_id) {
+      // The prompt is in the transcript now: its queued row goes in the same transaction.
+      const turnId = s.turn_id;
+      this.sc.db.tx(() => {
+        this.sc.transcripts.append(sessionId, sender, message);
+        this.sc.queue.delivered(sessionId, turnId);
+      });
+      return;
+    }
+    this.sc.transcripts.append(sessionId, sender, message);
+    if (sender === 'agent' && turnInProgress(s.status)) this.sc.stalls.heard(sessionId);
   }
 
-  onAgentExited(sessionId: string, code: number | null, signal: string | null): void {
+  onAgentExited(sessionId: string, e: { code: number | null; signal: string | null; expected: boolean; stderrTail: string }): void {
     this.attached.delete(sessionId);
-    this.sc.log(`agent of session ${sessionId} exited (${signal ?? `code ${code}`})`);
+    const how = e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
+    this.sc.log(`agent of session ${sessionId} ${how}${e.expected ? '' : ' (unexpected)'}`);
+    if (e.expected || this.sc.draining) return;
+    const s = this.store.session(sessionId);
+    if (!s || s.status === 'closed' || s.status === 'error') return;
+    const why = `The agent process ${how}${e.stderrTail ? `: ${e.stderrTail.split('\n').at(-1)}` : ''}. Restart the session to continue; the conversation is kept.`;
+    this.sc.transcripts.foundry(sessionId, { kind: 'agent_exited', text: this.sc.agents.redact(why) });
+    if (this.running.has(sessionId)) this.crashed.set(sessionId, why);
+    else this.fail(sessionId, why);
   }
 
   private scheduleIdleStop(sessionId: string): void {
@@ -211,9 +275,17 @@ export class Turns {
     this.idleTimers.delete(sessionId);
   }
 
+  /** Whether the session's ACP session is live in a running agent process now. */
+  isAttached(sessionId: string): boolean {
+    return this.attached.has(sessionId) && !this.attaching.has(sessionId);
+  }
+
   private mustSession(sessionId: string): SessionRow {
     const s = this.store.session(sessionId);
     if (!s) throw new Error(`session not found: ${sessionId}`);
     return s;
   }
 }
+
+/** The agent cannot be launched until the user acts: not installed, or no credentials. */
+export class AgentUnavailable extends Error {}

@@ -64,4 +64,23 @@ export const migrations: readonly string[] = [
   // 5: the agent's permission request waiting for the user (JSON PendingPermission; NULL = none),
   // so a window reload and the lists show it without reading transcripts.
   `ALTER TABLE sessions ADD COLUMN pending_permission TEXT;`,
+  // 6: modes, models and the durable message queue. `mode` is the session's approval policy (or an
+  // agent mode id); `agent_config` caches what the agent reported in session/new (JSON AgentConfig);
+  // `stalled` flips while a turn is silent; `queue_paused` after Stop or a failed turn; `handoff_from`
+  // names the session a handoff continues (its digest is queued when the agent session is created). A queued
+  // message keeps its row until its session/prompt is in the transcript (`dispatched` while it is
+  // on its way), so a crash never loses it.
+  `
+  ALTER TABLE sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'ask';
+  ALTER TABLE sessions ADD COLUMN agent_config TEXT;
+  ALTER TABLE sessions ADD COLUMN stalled INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN queue_paused INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN handoff_from TEXT;
+  CREATE TABLE queued_messages (
+    id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id), position INTEGER NOT NULL,
+    turn_id TEXT NOT NULL, text TEXT NOT NULL, dispatched INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX queued_messages_session ON queued_messages(session_id, position);
+  `,
 ];

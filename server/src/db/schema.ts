@@ -56,9 +56,30 @@ export interface SessionRow {
   turn_id: string | null;
   /** JSON PendingPermission while the session is `needs_input`, else null. */
   pending_permission?: string | null;
+  /** ApprovalPolicy or an agent mode id. */
+  mode?: string;
+  /** JSON AgentConfig (agents/agentConfig.ts): the modes and models the agent reported. */
+  agent_config?: string | null;
+  /** 1 while a turn has sent nothing for the stall delay. */
+  stalled?: number;
+  /** 1 after Stop or a failed turn, until the user sends again or resumes the queue. */
+  queue_paused?: number;
+  /** The session this one continues (`foundry/handoffSession`), until its digest is queued. */
+  handoff_from?: string | null;
   position: number;
   created_at: number;
   updated_at: number;
+}
+
+export interface QueuedMessageRow {
+  id: string;
+  session_id: string;
+  position: number;
+  turn_id: string;
+  text: string;
+  /** 1 once its turn started; the row goes when its session/prompt is in the transcript. */
+  dispatched: number;
+  created_at: number;
 }
 
 export interface TranscriptRow {
@@ -113,6 +134,7 @@ export interface Database {
   repos: RepoRow;
   tasks: TaskRow;
   sessions: SessionRow;
+  queued_messages: QueuedMessageRow;
   transcript: TranscriptRow;
   jobs: JobRow;
   task_history: HistoryRow;

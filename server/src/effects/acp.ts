@@ -10,6 +10,8 @@ import { client, methods, ndJsonStream, PROTOCOL_VERSION, type AnyMessage, type 
 import type { EffectsApi, EffectsEvent } from './api';
 import type { ProcessEffects } from './processes';
 import { createPermissions } from './permissions';
+import { createClientFs } from './clientFs';
+import type { SessionSetup } from '../agents/agentConfig';
 
 interface AgentProcess {
   child: ChildProcess;
@@ -18,9 +20,11 @@ interface AgentProcess {
   /** ACP sessions whose history is being replayed: their updates are not new. */
   loading: Set<string>;
   exited: Promise<void>;
+  /** Foundry is stopping it: its exit is expected, not a crash. */
+  stopping: boolean;
 }
 
-const RECORDED_REQUESTS = new Set(['session/prompt', 'session/request_permission']);
+const RECORDED_REQUESTS = new Set(['session/prompt', 'session/request_permission', 'fs/write_text_file']);
 const RECORDED_NOTIFICATIONS = new Set(['session/update', 'session/cancel']);
 /** Long turns are normal for agents: no request timeout of our own on a prompt. */
 const INIT_TIMEOUT_MS = 30_000;
@@ -28,6 +32,13 @@ const INIT_TIMEOUT_MS = 30_000;
 export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: ProcessEffects) {
   const agents = new Map<string, AgentProcess>();
   const permissions = createPermissions(emit);
+  const fs = createClientFs(emit);
+
+  const setupOf = (r: { modes?: unknown; models?: unknown; configOptions?: unknown }): SessionSetup => ({
+    modes: r.modes ?? undefined,
+    models: r.models ?? undefined,
+    configOptions: r.configOptions ?? undefined,
+  });
 
   const get = (key: string): AgentProcess => {
     const a = agents.get(key);
@@ -81,6 +92,7 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
   async function stop(key: string): Promise<void> {
     const a = agents.get(key);
     if (!a) return;
+    a.stopping = true;
     agents.delete(key);
     a.conn.close();
     a.child.stdin?.end();
@@ -100,6 +112,8 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
     | 'agentReplyPermission'
     | 'agentStop'
     | 'agentRunning'
+    | 'agentSetMode'
+    | 'agentSetModel'
   > = {
     async agentStart({ key, command, args, env, cwd }) {
       await stop(key);
@@ -107,11 +121,13 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
       // A dying agent closes its pipes under us: that is reported by `exit`, never a crash.
       child.stdin?.on('error', () => {});
       child.stdout?.on('error', () => {});
+      let entryRef: AgentProcess | undefined;
+      let stderrTail = '';
       const exited = new Promise<void>((resolve) => {
         child.once('exit', (code, signal) => {
           if (agents.get(key)?.child === child) agents.delete(key);
           permissions.dropAll(key);
-          emit({ type: 'agentExited', key, code, signal });
+          emit({ type: 'agentExited', key, code, signal, expected: entryRef?.stopping ?? true, stderrTail: stderrTail.trim().split('\n').slice(-5).join('\n') });
           resolve();
         });
       });
@@ -119,7 +135,6 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
         child.once('error', (e) => reject(new Error(`could not start agent '${command}': ${e.message}`))),
       );
       spawnError.catch(() => {});
-      let stderrTail = '';
       child.stderr?.on('data', (d: Buffer) => {
         stderrTail = (stderrTail + d.toString()).slice(-2000);
         emit({ type: 'log', level: 'info', message: `agent ${key}: ${d.toString().trimEnd()}` });
@@ -128,9 +143,12 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
       const app = client({ name: 'foundry' })
         // Held open until the user answers (agentReplyPermission), Stop, or the agent goes.
         .onRequest(methods.client.session.requestPermission, ({ params, signal }) => permissions.ask(key, params, signal))
+        .onRequest(methods.client.fs.readTextFile, ({ params }) => fs.read(key, cwd, params))
+        .onRequest(methods.client.fs.writeTextFile, ({ params }) => fs.write(key, cwd, params))
         .onNotification(methods.client.session.update, () => {});
       const conn = app.connect(recordingStream(key, child, loading));
-      const entry: AgentProcess = { child, conn, loadSession: false, loading, exited };
+      const entry: AgentProcess = { child, conn, loadSession: false, loading, exited, stopping: false };
+      entryRef = entry;
       agents.set(key, entry);
       const died = exited.then(() => {
         throw new Error(`agent exited during start${stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
@@ -143,7 +161,7 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
         const init = await Promise.race([
           conn.agent.request(methods.agent.initialize, {
             protocolVersion: PROTOCOL_VERSION,
-            clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+            clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: false },
           }),
           spawnError,
           died,
@@ -161,17 +179,32 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
 
     async agentNewSession({ key, cwd }) {
       const r = await get(key).conn.agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
-      return { acpSessionId: r.sessionId };
+      return { acpSessionId: r.sessionId, setup: setupOf(r as Parameters<typeof setupOf>[0]) };
     },
 
     async agentLoadSession({ key, acpSessionId, cwd }) {
       const a = get(key);
       a.loading.add(acpSessionId);
       try {
-        await a.conn.agent.request(methods.agent.session.load, { sessionId: acpSessionId, cwd, mcpServers: [] });
+        const r = await a.conn.agent.request(methods.agent.session.load, { sessionId: acpSessionId, cwd, mcpServers: [] });
+        return { setup: setupOf((r ?? {}) as Parameters<typeof setupOf>[0]) };
       } finally {
         a.loading.delete(acpSessionId);
       }
+    },
+
+    async agentSetMode({ key, acpSessionId, modeId, via }) {
+      const a = get(key);
+      if (via === 'set_mode') await a.conn.agent.request(methods.agent.session.setMode, { sessionId: acpSessionId, modeId });
+      else await a.conn.agent.request(methods.agent.session.setConfigOption, { sessionId: acpSessionId, configId: 'mode', value: modeId } as never);
+    },
+
+    async agentSetModel({ key, acpSessionId, modelId, via }) {
+      const a = get(key);
+      // `session/set_model` is not in the SDK's method table (it is unstable in ACP); it is sent as is.
+      const request = a.conn.agent.request as (method: string, params: unknown) => Promise<unknown>;
+      if (via === 'set_model') await request.call(a.conn.agent, 'session/set_model', { sessionId: acpSessionId, modelId });
+      else await a.conn.agent.request(methods.agent.session.setConfigOption, { sessionId: acpSessionId, configId: 'model', value: modelId } as never);
     },
 
     async agentPrompt({ key, acpSessionId, text }) {

@@ -8,6 +8,7 @@ import type { Changes, PendingPermission } from '../../../shared/protocol';
 import type { ProcessIdentity } from './identity';
 import type { RepoIdentity } from './repoIdentity';
 import type { BackfillItem, BackfillResult } from './markerBackfill';
+import type { SessionSetup } from '../agents/agentConfig';
 
 /** A worker method may answer synchronously or asynchronously. */
 export type Async<T> = T | Promise<T>;
@@ -58,8 +59,13 @@ export interface EffectsApi {
     pgid: number;
     loadSession: boolean;
   }>;
-  agentNewSession(p: { key: string; cwd: string }): Async<{ acpSessionId: string }>;
-  agentLoadSession(p: { key: string; acpSessionId: string; cwd: string }): Async<void>;
+  /** `setup`: the answer's modes, models and configOptions (agents/agentConfig.ts). */
+  agentNewSession(p: { key: string; cwd: string }): Async<{ acpSessionId: string; setup: SessionSetup }>;
+  agentLoadSession(p: { key: string; acpSessionId: string; cwd: string }): Async<{ setup: SessionSetup }>;
+  /** ACP session/set_mode, or session/set_config_option `mode`. */
+  agentSetMode(p: { key: string; acpSessionId: string; modeId: string; via: 'set_mode' | 'config_option' }): Async<void>;
+  /** ACP session/set_model, or session/set_config_option `model`. */
+  agentSetModel(p: { key: string; acpSessionId: string; modelId: string; via: 'set_model' | 'config_option' }): Async<void>;
   agentPrompt(p: { key: string; acpSessionId: string; text: string }): Async<{ stopReason: string }>;
   agentCancel(p: { key: string; acpSessionId: string }): Async<void>;
   /**
@@ -68,6 +74,8 @@ export interface EffectsApi {
    */
   agentReplyPermission(p: { key: string; requestId: string; optionId: string | null }): Async<boolean>;
   agentStop(p: { key: string }): Async<void>;
+  /** Install npm `spec` into `target` (agents/install/installer.ts); progress as `installProgress` events. */
+  installAgent(p: { key: string; target: string; spec: string }): Async<void>;
   agentRunning(p: { key: string }): Async<boolean>;
   /** Copy the main connection's WAL back into the database (PASSIVE: never blocks writers). */
   checkpoint(p: { dbFile: string }): Async<{ walPages: number; checkpointed: number }>;
@@ -80,14 +88,18 @@ export type EffectsParams<M extends EffectsMethod> = Parameters<EffectsApi[M]>[0
 export type EffectsResult<M extends EffectsMethod> = Awaited<ReturnType<EffectsApi[M]>>;
 
 export type EffectsEvent =
-  | { type: 'spawned'; pgid: number; owner: string; kind: 'script' | 'agent'; identity: ProcessIdentity }
+  | { type: 'spawned'; pgid: number; owner: string; kind: 'script' | 'agent' | 'install'; identity: ProcessIdentity }
+  | { type: 'installProgress'; key: string; message: string }
   | { type: 'exited'; pgid: number }
   | { type: 'acp'; key: string; sender: 'client' | 'agent'; message: unknown }
   /** The agent asks permission; the request stays open until agentReplyPermission answers it. */
   | { type: 'permissionRequested'; key: string; permission: PendingPermission }
   /** An open request ended without a reply from Foundry (the agent withdrew it or exited). */
   | { type: 'permissionClosed'; key: string; requestId: string }
-  | { type: 'agentExited'; key: string; code: number | null; signal: string | null }
+  /** `expected`: Foundry stopped it (idle stop, close, restart); else it crashed or quit on its own. */
+  | { type: 'agentExited'; key: string; code: number | null; signal: string | null; expected: boolean; stderrTail: string }
+  /** The agent asked to read or write outside its session's worktree; refused. */
+  | { type: 'fsRefused'; key: string; op: 'read' | 'write'; path: string; reason: string }
   | { type: 'fsChanged'; taskId: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 

@@ -13,7 +13,7 @@ import { endStaleGroups } from './staleGroups';
 export interface ProcessEffects {
   api: Pick<EffectsApi, 'runScript' | 'endStaleGroups' | 'released'>;
   /** Spawn a command as the leader of a new process group, tracked until it exits. */
-  spawnGroup(command: string, args: string[], opts: SpawnOptions, owner: string, kind: 'script' | 'agent'): ChildProcess;
+  spawnGroup(command: string, args: string[], opts: SpawnOptions, owner: string, kind: 'script' | 'agent' | 'install'): ChildProcess;
   killGroup(pgid: number, signal?: NodeJS.Signals): void;
   /** End every group and resolve once each leader has exited (bounded by `graceMs`). */
   killAll(graceMs?: number): Promise<void>;

@@ -4,6 +4,7 @@ import type { EffectsApi, EffectsEvent, FromWorker, ToWorker } from './api';
 import { createGitEffects } from './git';
 import { createProcessEffects } from './processes';
 import { createAgentEffects } from './acp';
+import { createInstallEffects } from './agentInstall';
 import { createWatchEffects } from './watch';
 import { createCheckpointEffects } from './checkpoint';
 import { errorText } from '../errorText';
@@ -15,11 +16,14 @@ const processes = createProcessEffects(emit);
 const agents = createAgentEffects(emit, processes);
 const watches = createWatchEffects(emit);
 const checkpoints = createCheckpointEffects();
+// The worker's bundle sits beside the installer's (dist/).
+const installs = createInstallEffects(__dirname, emit, processes);
 const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unknown } = {
   ...createGitEffects(),
   ...processes.api,
   ...agents.api,
   ...watches,
+  ...installs,
   checkpoint: checkpoints.checkpoint,
   shutdown: async () => {
     checkpoints.close();

@@ -13,6 +13,7 @@ import { taskHandlers } from './tasks';
 import { sessionHandlers } from './sessions';
 import { handOverHandlers } from './handOver';
 import { importHandlers } from './imports';
+import { agentHandlers } from './agents';
 
 const handlers: Handlers = {
   Ping: () => ({}),
@@ -21,6 +22,7 @@ const handlers: Handlers = {
   ...sessionHandlers,
   ...handOverHandlers,
   ...importHandlers,
+  ...agentHandlers,
 };
 
 /**

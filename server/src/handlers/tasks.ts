@@ -4,10 +4,11 @@ import type { Handlers } from './define';
 import { invalidParams, invalidState, notFound } from '../errors';
 import { newId } from '../ids';
 import { slugify, titleFromPrompt, uniqueName } from './naming';
-import { toRepo, toTask } from '../store/summaries';
+import { toRepo } from '../store/summaries';
 import type { SessionRow, TaskRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { applySetupScript } from './repos';
+import { isPolicy } from '../agents/sessionModes';
 
 const SETUP_LOG_TAIL = 256 * 1024;
 
@@ -18,7 +19,12 @@ export function mustTask(sc: Sidecar, taskId: string): TaskRow {
 }
 
 export function checkAgent(sc: Sidecar, agent: string, field = 'agent'): void {
-  if (!sc.opts.agents.has(agent)) throw invalidParams(`${field}: unknown agent '${agent}' (known: ${[...sc.opts.agents.keys()].join(', ')})`);
+  if (!sc.agents.has(agent)) throw invalidParams(`${field}: unknown agent '${agent}' (known: ${sc.agents.ids().join(', ')})`);
+}
+
+/** A new session's mode must be a policy: the agent's own modes are known only once it reported them. */
+export function checkMode(mode: string | undefined): void {
+  if (mode !== undefined && !isPolicy(mode)) throw invalidParams(`mode: '${mode}' is not an approval policy (ask, accept_edits, full_access); an agent's own modes can be chosen once the session has started`);
 }
 
 /**
@@ -45,6 +51,7 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
     if (!repo) throw notFound('repo', p.repoId);
     const agent = p.agent ?? sc.opts.defaultAgent;
     checkAgent(sc, agent);
+    checkMode(p.mode);
     const title = p.title ?? titleFromPrompt(p.prompt);
     const taken = (b: string) => sc.store.branchTaken(repo.id, b);
     if (p.branch && taken(p.branch)) throw invalidParams(`branch: '${p.branch}' is already used by another task`);
@@ -83,8 +90,10 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
       error_message: null,
       acp_session_id: null,
       is_first: 1,
-      first_prompt_sent: 0,
+      // The prompt is the first message of its queue, sent once the session is ready.
+      first_prompt_sent: 1,
       turn_id: null,
+      mode: p.mode ?? 'ask',
       position: 1,
       created_at: now,
       updated_at: now,
@@ -93,11 +102,12 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
       task.setup_script = applySetupScript(sc, repo, p.setupScript).setup_script ?? '';
       sc.store.insertTask(task);
       sc.store.insertSession(session);
+      sc.queue.enqueue(session.id, p.prompt);
       sc.store.addHistory(task.id, { kind: 'created', message: `branch ${branch}, agent ${agent}` });
       sc.jobs.add('provision', task.id, task.id);
     });
     sc.publisher.taskChanged(task.id);
-    return toTask(task, [session]);
+    return sc.store.taskSummary(task.id)!;
   },
 
   GetWorkbench(sc) {

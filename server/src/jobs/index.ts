@@ -4,6 +4,7 @@ import { createSessionJob } from './sessions';
 import { changesJob } from './changes';
 import { archiveJob } from './archive';
 import { importJob } from './import';
+import { installAgentJob } from './installAgent';
 
 /** One handler per job kind. */
 export function registerJobs(sc: Sidecar): void {
@@ -12,4 +13,5 @@ export function registerJobs(sc: Sidecar): void {
   sc.jobs.register('changes', changesJob(sc));
   sc.jobs.register('archive', archiveJob(sc));
   sc.jobs.register('import', importJob(sc));
+  sc.jobs.register('install_agent', installAgentJob(sc));
 }

@@ -6,12 +6,10 @@
 import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { readTail } from '../tail';
-import { delimiter, join } from 'node:path';
 import { turnInProgress, type ProvisionStage } from '../../../shared/protocol';
 import type { JobRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
-import { newId } from '../ids';
 import { Interrupted } from '../interrupted';
 
 type Stage = Exclude<ProvisionStage, 'init_enqueue_provision'>;
@@ -150,9 +148,10 @@ async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
 
 async function ensureAgent(sc: Sidecar, taskId: string): Promise<void> {
   const t = sc.store.task(taskId)!;
-  const def = sc.opts.agents.get(t.agent);
-  if (!def) throw new Error(`Unknown agent '${t.agent}'`);
-  if (!commandExists(def.command)) throw new Error(`Agent '${t.agent}' cannot be launched: '${def.command}' was not found`);
+  const info = sc.agents.info(t.agent);
+  if (!info) throw new Error(`Unknown agent '${t.agent}'`);
+  // Not installed, or no credentials: the error says the way out (Install, Configure Agent).
+  if (!info.ready) throw new Error(info.reason ?? `${info.name} is not ready`);
 }
 
 async function createFirstSession(sc: Sidecar, taskId: string): Promise<void> {
@@ -163,18 +162,13 @@ async function createFirstSession(sc: Sidecar, taskId: string): Promise<void> {
   sc.store.updateSession(first.id, { status: 'pending_session_create', error_message: null });
   sc.publisher.taskChanged(taskId);
   await sc.turns.createAgentSession(first.id);
-  const turnId = newId('turn');
-  const sendPrompt = first.first_prompt_sent === 0;
   sc.db.tx(() => {
-    sc.store.updateSession(first.id, sendPrompt ? { status: 'running', turn_id: turnId, first_prompt_sent: 1 } : { status: 'ready' });
+    // A task of an earlier version whose prompt was never sent: it joins the queue now.
+    if (first.first_prompt_sent === 0) sc.queue.enqueue(first.id, t.prompt);
+    sc.store.updateSession(first.id, { status: 'ready', first_prompt_sent: 1 });
   });
   sc.publisher.taskChanged(taskId);
-  if (sendPrompt) void sc.turns.runTurn(first.id, turnId, t.prompt);
-}
-
-function commandExists(command: string): boolean {
-  if (command.includes('/')) return existsSync(command);
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+  sc.queue.dispatch(first.id);
 }
 
 async function lastLine(file: string): Promise<string> {

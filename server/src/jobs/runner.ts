@@ -13,7 +13,7 @@ import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
 
-export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import';
+export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent';
 type Lane = 'provision' | 'interactive' | 'projection';
 const LANE: Record<JobKind, Lane> = {
   provision: 'provision',
@@ -22,6 +22,8 @@ const LANE: Record<JobKind, Lane> = {
   // The user asked for it and waits to see the tasks; it copies rows and never runs a script.
   import: 'interactive',
   changes: 'projection',
+  // Minutes of downloading at most; never holds up a provisioning stage.
+  install_agent: 'interactive',
 };
 export type JobHandler = (job: JobRow) => Promise<void>;
 

@@ -3,10 +3,10 @@
  * callers group writes with `db.tx`.
  */
 import type { Db } from '../db/database';
-import type { HistoryRow, JobRow, ProcessRow, RepoRow, SessionRow, TaskRow, TranscriptRow } from '../db/schema';
+import type { HistoryRow, JobRow, ProcessRow, QueuedMessageRow, RepoRow, SessionRow, TaskRow, TranscriptRow } from '../db/schema';
 import type { ProcessIdentity } from '../effects/identity';
-import type { HistoryEvent, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
-import { toTask } from './summaries';
+import type { HistoryEvent, SessionSummary, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
+import { toSession, toTask } from './summaries';
 
 export class Store {
   constructor(readonly db: Db) {}
@@ -76,10 +76,61 @@ export class Store {
     this.db.run(this.q.updateTable('sessions').set({ ...patch, updated_at: Date.now() }).where('id', '=', id));
   }
 
+  // --- the durable message queue
+  /** Messages of a session still waiting (not dispatched), oldest first. */
+  queued(sessionId: string): QueuedMessageRow[] {
+    return this.db.all(
+      this.q.selectFrom('queued_messages').selectAll().where('session_id', '=', sessionId).where('dispatched', '=', 0).orderBy('position'),
+    );
+  }
+  /** Waiting messages by session: of one task, or of all (one read for the whole workbench). */
+  private queuedBySession(taskId?: string): Map<string, QueuedMessageRow[]> {
+    const bySession = new Map<string, QueuedMessageRow[]>();
+    let query = this.q.selectFrom('queued_messages').selectAll().where('dispatched', '=', 0);
+    if (taskId) query = query.where('session_id', 'in', this.q.selectFrom('sessions').select('id').where('task_id', '=', taskId));
+    for (const m of this.db.all(query.orderBy('position'))) {
+      bySession.set(m.session_id, [...(bySession.get(m.session_id) ?? []), m]);
+    }
+    return bySession;
+  }
+  queuedMessage(id: string): QueuedMessageRow | undefined {
+    return this.db.get(this.q.selectFrom('queued_messages').selectAll().where('id', '=', id));
+  }
+  /** The message whose turn is under way, if it has not reached the transcript yet. */
+  dispatchedMessage(sessionId: string, turnId: string): QueuedMessageRow | undefined {
+    return this.db.get(
+      this.q.selectFrom('queued_messages').selectAll().where('session_id', '=', sessionId).where('turn_id', '=', turnId).where('dispatched', '=', 1),
+    );
+  }
+  /** Every dispatched message (recovery: their turns were cut short). */
+  dispatchedMessages(): QueuedMessageRow[] {
+    return this.db.all(this.q.selectFrom('queued_messages').selectAll().where('dispatched', '=', 1));
+  }
+  enqueue(m: Omit<QueuedMessageRow, 'position' | 'dispatched'>, atFront = false): void {
+    const edge = this.db.get(
+      this.q
+        .selectFrom('queued_messages')
+        .select((eb) => [eb.fn.max('position').as('last'), eb.fn.min('position').as('first')])
+        .where('session_id', '=', m.session_id),
+    );
+    const position = atFront ? ((edge?.first as number | null) ?? 1) - 1 : ((edge?.last as number | null) ?? 0) + 1;
+    this.db.run(this.q.insertInto('queued_messages').values({ ...m, position, dispatched: 0 }));
+  }
+  updateQueued(id: string, patch: Partial<QueuedMessageRow>): void {
+    this.db.run(this.q.updateTable('queued_messages').set(patch).where('id', '=', id));
+  }
+  deleteQueued(id: string): void {
+    this.db.run(this.q.deleteFrom('queued_messages').where('id', '=', id));
+  }
+
   // --- summaries
+  sessionSummary(id: string): SessionSummary | undefined {
+    const s = this.session(id);
+    return s && toSession(s, this.queued(id));
+  }
   taskSummary(id: string): TaskSummary | undefined {
     const t = this.task(id);
-    return t && toTask(t, this.sessionsOf(id));
+    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id));
   }
   allTaskSummaries(): TaskSummary[] {
     const byTask = new Map<string, SessionRow[]>();
@@ -88,7 +139,8 @@ export class Store {
       list.push(s);
       byTask.set(s.task_id, list);
     }
-    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? []));
+    const queued = this.queuedBySession();
+    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued));
   }
 
   // --- transcript

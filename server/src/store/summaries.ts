@@ -1,6 +1,7 @@
 /** Row -> wire shape conversions (the projection the workbench reads). */
 import { PendingPermission, type Repo, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
-import type { RepoRow, SessionRow, TaskRow } from '../db/schema';
+import type { QueuedMessageRow, RepoRow, SessionRow, TaskRow } from '../db/schema';
+import { POLICY_OPTIONS, stored } from '../agents/sessionModes';
 
 export const toRepo = (r: RepoRow): Repo => ({
   id: r.id,
@@ -10,7 +11,9 @@ export const toRepo = (r: RepoRow): Repo => ({
   ...(r.setup_script != null ? { setupScript: r.setup_script } : {}),
 });
 
-export const toSession = (s: SessionRow): SessionSummary => ({
+export const toSession = (s: SessionRow, queue: readonly QueuedMessageRow[] = []): SessionSummary => {
+  const config = stored(s);
+  return {
   id: s.id,
   taskId: s.task_id,
   name: s.name,
@@ -20,9 +23,16 @@ export const toSession = (s: SessionRow): SessionSummary => ({
   unread: s.unread === 1,
   ...(s.error_message ? { errorMessage: s.error_message } : {}),
   ...(s.pending_permission ? { pendingPermission: PendingPermission.parse(JSON.parse(s.pending_permission)) } : {}),
-});
+  mode: s.mode ?? 'ask',
+  modes: [...POLICY_OPTIONS, ...config.extraModes],
+  models: config.models,
+  stalled: s.stalled === 1,
+  queue: queue.map((m) => ({ id: m.id, turnId: m.turn_id, text: m.text, createdAt: m.created_at })),
+  queuePaused: s.queue_paused === 1,
+  };
+};
 
-export const toTask = (t: TaskRow, sessions: SessionRow[]): TaskSummary => ({
+export const toTask = (t: TaskRow, sessions: SessionRow[], queued: ReadonlyMap<string, QueuedMessageRow[]> = new Map()): TaskSummary => ({
   id: t.id,
   repoId: t.repo_id,
   title: t.title,
@@ -31,7 +41,7 @@ export const toTask = (t: TaskRow, sessions: SessionRow[]): TaskSummary => ({
   ...(t.status_message ? { statusMessage: t.status_message } : {}),
   ...(t.error_message ? { errorMessage: t.error_message } : {}),
   agent: t.agent,
-  sessions: sessions.map(toSession),
+  sessions: sessions.map((s) => toSession(s, queued.get(s.id))),
   changes: { files: t.changes_files, added: t.changes_added, removed: t.changes_removed },
   ...(t.worktree_path ? { worktreePath: t.worktree_path } : {}),
   createdAt: t.created_at,
