@@ -19,6 +19,10 @@ const app = createDemoAgent(
     chunkDelayMs: config.chunkDelayMs,
     store: new SessionStore(config.stateDir),
     log,
+    exit: (code) => {
+      log(`exit ${code} requested by the script`);
+      process.exit(code);
+    },
   },
   live,
 );

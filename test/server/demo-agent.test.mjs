@@ -34,9 +34,11 @@ function folder(name) {
 /**
  * Starts the built agent and connects an ACP client to it. `updates` collects every
  * session/update; `waitFor(predicate)` resolves on the first update list that satisfies it.
- * `onPermission` answers session/request_permission.
+ * `onPermission` answers session/request_permission. `fs.read` / `fs.write`, when given,
+ * are advertised at initialize and answer fs/read_text_file / fs/write_text_file; every
+ * request the agent sends is in `requests`, in order.
  */
-async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission } = {}) {
+async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission, fs = {} } = {}) {
   const env = { ...process.env, FOUNDRY_DEMO_STATE_DIR: stateDir ?? folder('state') };
   if (chunkDelayMs !== undefined) env.FOUNDRY_DEMO_CHUNK_DELAY_MS = String(chunkDelayMs);
   const child = spawn(process.execPath, [AGENT, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -47,31 +49,48 @@ async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission } = 
 
   const updates = [];
   const waiters = new Set();
+  const requests = [];
   const permissionRequests = [];
-  const app = client({ name: 'demo-agent-test' })
+  const check = () => {
+    for (const w of waiters) if (w.predicate(updates)) (waiters.delete(w), w.resolve());
+  };
+  const recorded = (method, handler) => async (cx) => {
+    requests.push({ method, params: cx.params });
+    check();
+    return handler(cx.params, cx.signal);
+  };
+  let app = client({ name: 'demo-agent-test' })
     .onNotification(methods.client.session.update, ({ params }) => {
       updates.push(params);
-      for (const w of waiters) if (w.predicate(updates)) (waiters.delete(w), w.resolve());
+      check();
     })
-    .onRequest(methods.client.session.requestPermission, async ({ params, signal }) => {
-      permissionRequests.push(params);
-      for (const w of waiters) if (w.predicate(updates)) (waiters.delete(w), w.resolve());
-      return onPermission ? onPermission(params, signal) : { outcome: { outcome: 'cancelled' } };
-    });
+    .onRequest(
+      methods.client.session.requestPermission,
+      recorded(methods.client.session.requestPermission, (params, signal) => {
+        permissionRequests.push(params);
+        check();
+        return onPermission ? onPermission(params, signal) : { outcome: { outcome: 'cancelled' } };
+      }),
+    );
+  if (fs.read) app = app.onRequest(methods.client.fs.readTextFile, recorded(methods.client.fs.readTextFile, fs.read));
+  if (fs.write) app = app.onRequest(methods.client.fs.writeTextFile, recorded(methods.client.fs.writeTextFile, fs.write));
   const connection = app.connect(
     ndJsonStream(Writable.toWeb(child.stdin), Readable.toWeb(child.stdout)),
   );
   const agent = connection.agent;
   const init = await agent.request(methods.agent.initialize, {
     protocolVersion: PROTOCOL_VERSION,
-    clientCapabilities: {},
+    clientCapabilities: { fs: { readTextFile: Boolean(fs.read), writeTextFile: Boolean(fs.write) } },
   });
 
-  return {
+  const self = {
     agent,
     init,
     updates,
+    requests,
     permissionRequests,
+    /** Resolves with [exit code, signal] when the process ends. */
+    exited,
     get stderr() {
       return stderr;
     },
@@ -79,9 +98,23 @@ async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission } = 
       if (predicate(updates)) return Promise.resolve();
       return new Promise((resolve) => waiters.add({ predicate, resolve }));
     },
-    async newSession(cwd) {
-      const { sessionId } = await agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
+    /**
+     * session/new; resolves with the whole answer once the session's commands have been
+     * announced (they follow the answer), so later updates come in script order.
+     */
+    async openSession(cwd) {
+      const answer = await agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
+      await self.waitFor((u) => ofKind(u, 'available_commands_update', answer.sessionId).length > 0);
+      return answer;
+    },
+    /** A new session's id; with `mode`, the session is first switched to it (set_mode). */
+    async newSession(cwd, { mode } = {}) {
+      const { sessionId } = await self.openSession(cwd);
+      if (mode) await self.setMode(sessionId, mode);
       return sessionId;
+    },
+    setMode(sessionId, modeId) {
+      return agent.request(methods.agent.session.setMode, { sessionId, modeId });
     },
     prompt(sessionId, text) {
       return agent.request(methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text }] });
@@ -97,6 +130,7 @@ async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission } = 
       return code;
     },
   };
+  return self;
 }
 
 const ofKind = (updates, kind, sessionId) =>
@@ -129,7 +163,7 @@ it('the same script gives the same updates in a second process (ids aside)', asy
   const run = async () => {
     const a = await startAgent({ chunkDelayMs: 0 });
     const cwd = folder('determinism');
-    const sessionId = await a.newSession(cwd);
+    const sessionId = await a.newSession(cwd, { mode: 'acceptEdits' });
     await a.prompt(sessionId, 'first line here\nwrite a.txt\nx\nend\nlast words');
     await a.stop();
     return JSON.stringify(a.updates.map((n) => n.update))
@@ -143,7 +177,7 @@ it('write creates the file inside the session folder and reports an edit tool ca
   const a = await startAgent({ chunkDelayMs: 0 });
   try {
     const cwd = folder('write');
-    const sessionId = await a.newSession(cwd);
+    const sessionId = await a.newSession(cwd, { mode: 'acceptEdits' });
     const { stopReason } = await a.prompt(sessionId, 'write src/deep/hello.txt\nHello\n  indented\nend\ndone');
     assert.equal(stopReason, 'end_turn');
     const file = join(cwd, 'src/deep/hello.txt');
@@ -172,7 +206,7 @@ it('write to a path outside the session folder is refused as a failed tool call'
   const a = await startAgent({ chunkDelayMs: 0 });
   try {
     const cwd = folder('escape');
-    const sessionId = await a.newSession(cwd);
+    const sessionId = await a.newSession(cwd, { mode: 'acceptEdits' });
     const { stopReason } = await a.prompt(sessionId, 'write ../escaped.txt\nnope\nend');
     assert.equal(stopReason, 'end_turn');
     assert.equal(existsSync(join(cwd, '../escaped.txt')), false);
@@ -191,9 +225,9 @@ it('write to a path outside the session folder is refused as a failed tool call'
   }
 });
 
-/** Runs `write PATH` in a fresh session and returns its tool_call_update (status, reason). */
+/** Runs `write PATH` in a fresh acceptEdits session and returns its tool_call_update (status, reason). */
 async function writeOnce(a, cwd, path, text = 'x') {
-  const sessionId = await a.newSession(cwd);
+  const sessionId = await a.newSession(cwd, { mode: 'acceptEdits' });
   const before = ofKind(a.updates, 'tool_call_update').length;
   assert.equal((await a.prompt(sessionId, `write ${path}\n${text}\nend`)).stopReason, 'end_turn');
   const update = ofKind(a.updates, 'tool_call_update')[before].update;
@@ -418,7 +452,7 @@ it('a second process loads a session of the first, replaying its history', async
   const stateDir = folder('shared-state');
   const cwd = folder('load');
   const first = await startAgent({ stateDir, chunkDelayMs: 0 });
-  const sessionId = await first.newSession(cwd);
+  const sessionId = await first.newSession(cwd, { mode: 'acceptEdits' });
   await first.prompt(sessionId, 'remember this line');
   await first.prompt(sessionId, 'write notes.md\n# Notes\nend\nand this one');
   assert.equal(await first.stop(), 0, 'the agent exits cleanly when stdin closes');
@@ -427,7 +461,9 @@ it('a second process loads a session of the first, replaying its history', async
   try {
     assert.equal(second.init.agentCapabilities.loadSession, true);
     await second.agent.request(methods.agent.session.load, { sessionId, cwd, mcpServers: [] });
-    const replay = second.updates.map((n) => [n.sessionId, n.update.sessionUpdate, n.update.content.text]);
+    const replay = second.updates
+      .filter((n) => n.update.sessionUpdate.endsWith('_message_chunk'))
+      .map((n) => [n.sessionId, n.update.sessionUpdate, n.update.content.text]);
     assert.deepEqual(replay, [
       [sessionId, 'user_message_chunk', 'remember this line'],
       [sessionId, 'agent_message_chunk', 'remember this line'],
