@@ -51,7 +51,11 @@ class StateError extends RequestError {
 }
 
 export class SessionStore {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    /** The mode a new session starts in. */
+    private readonly newSessionMode: ModeId = DEFAULT_MODE,
+  ) {}
 
   /** Creates and persists a new, empty session. */
   async create(cwd: string): Promise<SessionRecord> {
@@ -59,7 +63,7 @@ export class SessionStore {
       id: `demo-${randomUUID()}`,
       cwd,
       createdAt: new Date().toISOString(),
-      modeId: DEFAULT_MODE,
+      modeId: this.newSessionMode,
       modelId: DEFAULT_MODEL,
       editsAlwaysAllowed: false,
       usage: { inputTokens: 0, outputTokens: 0, costMicros: 0 },

@@ -38,12 +38,16 @@ function folder(name) {
  * are advertised at initialize and answer fs/read_text_file / fs/write_text_file; every
  * request the agent sends is in `requests`, in order.
  */
-async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission, fs = {} } = {}) {
-  const env = { ...process.env, FOUNDRY_DEMO_STATE_DIR: stateDir ?? folder('state') };
+async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission, fs = {}, env: extraEnv = {} } = {}) {
+  const env = { ...process.env, FOUNDRY_DEMO_STATE_DIR: stateDir ?? folder('state'), ...extraEnv };
   if (chunkDelayMs !== undefined) env.FOUNDRY_DEMO_CHUNK_DELAY_MS = String(chunkDelayMs);
   const child = spawn(process.execPath, [AGENT, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  const stderrWaiters = new Set();
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    for (const w of stderrWaiters) if (w.pattern.test(stderr)) (stderrWaiters.delete(w), w.resolve());
+  });
   children.add(child);
   const exited = once(child, 'exit').finally(() => children.delete(child));
 
@@ -93,6 +97,11 @@ async function startAgent({ args = [], stateDir, chunkDelayMs, onPermission, fs 
     exited,
     get stderr() {
       return stderr;
+    },
+    /** Resolves once the agent's stderr matches `pattern` (stderr is its own pipe, so it may lag). */
+    waitForStderr(pattern) {
+      if (pattern.test(stderr)) return Promise.resolve();
+      return new Promise((resolve) => stderrWaiters.add({ pattern, resolve }));
     },
     waitFor(predicate) {
       if (predicate(updates)) return Promise.resolve();
@@ -672,6 +681,28 @@ it('a second process loads the mode and the model with the session', async () =>
   }
 });
 
+it('FOUNDRY_DEMO_DEFAULT_MODE sets the mode new sessions start in', async () => {
+  const a = await startAgent({ chunkDelayMs: 0, env: { FOUNDRY_DEMO_DEFAULT_MODE: 'acceptEdits' } });
+  try {
+    const cwd = folder('default-mode');
+    const answer = await a.openSession(cwd);
+    assert.deepEqual({ ...answer, sessionId: undefined }, { sessionId: undefined, ...settings('acceptEdits', 'demo-standard') });
+    await a.prompt(answer.sessionId, 'write a.txt\nA\nend');
+    assert.equal(a.permissionRequests.length, 0);
+    assert.equal(readFileSync(join(cwd, 'a.txt'), 'utf8'), 'A\n');
+  } finally {
+    await a.stop();
+  }
+
+  const b = await startAgent({ chunkDelayMs: 0, env: { FOUNDRY_DEMO_DEFAULT_MODE: 'yolo' } });
+  try {
+    assert.equal((await b.openSession(folder('default-mode-bad'))).modes.currentModeId, 'default');
+    await b.waitForStderr(/FOUNDRY_DEMO_DEFAULT_MODE "yolo" is not a mode; using "default"/);
+  } finally {
+    await b.stop();
+  }
+});
+
 // ---- What each mode lets a write (and a permission line) do ----
 
 /** A client that answers every permission request with the next of `answers`. */
@@ -1051,7 +1082,7 @@ it('exit CODE ends the process at once with that code, after what came before it
   const [code] = await a.exited;
   assert.equal(code, 3);
   assert.equal(textOf(ofKind(a.updates, 'agent_message_chunk')), 'going down');
-  assert.match(a.stderr, /exit 3 requested by the script/);
+  await a.waitForStderr(/exit 3 requested by the script/);
 });
 
 it('an exit code over 255 is invalid params', async () => {
