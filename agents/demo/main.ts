@@ -17,8 +17,12 @@ const app = createDemoAgent(
   {
     loadSession: config.loadSession,
     chunkDelayMs: config.chunkDelayMs,
-    store: new SessionStore(config.stateDir),
+    store: new SessionStore(config.stateDir, config.defaultMode),
     log,
+    exit: (code) => {
+      log(`exit ${code} requested by the script`);
+      process.exit(code);
+    },
   },
   live,
 );
@@ -28,7 +32,8 @@ const stream = ndJsonStream(
   Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>,
 );
 const connection = app.connect(stream);
-log(`ready (state ${config.stateDir}, loadSession ${config.loadSession})`);
+for (const problem of config.problems) log(problem);
+log(`ready (state ${config.stateDir}, loadSession ${config.loadSession}, new sessions in ${config.defaultMode} mode)`);
 
 void connection.closed.then(() => {
   for (const session of live.values()) session.cancel();

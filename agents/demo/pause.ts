@@ -30,3 +30,11 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Never resolves; rejects with TurnCancelled as soon as `signal` aborts. */
+export function untilCancelled(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) return reject(new TurnCancelled());
+    signal.addEventListener('abort', () => reject(new TurnCancelled()), { once: true });
+  });
+}

@@ -80,7 +80,7 @@ function components(rel: string): string[] {
   return rel.split(sep).filter((p) => p !== '' && p !== '.');
 }
 
-function isInside(root: string, candidate: string): boolean {
+export function isInside(root: string, candidate: string): boolean {
   if (candidate === root) return true;
   const rel = relative(root, candidate);
   return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
