@@ -1058,10 +1058,11 @@ export const RetryTask = request(
   TaskSummary,
 );
 /**
- * Retry a session in `error`. When its task is in `error` too, the task is retried (as
- * `foundry/retryTask` without `setupScript`); otherwise the session goes back to
- * `pending_session_create` (a background job creates its agent session) on a provisioned task, or
- * to `pending_provision`.
+ * Retry a session in `error`, or Restart one whose agent process crashed. When its task is in
+ * `error` too, the task is retried (as `foundry/retryTask` without `setupScript`); otherwise the
+ * session goes back to `pending_session_create` (a background job starts its agent and creates its
+ * agent session, or resumes the conversation with `session/load` when it had one) on a provisioned
+ * task, or to `pending_provision`. Its queued messages are sent once it is `ready`.
  *
  * Direction: client -> sidecar. Sent by the extension (Retry Session in the tree, the chat tab's
  * Retry) and the tests.
@@ -1261,7 +1262,9 @@ export const ImportDatabases = request(
 export const SetSessionMode = request(
   'foundry/setSessionMode',
   z.object({
+    /** The session to change. */
     sessionId: id('sessionId'),
+    /** An ApprovalPolicy or one of the session's `modes`. */
     mode: sessionMode,
   }),
   SessionSummary,
@@ -1288,7 +1291,9 @@ export const SetSessionMode = request(
 export const SetSessionModel = request(
   'foundry/setSessionModel',
   z.object({
+    /** The session to change. */
     sessionId: id('sessionId'),
+    /** One of the session's `models` (any id before the agent reported them). */
     model: z.string().min(1, 'model must not be empty').max(200),
   }),
   SessionSummary,
@@ -1312,8 +1317,11 @@ export const SetSessionModel = request(
 export const EditQueuedMessage = request(
   'foundry/editQueuedMessage',
   z.object({
+    /** The session whose queue holds the message. */
     sessionId: id('sessionId'),
+    /** The QueuedMessage `id`. */
     messageId: id('messageId'),
+    /** The new text. */
     text: z.string().min(1, 'text must not be empty').max(200_000),
   }),
   SessionSummary,
@@ -1337,7 +1345,9 @@ export const EditQueuedMessage = request(
 export const RemoveQueuedMessage = request(
   'foundry/removeQueuedMessage',
   z.object({
+    /** The session whose queue holds the message. */
     sessionId: id('sessionId'),
+    /** The QueuedMessage `id`. */
     messageId: id('messageId'),
   }),
   SessionSummary,
@@ -1362,6 +1372,7 @@ export const RemoveQueuedMessage = request(
 export const SendQueued = request(
   'foundry/sendQueued',
   z.object({
+    /** The session whose queue to resume. */
     sessionId: id('sessionId'),
   }),
   SessionSummary,
@@ -1388,9 +1399,13 @@ export const SendQueued = request(
 export const HandoffSession = request(
   'foundry/handoffSession',
   z.object({
+    /** The session to continue. */
     sessionId: id('sessionId'),
+    /** The agent of the new session. */
     agent: agentId,
+    /** The new session's approval policy; absent: `ask`. */
     mode: sessionMode.optional(),
+    /** The new session's model; absent: the agent's default. */
     model: z.string().max(200).optional(),
   }),
   SessionSummary,
@@ -1415,6 +1430,7 @@ export const ListAgents = request(
   'foundry/listAgents',
   Empty,
   z.object({
+    /** Every agent, built-ins first. */
     agents: z.array(AgentInfo),
   }),
 );
@@ -1432,14 +1448,16 @@ export const ListAgents = request(
  * Result: the AgentInfo, with `install.status` `queued` unless it is installed already.
  *
  * Errors:
- * - -32602 InvalidParams: `agentId` is not a known agent.
+ * - -32602 InvalidParams: `agentId` is not a plain id.
+ * - -32001 NotFound: `agentId` names no agent.
  * - -32002 InvalidState: the agent is not one Foundry installs (`demo`, or one defined in the
  *   settings); admission.
  */
 export const InstallAgent = request(
   'foundry/installAgent',
   z.object({
-    agentId,
+    /** The agent to install (an AgentInfo `id`). */
+    agentId: agentId,
   }),
   AgentInfo,
 );
@@ -1459,14 +1477,17 @@ export const InstallAgent = request(
  * Result: the AgentInfo, ready once its credentials are present.
  *
  * Errors:
- * - -32602 InvalidParams: `agentId` is not a known agent; a variable name is not a plain
+ * - -32602 InvalidParams: `agentId` is not a plain id; a variable name is not a plain
  *   environment variable name, or a value is longer than 10,000 characters.
+ * - -32001 NotFound: `agentId` names no agent.
  * - -32002 InvalidState: admission only.
  */
 export const SetCredentials = request(
   'foundry/setCredentials',
   z.object({
-    agentId,
+    /** The agent the credentials are for. */
+    agentId: agentId,
+    /** Variables for its processes' environment (`ANTHROPIC_API_KEY`, a base URL); `{}` clears them. */
     env: z.record(
       z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env: variable names must be plain environment variable names'),
       z.string().max(10_000, 'env: a value is longer than 10,000 characters'),
@@ -1545,8 +1566,8 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   SendQueued: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   HandoffSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   ListAgents: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
-  InstallAgent: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
-  SetCredentials: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
+  InstallAgent: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState],
+  SetCredentials: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState],
 };
 
 // ---------------------------------------------------------------------------
@@ -1660,6 +1681,7 @@ export type SidecarExitingParams = z.infer<typeof SidecarExiting.params>;
 export const AgentsUpdated = notification(
   'foundry/agentsUpdated',
   z.object({
+    /** Every agent, as `foundry/listAgents` answers. */
     agents: z.array(AgentInfo),
   }),
 );

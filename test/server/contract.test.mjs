@@ -113,7 +113,10 @@ test('session and task requests: not found names the id, wrong state names the s
     await rejects(sc.request(def.method, { sessionId: 'ses_missing', text: 't', name: 'n' }), ErrorCodes.NotFound, /ses_missing/);
   }
   const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'states' });
-  await rejects(sc.request(Requests.SendMessage.method, { sessionId: t.sessions[0].id, text: 'too early' }), ErrorCodes.InvalidState, /'pending_provision'|'pending_session_create'|'running'/);
+  // Too early for the agent: the message waits in the session's durable queue, behind the prompt.
+  const early = await sc.request(Requests.SendMessage.method, { sessionId: t.sessions[0].id, text: 'too early' });
+  assert.equal(early.queued, true);
+  assert.match(early.messageId, /^msg_/);
   await rejects(sc.request(Requests.RetryTask.method, { taskId: t.id }), ErrorCodes.InvalidState, /state is/);
   const idle = await sc.waitTask(t.id, 'idle');
   await rejects(sc.request(Requests.RetrySession.method, { sessionId: idle.sessions[0].id }), ErrorCodes.InvalidState, /'ready'/);

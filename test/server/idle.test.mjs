@@ -14,7 +14,7 @@ test('settled tasks: the sidecar sends nothing for 10 s', async () => {
     const repo = await sc.request(Requests.AddRepo.method, { path: repoPath, setupScript: 'echo setup' });
     // The counter first sees a known action's traffic...
     const atStart = sc.traffic.in + sc.traffic.out;
-    const task = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'write notes.txt\nhello\nend\nsettle down' });
+    const task = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'write notes.txt\nhello\nend\nsettle down', mode: 'accept_edits' });
     await sc.waitTask(task.id, 'idle');
     await sc.waitFor(() => sc.task(task.id).changes.files === 1, 'changes projected');
     await sc.settle();

@@ -53,8 +53,11 @@ test('needs_input carries the request; an allow answer reaches the agent and the
   // Listed without reading transcripts: getWorkbench has it too.
   const wb = await sc.request(Requests.GetWorkbench.method, {});
   assert.deepEqual(wb.tasks.find((t) => t.id === task.id).sessions[0].pendingPermission, waiting.pendingPermission);
-  // A message waits for the turn like any running one.
-  await rejectsState(sc.request(Requests.SendMessage.method, { sessionId: s.id, text: 'hi' }), /needs_input/);
+  // A message sent now waits in the queue like during any running turn (and is taken back here).
+  const queued = await sc.request(Requests.SendMessage.method, { sessionId: s.id, text: 'hi' });
+  assert.equal(queued.queued, true);
+  const removed = await sc.request(Requests.RemoveQueuedMessage.method, { sessionId: s.id, messageId: queued.messageId });
+  assert.deepEqual(removed.queue, []);
   const { requestId } = waiting.pendingPermission;
   await rejectsState(sc.request(Requests.ReplyPermission.method, { sessionId: s.id, requestId, optionId: 'nope' }), /not one of the request's options/);
   await rejectsState(sc.request(Requests.ReplyPermission.method, { sessionId: s.id, requestId: 'perm_other', optionId: 'allow_once' }), /no permission request/);

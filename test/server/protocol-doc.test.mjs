@@ -112,6 +112,12 @@ const samples = {
   version: '0.0.1', // older than any sidecar: a hand-over is refused, never started
   reason: 'restart',
   databases: ['/nonexistent/foundry.db'],
+  mode: 'ask',
+  model: 'm',
+  messageId: 'msg_doc_unknown',
+  agent: 'demo',
+  agentId: 'agent_doc_unknown',
+  env: {},
 };
 
 const baseType = (schema) => (['optional', 'default'].includes(schema.def.type) ? baseType(schema.def.innerType) : schema.def.type);
@@ -218,6 +224,12 @@ test('the sidecar answers the documented codes: -32602 bad params, -32001 unknow
     await state('CancelTurn', { sessionId: second.id }, /'closed'/);
     await state('ReplyPermission', { sessionId: second.id, requestId: 'perm_doc_unknown', optionId: 'allow_once' }, /'closed'/);
     await state('RetrySession', { sessionId: second.id }, /'closed'/);
+    await state('SetSessionMode', { sessionId: second.id, mode: 'accept_edits' }, /'closed'/);
+    await state('SetSessionModel', { sessionId: second.id, model: 'm' }, /'closed'/);
+    await state('SendQueued', { sessionId: second.id }, /'closed'/);
+    await state('EditQueuedMessage', { sessionId: first.id, messageId: 'msg_doc_unknown', text: 't' }, /'gone'/);
+    await state('RemoveQueuedMessage', { sessionId: first.id, messageId: 'msg_doc_unknown' }, /'gone'/);
+    await state('InstallAgent', { agentId: 'demo' }, /'bundled'/);
 
     const dirty = join(idle.worktreePath, 'uncommitted.txt');
     writeFileSync(dirty, 'work\n');

@@ -98,6 +98,7 @@ test('a failing turn leaves the session ready with the error in the transcript',
 test('files the agent writes show up in the changes projection', async () => {
   const { task, session } = await readySession();
   assert.deepEqual(task.changes, { files: 0, added: 0, removed: 0 });
+  await sc.request(Requests.SetSessionMode.method, { sessionId: session.id, mode: 'accept_edits' });
   await sc.request(Requests.SendMessage.method, {
     sessionId: session.id,
     text: 'write src/new.txt\none\ntwo\nthree\nend\nwrite README.md\n# changed\nend',

@@ -247,7 +247,7 @@ export class Turns {
   onAgentExited(sessionId: string, e: { code: number | null; signal: string | null; expected: boolean; stderrTail: string }): void {
     this.attached.delete(sessionId);
     const how = e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
-    this.sc.log(`agent of session ${sessionId} ${how}${e.expected ? '' : ' (unexpected)'}`);
+    this.sc.log(`agent of session ${sessionId} exited (${e.signal ?? `code ${e.code}`})${e.expected ? '' : ', unexpectedly'}`);
     if (e.expected || this.sc.draining) return;
     const s = this.store.session(sessionId);
     if (!s || s.status === 'closed' || s.status === 'error') return;

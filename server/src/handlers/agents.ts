@@ -1,10 +1,10 @@
 import type { Handlers } from './define';
-import { invalidParams, invalidState } from '../errors';
+import { invalidState, notFound } from '../errors';
 import type { Sidecar } from '../sidecar';
 
 function mustKnow(sc: Sidecar, agentId: string) {
   const info = sc.agents.info(agentId);
-  if (!info) throw invalidParams(`agentId: unknown agent '${agentId}' (known: ${sc.agents.ids().join(', ')})`);
+  if (!info) throw notFound('agent', agentId);
   return info;
 }
 
