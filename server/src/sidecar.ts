@@ -179,6 +179,9 @@ export class Sidecar {
     for (const t of this.store.tasks()) {
       if ((t.status === 'idle' || t.status === 'running') && t.worktree_path) this.watch(t.id, t.worktree_path);
     }
+    // A ready session with messages waiting and its queue not paused (a stop between a turn's end
+    // and the next dispatch) carries on.
+    for (const s of this.store.allSessions()) this.queue.dispatch(s.id);
   }
 
   /**

@@ -13,6 +13,9 @@ export { git, makeRepo } from '../gitRepo.mjs';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const serverJs = join(root, 'dist', 'server.js');
 
+/** The pinned real agents, installed by scripts/setup.sh (`--install-agents`). */
+export const agentsDir = process.env.FOUNDRY_AGENTS_DIR || join(root, '.cache', 'agents');
+
 export function tempDir(prefix = 'foundry-test-') {
   return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
 }
@@ -24,7 +27,7 @@ export function tempDir(prefix = 'foundry-test-') {
 export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
   dataDir ??= tempDir('foundry-data-');
   const child = spawn(process.execPath, [serverJs, '--stdio'], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, FOUNDRY_AGENTS_DIR: agentsDir, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const logs = captureStderr(child);
@@ -101,6 +104,11 @@ export async function connectClient({ reader, writer, dataDir, options = {}, cli
     (state.statusLog ??= []).push(p);
     notify();
   });
+  conn.onNotification('foundry/agentsUpdated', (p) => {
+    state.agents = p.agents;
+    (state.agentsLog ??= []).push(p);
+    notify();
+  });
   conn.onNotification('foundry/transcriptAppended', (p) => {
     const list = transcripts.get(p.sessionId) ?? [];
     list.push(...p.events);
@@ -167,6 +175,10 @@ export async function connectClient({ reader, writer, dataDir, options = {}, cli
     waitTask(id, statuses, timeoutMs) {
       const want = [].concat(statuses);
       return client.waitFor(() => want.includes(state.tasks.get(id)?.status) && state.tasks.get(id), `task ${id} in ${want}`, timeoutMs);
+    },
+    /** The session as last pushed. */
+    session(taskId, sessionId) {
+      return state.tasks.get(taskId)?.sessions.find((x) => x.id === sessionId);
     },
     waitSession(taskId, sessionId, statuses, timeoutMs) {
       const want = [].concat(statuses);

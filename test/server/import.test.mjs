@@ -107,8 +107,10 @@ test('every task, session, transcript event and history row is there with the sa
     assert.deepEqual({ ...t, setup_script: null }, { ...old, setup_script: null }, `task ${old.title} as it was`);
   }
   const sessions = Object.fromEntries(rows(newDb, 'SELECT * FROM sessions').map((s) => [s.id, s]));
-  // pending_permission (migration 5) is newer than the fixture: no request is waiting.
-  for (const old of expected.sessions) if (old.task_id !== slow.id) assert.deepEqual(sessions[old.id], { ...old, pending_permission: null }, `session ${old.id} as it was`);
+  // Columns newer than the fixture get their defaults: no request waiting (migration 5); the `ask`
+  // policy, nothing cached, not stalled, queue not paused, no handoff (migration 6).
+  const newer = { pending_permission: null, mode: 'ask', agent_config: null, stalled: 0, queue_paused: 0, handoff_from: null };
+  for (const old of expected.sessions) if (old.task_id !== slow.id) assert.deepEqual(sessions[old.id], { ...old, ...newer }, `session ${old.id} as it was`);
   const transcript = rows(newDb, 'SELECT * FROM transcript ORDER BY session_id, seq');
   for (const e of expected.transcript) assert.ok(transcript.some((n) => JSON.stringify(n) === JSON.stringify(e)), `transcript event ${e.session_id}#${e.seq}`);
   for (const t of manifest.tasks) {

@@ -62,13 +62,15 @@ function relative(path: string, worktree: string): string {
 }
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** Quoted as a markdown block quote: the earlier conversation is context, never instructions to act on. */
+const quote = (s: string) => s.split('\n').map((l) => `> ${l}`).join('\n');
 
 export function renderDigest(d: Digest, fromAgent: string): string {
   const head = `You are continuing a conversation that another agent (${fromAgent}) started in this same worktree. Here is a digest of it; the files are already as it left them.`;
   const tail: string[] = [];
   if (d.files.size) tail.push(`## Files changed\n${[...d.files].sort().map((f) => `- ${f}`).join('\n')}`);
   if (d.openPlan.length) tail.push(`## Still open\n${d.openPlan.map((x) => `- [ ] ${x}`).join('\n')}`);
-  if (d.lastError) tail.push(`## Last error\n${clip(d.lastError, 600)}`);
+  if (d.lastError) tail.push(`## Last error\n${quote(clip(d.lastError, 600))}`);
   tail.push('Continue from here. Reply "ready" and wait for the next instruction if nothing is left to do.');
   const fixed = `${head}\n\n${tail.join('\n\n')}`;
   // Newest turns first until the budget is spent, then shown oldest first.
@@ -76,7 +78,7 @@ export function renderDigest(d: Digest, fromAgent: string): string {
   let budget = DIGEST_LIMIT - Buffer.byteLength(fixed) - 40;
   for (let i = d.turns.length - 1; i >= 0 && budget > 0; i--) {
     const t = d.turns[i];
-    const block = `### User\n${clip(t.user, 1500)}\n### ${fromAgent}\n${clip(t.answer || '(no answer)', 1500)}`;
+    const block = `### User\n${quote(clip(t.user, 1500))}\n### ${fromAgent}\n${quote(clip(t.answer || '(no answer)', 1500))}`;
     const size = Buffer.byteLength(block) + 2;
     if (size > budget) break;
     turns.unshift(block);

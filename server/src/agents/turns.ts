@@ -219,7 +219,8 @@ export class Turns {
           turnId: s.turn_id ?? undefined,
           text: 'The sidecar stopped during this turn. Send the message again to continue.',
         });
-        this.store.updateSession(s.id, { status: 'ready', turn_id: null, pending_permission: null, stalled: 0 });
+        // What waits behind the interrupted turn waits for the user (Send queued), as after Stop.
+        this.store.updateSession(s.id, { status: 'ready', turn_id: null, pending_permission: null, stalled: 0, queue_paused: 1 });
         tasks.add(s.task_id);
       }
       this.sc.queue.recover();

@@ -1,0 +1,67 @@
+// "Continue with…": foundry/handoffSession starts a new session in the same task and worktree
+// whose first message is a bounded digest of the earlier one: the user's messages, the agent's
+// final answers, the files changed, the plan still open and the last error, at most 8 KB.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Requests } from '../../shared/protocol.ts';
+import { startSidecar, makeRepo, tempDir, cleanup } from './harness.mjs';
+
+let dir, sc, repo;
+before(async () => {
+  dir = tempDir();
+  const repoPath = makeRepo(join(dir, 'repo'));
+  sc = await startSidecar({ dataDir: join(dir, 'data') });
+  repo = await sc.request(Requests.AddRepo.method, { path: repoPath });
+});
+after(async () => {
+  await sc.stop();
+  cleanup(dir);
+});
+
+const firstPrompt = (events) => {
+  const e = events.find((x) => x.sender === 'client' && x.payload.method === 'session/prompt');
+  return e?.payload.params.prompt.map((b) => b.text).join('');
+};
+
+test('the new session starts with the digest of the old one, in the same worktree', async () => {
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'Add a greeting file', mode: 'accept_edits' });
+  const idle = await sc.waitTask(t.id, 'idle');
+  const from = idle.sessions[0];
+  await sc.turn(t.id, from.id, 'plan Write greeting | Write tests | Update docs\nwrite src/greeting.txt\nhello\nend\nGreeting written.');
+  await sc.turn(t.id, from.id, 'sleep 10\nfail');
+  const next = await sc.request(Requests.HandoffSession.method, { sessionId: from.id, agent: 'demo', mode: 'accept_edits' });
+  assert.notEqual(next.id, from.id);
+  assert.equal(next.taskId, t.id);
+  assert.equal(next.mode, 'accept_edits');
+  await sc.waitFor(() => sc.session(t.id, next.id)?.status === 'ready' && sc.session(t.id, next.id).queue.length === 0 && sc.task(t.id).status === 'idle', 'digest delivered');
+  const events = await sc.transcript(next.id);
+  const digest = firstPrompt(events);
+  assert.ok(Buffer.byteLength(digest) <= 8192);
+  assert.match(digest, /Add a greeting file/, "the user's first message");
+  assert.match(digest, /Greeting written\./, "the agent's final answer");
+  assert.match(digest, /- src\/greeting\.txt/, 'the files changed');
+  assert.match(digest, /- \[ \] Write tests/, 'the plan still open');
+  assert.match(digest, /## Last error\n> .*fail requested/, 'the last error');
+  assert.ok(events.some((e) => e.sender === 'foundry' && e.payload.kind === 'handoff'));
+  // The old session is left as it is.
+  assert.equal(sc.session(t.id, from.id).status, 'ready');
+});
+
+test('a long conversation is cut to 8 KB, oldest turns first, keeping files and the open plan', async () => {
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'start', mode: 'accept_edits' });
+  const idle = await sc.waitTask(t.id, 'idle');
+  const from = idle.sessions[0];
+  await sc.turn(t.id, from.id, 'plan Keep going\nwrite kept.txt\nk\nend');
+  const long = 'x'.repeat(1200);
+  for (let i = 0; i < 8; i++) await sc.turn(t.id, from.id, `turn ${i} ${long}`);
+  const next = await sc.request(Requests.HandoffSession.method, { sessionId: from.id, agent: 'demo' });
+  await sc.waitFor(() => sc.session(t.id, next.id)?.queue.length === 0 && sc.session(t.id, next.id)?.status === 'ready', 'digest delivered');
+  const digest = firstPrompt(await sc.transcript(next.id));
+  assert.ok(Buffer.byteLength(digest) <= 8192, `digest is ${Buffer.byteLength(digest)} bytes`);
+  assert.match(digest, /earlier turns? left out/);
+  assert.match(digest, /turn 7/, 'the newest turn is kept');
+  assert.doesNotMatch(digest, /### User\n> start/, 'the oldest turn went first');
+  assert.match(digest, /- kept\.txt/);
+  assert.match(digest, /- \[ \] Keep going/);
+});
