@@ -375,15 +375,31 @@ export const AgentInfo = z.object({
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 
-/** How an agent's ACP process is launched. Agents are data. */
-export const AgentDefinition = z.object({
-  /** The executable. */
-  command: z.string().min(1),
-  /** Its arguments. */
-  args: z.array(z.string()).default([]),
-  /** Extra environment variables. */
-  env: z.record(z.string(), z.string()).optional(),
-});
+/**
+ * How an agent is reached. Agents are data: a local ACP process over stdio (`command`, `args`,
+ * `env`), or an agent that a sandbox-agent server runs, over its HTTP API (`sandboxAgent`).
+ */
+export const AgentDefinition = z
+  .object({
+    /** The executable (stdio). */
+    command: z.string().min(1).optional(),
+    /** Its arguments. */
+    args: z.array(z.string()).default([]),
+    /** Extra environment variables. */
+    env: z.record(z.string(), z.string()).optional(),
+    /** Reach the agent through a sandbox-agent server instead of starting a process. */
+    sandboxAgent: z
+      .object({
+        /** The server's base URL (`http://127.0.0.1:2468`). */
+        url: z.string().url(),
+        /** sandbox-agent's agent id (`claude`, `codex`, `opencode`). */
+        agent: z.string().min(1),
+        /** Its bearer token, when it was started with one. */
+        token: z.string().optional(),
+      })
+      .optional(),
+  })
+  .refine((d) => d.command !== undefined || d.sandboxAgent !== undefined, { message: 'an agent needs a command or sandboxAgent' });
 export type AgentDefinition = z.infer<typeof AgentDefinition>;
 
 // ---------------------------------------------------------------------------

@@ -144,7 +144,7 @@ export class AgentRegistry {
         id,
         name: base?.name ?? id,
         catalog: base?.catalog,
-        ...(findOnPath(def.command, this.cx.inherited.PATH) ? { entry: { command: def.command, args: def.args ?? [], env: def.env } } : {}),
+        ...(def.sandboxAgent || (def.command && findOnPath(def.command, this.cx.inherited.PATH)) ? { entry: { command: def.command, args: def.args ?? [], env: def.env, sandboxAgent: def.sandboxAgent } } : {}),
         source: 'settings',
         command: def.command,
         policies: base?.policies ?? {},

@@ -4,17 +4,18 @@
  * connection is reported raw (`acp` event) so the transcript keeps the ACP message as
  * sent or received; history replayed by `session/load` is not reported again.
  */
-import { Readable, Writable } from 'node:stream';
-import type { ChildProcess } from 'node:child_process';
-import { client, methods, ndJsonStream, PROTOCOL_VERSION, type AnyMessage, type ClientConnection } from '@agentclientprotocol/sdk';
+import { client, methods, PROTOCOL_VERSION, type AnyMessage, type ClientConnection } from '@agentclientprotocol/sdk';
 import type { EffectsApi, EffectsEvent } from './api';
 import type { ProcessEffects } from './processes';
 import { createPermissions } from './permissions';
 import { createClientFs } from './clientFs';
 import type { SessionSetup } from '../agents/agentConfig';
+import type { AgentLink } from './transports/link';
+import { stdioLink } from './transports/stdioLink';
+import { sandboxAgentLink } from './transports/sandboxAgentLink';
 
 interface AgentProcess {
-  child: ChildProcess;
+  link: AgentLink;
   conn: ClientConnection;
   loadSession: boolean;
   /** ACP sessions whose history is being replayed: their updates are not new. */
@@ -46,11 +47,7 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
     return a;
   };
 
-  function recordingStream(key: string, child: ChildProcess, loading: Set<string>) {
-    const base = ndJsonStream(
-      Writable.toWeb(child.stdin!) as WritableStream<Uint8Array>,
-      Readable.toWeb(child.stdout!) as unknown as ReadableStream<Uint8Array>,
-    );
+  function recordingStream(key: string, base: AgentLink, loading: Set<string>) {
     const sentIds = new Set<unknown>(); // requests we sent that are recorded
     const receivedIds = new Set<unknown>(); // requests the agent sent that are recorded
     const record = (sender: 'client' | 'agent', msg: AnyMessage) => {
@@ -95,11 +92,8 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
     a.stopping = true;
     agents.delete(key);
     a.conn.close();
-    a.child.stdin?.end();
-    const timer = setTimeout(() => a.child.pid && processes.killGroup(a.child.pid, 'SIGKILL'), 2000);
-    if (a.child.pid) processes.killGroup(a.child.pid, 'SIGTERM');
+    await a.link.stop();
     await a.exited;
-    clearTimeout(timer);
   }
 
   const api: Pick<
@@ -115,39 +109,31 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
     | 'agentSetMode'
     | 'agentSetModel'
   > = {
-    async agentStart({ key, command, args, env, cwd }) {
+    async agentStart({ key, launch, cwd }) {
       await stop(key);
-      const child = processes.spawnGroup(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] }, key, 'agent');
-      // A dying agent closes its pipes under us: that is reported by `exit`, never a crash.
-      child.stdin?.on('error', () => {});
-      child.stdout?.on('error', () => {});
+      const link = launch.kind === 'stdio' ? stdioLink(key, launch, cwd, processes, emit) : sandboxAgentLink(launch, key);
       let entryRef: AgentProcess | undefined;
       let stderrTail = '';
-      const exited = new Promise<void>((resolve) => {
-        child.once('exit', (code, signal) => {
-          if (agents.get(key)?.child === child) agents.delete(key);
-          permissions.dropAll(key);
-          emit({ type: 'agentExited', key, code, signal, expected: entryRef?.stopping ?? true, stderrTail: stderrTail.trim().split('\n').slice(-5).join('\n') });
-          resolve();
-        });
+      const exited = link.ended.then((end) => {
+        stderrTail = end.stderrTail;
+        if (agents.get(key)?.link === link) agents.delete(key);
+        permissions.dropAll(key);
+        emit({ type: 'agentExited', key, code: end.code, signal: end.signal, expected: entryRef?.stopping ?? true, stderrTail: end.stderrTail });
       });
-      const spawnError = new Promise<never>((_, reject) =>
-        child.once('error', (e) => reject(new Error(`could not start agent '${command}': ${e.message}`))),
-      );
-      spawnError.catch(() => {});
-      child.stderr?.on('data', (d: Buffer) => {
-        stderrTail = (stderrTail + d.toString()).slice(-2000);
-        emit({ type: 'log', level: 'info', message: `agent ${key}: ${d.toString().trimEnd()}` });
-      });
+      const spawnError = 'spawnError' in link ? (link.spawnError as Promise<never>) : new Promise<never>(() => {});
       const loading = new Set<string>();
-      const app = client({ name: 'foundry' })
+      let app = client({ name: 'foundry' })
         // Held open until the user answers (agentReplyPermission), Stop, or the agent goes.
         .onRequest(methods.client.session.requestPermission, ({ params, signal }) => permissions.ask(key, params, signal))
-        .onRequest(methods.client.fs.readTextFile, ({ params }) => fs.read(key, cwd, params))
-        .onRequest(methods.client.fs.writeTextFile, ({ params }) => fs.write(key, cwd, params))
         .onNotification(methods.client.session.update, () => {});
-      const conn = app.connect(recordingStream(key, child, loading));
-      const entry: AgentProcess = { child, conn, loadSession: false, loading, exited, stopping: false };
+      // A local agent's files are this machine's: Foundry serves them, inside the worktree only.
+      if (link.localFs) {
+        app = app
+          .onRequest(methods.client.fs.readTextFile, ({ params }) => fs.read(key, cwd, params))
+          .onRequest(methods.client.fs.writeTextFile, ({ params }) => fs.write(key, cwd, params));
+      }
+      const conn = app.connect(recordingStream(key, link, loading));
+      const entry: AgentProcess = { link, conn, loadSession: false, loading, exited, stopping: false };
       entryRef = entry;
       agents.set(key, entry);
       const died = exited.then(() => {
@@ -161,7 +147,7 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
         const init = await Promise.race([
           conn.agent.request(methods.agent.initialize, {
             protocolVersion: PROTOCOL_VERSION,
-            clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: false },
+            clientCapabilities: { fs: { readTextFile: link.localFs, writeTextFile: link.localFs }, terminal: false },
           }),
           spawnError,
           died,
@@ -174,7 +160,7 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
       } finally {
         clearTimeout(timer);
       }
-      return { pgid: child.pid!, loadSession: entry.loadSession };
+      return { pgid: link.pgid ?? 0, loadSession: entry.loadSession };
     },
 
     async agentNewSession({ key, cwd }) {

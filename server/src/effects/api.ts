@@ -9,6 +9,7 @@ import type { ProcessIdentity } from './identity';
 import type { RepoIdentity } from './repoIdentity';
 import type { BackfillItem, BackfillResult } from './markerBackfill';
 import type { SessionSetup } from '../agents/agentConfig';
+import type { AgentLaunch } from './transports/link';
 
 /** A worker method may answer synchronously or asynchronously. */
 export type Async<T> = T | Promise<T>;
@@ -54,8 +55,12 @@ export interface EffectsApi {
   diffStat(p: { worktreePath: string; baseRef: string }): Async<Changes>;
   watch(p: { taskId: string; path: string; debounceMs: number }): Async<void>;
   unwatch(p: { taskId: string }): Async<void>;
-  /** `env` is the agent's whole environment (agents/agentEnv.ts); nothing of the worker's is added. */
-  agentStart(p: { key: string; command: string; args: string[]; env: Record<string, string>; cwd: string }): Async<{
+  /**
+   * Start (or reach) the session's agent: a local process over stdio, whose `env` is its whole
+   * environment (agents/agentEnv.ts; nothing of the worker's is added), or an agent served by a
+   * sandbox-agent server over HTTP (effects/transports/).
+   */
+  agentStart(p: { key: string; launch: AgentLaunch; cwd: string }): Async<{
     pgid: number;
     loadSession: boolean;
   }>;

@@ -1,0 +1,152 @@
+/**
+ * sandbox-agent's HTTP ACP API as an agent link, spoken directly (its SDK bundles an old ACP SDK).
+ * - `POST /v1/acp/{serverId}?agent=ID` carries one JSON-RPC message: a request is answered with
+ *   its JSON-RPC response in the body (200); a notification or a response of ours gets 202. The
+ *   first POST (initialize) names the agent and creates the server.
+ * - `GET /v1/acp/{serverId}` is an SSE stream of what the agent sends on its own: notifications
+ *   (session/update) and its requests (session/request_permission).
+ * - `DELETE /v1/acp/{serverId}` ends the agent.
+ * Requests run concurrently: a session/prompt POST stays open for the whole turn. node:http is
+ * used because fetch's default header timeout (300 s) would cut long turns; sandbox-agent's own
+ * per-request limit is SANDBOX_AGENT_ACP_REQUEST_TIMEOUT_MS, set where it is started.
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { randomUUID } from 'node:crypto';
+import type { AnyMessage } from '@agentclientprotocol/sdk';
+import type { AgentLink, LinkEnd } from './link';
+
+/** Sandbox-agent's ACP request timeout Foundry sets when it starts one: longer than any turn (a day). */
+export const SANDBOX_AGENT_REQUEST_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+interface Target {
+  url: string;
+  agent: string;
+  token?: string;
+}
+
+function call(target: Target, method: string, path: string, body?: unknown, accept = 'application/json'): Promise<IncomingMessage> {
+  const u = new URL(path, target.url);
+  const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      u,
+      {
+        method,
+        headers: {
+          accept,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+        },
+      },
+      resolve,
+    );
+    req.on('error', reject);
+    req.end(body !== undefined ? JSON.stringify(body) : undefined);
+  });
+}
+
+async function readBody(res: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of res) text += chunk;
+  return text;
+}
+
+export function sandboxAgentLink(target: Target, key: string): AgentLink {
+  const serverId = `foundry-${key}-${randomUUID().slice(0, 8)}`;
+  const base = `/v1/acp/${encodeURIComponent(serverId)}`;
+  let controller!: ReadableStreamDefaultController<AnyMessage>;
+  const readable = new ReadableStream<AnyMessage>({ start: (c) => void (controller = c) });
+  let created = false;
+  let endedResolve!: (e: LinkEnd) => void;
+  const ended = new Promise<LinkEnd>((r) => (endedResolve = r));
+  let over = false;
+  const finish = (why: string) => {
+    if (over) return;
+    over = true;
+    try {
+      controller.close();
+    } catch {
+      // already closed
+    }
+    endedResolve({ code: null, signal: null, stderrTail: why });
+  };
+  const deliver = (m: AnyMessage) => {
+    if (!over) controller.enqueue(m);
+  };
+
+  /** The agent's own messages, as SSE `data:` lines, until the server goes. */
+  async function listen(): Promise<void> {
+    try {
+      const res = await call(target, 'GET', base, undefined, 'text/event-stream');
+      if (res.statusCode !== 200) throw new Error(`sandbox-agent event stream answered ${res.statusCode}: ${(await readBody(res)).slice(0, 200)}`);
+      let buffer = '';
+      let data: string[] = [];
+      for await (const chunk of res) {
+        buffer += chunk.toString();
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl).replace(/\r$/, '');
+          buffer = buffer.slice(nl + 1);
+          if (line === '') {
+            if (data.length) deliverEnvelope(data.join('\n'));
+            data = [];
+          } else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+        }
+      }
+      finish('the sandbox-agent event stream ended');
+    } catch (e) {
+      finish(`the sandbox-agent event stream failed: ${(e as Error).message}`);
+    }
+  }
+
+  function deliverEnvelope(text: string): void {
+    try {
+      deliver(JSON.parse(text) as AnyMessage);
+    } catch {
+      // not a JSON-RPC envelope (a keep-alive comment)
+    }
+  }
+
+  async function post(m: AnyMessage): Promise<void> {
+    const first = !created;
+    created = true;
+    const path = first ? `${base}?agent=${encodeURIComponent(target.agent)}` : base;
+    const isRequest = 'method' in m && 'id' in m && m.id !== undefined && m.id !== null;
+    let res: IncomingMessage;
+    try {
+      res = await call(target, 'POST', path, m);
+    } catch (e) {
+      if (isRequest) deliver({ jsonrpc: '2.0', id: (m as { id: string | number }).id, error: { code: -32603, message: `sandbox-agent unreachable: ${(e as Error).message}` } } as AnyMessage);
+      if (first) finish(`sandbox-agent unreachable: ${(e as Error).message}`);
+      return;
+    }
+    const body = await readBody(res);
+    if (res.statusCode === 200 && body) deliverEnvelope(body);
+    else if (res.statusCode !== 202 && isRequest) {
+      deliver({ jsonrpc: '2.0', id: (m as { id: string | number }).id, error: { code: -32603, message: `sandbox-agent answered ${res.statusCode}: ${body.slice(0, 300)}` } } as AnyMessage);
+    }
+    if (first && res.statusCode === 200) void listen();
+    else if (first) finish(`sandbox-agent refused the agent (${res.statusCode})`);
+  }
+
+  const writable = new WritableStream<AnyMessage>({
+    write(m) {
+      // Not awaited: a prompt's POST lasts the whole turn, and other messages must not wait on it.
+      void post(m);
+    },
+  });
+
+  return {
+    readable,
+    writable,
+    ended,
+    localFs: false,
+    async stop() {
+      if (!over) {
+        await call(target, 'DELETE', base).then(readBody, () => '');
+        finish('stopped');
+      }
+    },
+  };
+}

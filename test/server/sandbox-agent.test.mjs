@@ -1,0 +1,68 @@
+// The second transport: sandbox-agent's HTTP API (POST one JSON-RPC message, an SSE stream back),
+// against its real binary on loopback, running an agent through its launcher folder. The same
+// ACP messages as over stdio: a streamed reply, a permission round trip, Stop; and its per-request
+// timeout, which must be set above the longest turn where sandbox-agent is started.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Requests } from '../../shared/protocol.ts';
+import { startSidecar, makeRepo, tempDir, cleanup, agentText, serverJs } from './harness.mjs';
+import { startSandboxAgent } from './sandboxAgent.mjs';
+
+const demo = [process.execPath, join(serverJs, '..', 'demo-agent.js')];
+let dir, patient, sc, repo;
+before(async () => {
+  dir = tempDir();
+  const state = { FOUNDRY_DEMO_STATE_DIR: join(dir, 'demo-state'), FOUNDRY_DEMO_CHUNK_DELAY_MS: '5' };
+  // Foundry's setting (sandboxAgentLink.ts: a day) versus a limit shorter than the turn below.
+  patient = await startSandboxAgent({ home: join(dir, 'patient'), launchers: { mock: demo }, env: { ...state, SANDBOX_AGENT_ACP_REQUEST_TIMEOUT_MS: String(24 * 3600 * 1000) } });
+  sc = await startSidecar({
+    dataDir: join(dir, 'data'),
+    options: {
+      agents: {
+        remote: { sandboxAgent: { url: patient.url, agent: 'mock' } },
+      },
+    },
+  });
+  repo = await sc.request(Requests.AddRepo.method, { path: makeRepo(join(dir, 'repo')) });
+});
+after(async () => {
+  await sc?.stop();
+  await patient?.stop();
+  cleanup(dir);
+});
+
+test('over sandbox-agent: a streamed reply, a permission answered from Foundry, and Stop', { timeout: 60_000 }, async () => {
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'hello over http', agent: 'remote' });
+  const idle = await sc.waitTask(t.id, 'idle');
+  const s = idle.sessions[0];
+  assert.match(agentText(await sc.transcript(s.id)), /hello over http/);
+
+  await sc.request(Requests.SubscribeSession.method, { sessionId: s.id });
+  await sc.request(Requests.SendMessage.method, { sessionId: s.id, text: 'permission Ship it\nshipped' });
+  const waiting = await sc.waitSession(t.id, s.id, 'needs_input');
+  assert.equal(waiting.pendingPermission.title, 'Ship it');
+  await sc.request(Requests.ReplyPermission.method, { sessionId: s.id, requestId: waiting.pendingPermission.requestId, optionId: 'allow_once' });
+  await sc.waitFor(() => sc.session(t.id, s.id)?.status === 'ready' && sc.session(t.id, s.id)?.queue.length === 0, 'turn over');
+  assert.match(agentText(await sc.transcript(s.id)), /permission: allow_onceshipped$/);
+
+  await sc.request(Requests.SendMessage.method, { sessionId: s.id, text: 'hang' });
+  await sc.waitSession(t.id, s.id, 'running');
+  const stopAt = Date.now();
+  await sc.request(Requests.CancelTurn.method, { sessionId: s.id });
+  await sc.waitSession(t.id, s.id, 'ready');
+  assert.ok(Date.now() - stopAt < 1000, 'Stop ends the turn within a second');
+  const ends = (await sc.transcript(s.id)).filter((e) => e.sender === 'foundry' && e.payload.kind === 'turn_ended');
+  assert.equal(ends.at(-1).payload.stopReason, 'cancelled');
+  // The agent runs in sandbox-agent's place, not through Foundry's fs: nothing local was served.
+  assert.equal(existsSync(join(idle.worktreePath, '.foundry-fs')), false);
+});
+
+test("with Foundry's request timeout a turn longer than sandbox-agent's default cut-off completes", { timeout: 60_000 }, async () => {
+  const ok = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'ready', agent: 'remote' });
+  const okIdle = await sc.waitTask(ok.id, 'idle');
+  const { end } = await sc.turn(ok.id, okIdle.sessions[0].id, 'sleep 3000\nslow but done');
+  assert.equal(end.kind, 'turn_ended');
+  assert.match(agentText(await sc.transcript(okIdle.sessions[0].id)), /slow but done$/);
+});
