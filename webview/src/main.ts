@@ -104,10 +104,16 @@ function paint(): void {
   if (pinned) log.scrollTop = log.scrollHeight;
 }
 
+/** What the header last showed, to rebuild it only when that changes. */
+let headerShown = '';
 function paintHeader(): void {
   const title = state?.task?.title ?? '';
   const status = state?.session ? statusLabel[state.session.status] : '';
-  const usage = transcript.context ? contextText(transcript.context) : undefined;
+  const context = transcript.context;
+  const key = JSON.stringify([title, status, state?.session?.status, context]);
+  if (key === headerShown) return;
+  headerShown = key;
+  const usage = context ? contextText(context) : undefined;
   header.replaceChildren(
     element('span', { class: 'task-title', title: title }, title),
     usage ? element('span', { class: 'session-usage', 'data-role': 'usage', title: usage.title }, usage.text) : '',

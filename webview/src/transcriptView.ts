@@ -4,7 +4,7 @@
  * changed since the last one.
  *
  * Windowed: a snapshot renders only its last `initialItems` items; older ones are rendered a
- * page at a time when the user scrolls to the top (or presses the button there). The whole
+ * page at a time as the user scrolls up towards the top (or presses the button there). The whole
  * history stays in the model; only the DOM is windowed.
  */
 import { child, element, icon } from './dom';
@@ -28,8 +28,10 @@ export interface TranscriptViewOptions {
   pageItems?: number;
 }
 
-/** Within this many pixels of the top, the next older page is rendered. */
-const loadEarlierPx = 200;
+/** Items a snapshot renders at first: a few screens' worth. */
+export const initialItems = 80;
+/** Items each step up renders. */
+export const pageItems = 50;
 
 export class TranscriptView {
   /** rendered[i] shows items[start + i]. */
@@ -48,12 +50,13 @@ export class TranscriptView {
     private readonly container: HTMLElement,
     private readonly options: TranscriptViewOptions,
   ) {
-    this.initialItems = options.initialItems ?? 150;
-    this.pageItems = options.pageItems ?? 100;
+    this.initialItems = options.initialItems ?? initialItems;
+    this.pageItems = options.pageItems ?? pageItems;
     container.append(this.earlier);
     this.earlier.addEventListener('click', () => this.showEarlier());
+    // Within a screen of the top, render the next older page before the user gets there.
     container.addEventListener('scroll', () => {
-      if (container.scrollTop < loadEarlierPx) this.showEarlier();
+      if (container.scrollTop < Math.max(200, container.clientHeight)) this.showEarlier();
     });
     container.addEventListener('click', (e) => {
       const target = (e.target as Element | null)?.closest<HTMLElement>('[data-open-path]');

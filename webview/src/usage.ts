@@ -81,18 +81,31 @@ export function formatCost(cost: Cost, locale?: string): string {
   const digits = { minimumFractionDigits: 2, maximumFractionDigits: Math.abs(cost.amount) < 0.1 ? 4 : 2 };
   if (/^[A-Z]{3}$/.test(cost.currency)) {
     try {
-      return new Intl.NumberFormat(locale, { style: 'currency', currency: cost.currency, ...digits }).format(cost.amount);
+      return numberFormat(locale, { style: 'currency', currency: cost.currency, ...digits }).format(cost.amount);
     } catch {
       // Not a currency Intl knows: fall through to the plain form.
     }
   }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 4 }).format(cost.amount)} ${cost.currency}`;
+  return `${numberFormat(locale, { maximumFractionDigits: 4 }).format(cost.amount)} ${cost.currency}`;
+}
+
+/** Number formats are costly to build and the header is painted often: one per shape. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, f);
+  }
+  return f;
 }
 
 /** "45k / 200k tokens (23%) · $0.12": the context window and the cost so far. */
 export function contextText(usage: ContextUsage, locale?: string): UsageText {
   const percent = usage.size > 0 ? ` (${Math.round((usage.used / usage.size) * 100)}%)` : '';
-  const count = (n: number) => new Intl.NumberFormat(locale).format(n);
+  const count = (n: number) => numberFormat(locale).format(n);
   const parts = [`${formatTokens(usage.used)} / ${formatTokens(usage.size)} tokens${percent}`];
   const titles = [`Context window: ${count(usage.used)} of ${count(usage.size)} tokens in use`];
   if (usage.cost) {
@@ -104,7 +117,7 @@ export function contextText(usage: ContextUsage, locale?: string): UsageText {
 
 /** "12.3k tokens", with the breakdown in the tooltip. */
 export function turnUsageText(usage: TurnUsage, locale?: string): UsageText {
-  const count = (n: number) => new Intl.NumberFormat(locale).format(n);
+  const count = (n: number) => numberFormat(locale).format(n);
   const lines = [`Tokens this turn: ${count(usage.totalTokens)}`, `Input: ${count(usage.inputTokens)}`, `Output: ${count(usage.outputTokens)}`];
   if (usage.thoughtTokens !== undefined) lines.push(`Thinking: ${count(usage.thoughtTokens)}`);
   if (usage.cachedReadTokens !== undefined) lines.push(`Cache read: ${count(usage.cachedReadTokens)}`);
