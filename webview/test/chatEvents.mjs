@@ -31,7 +31,7 @@ const reply = [
   '  const tokens: Token[] = [];\n  for (let i = 0; i < input.length; i++) {\n',
   "    if (input[i] === '\\\\') { i++; continue; } // skip the escaped char\n  }\n  return tokens;\n}\n```\n\n",
   'Then run the tests:\n\n```sh\nnpm test -- --grep "tokenize"\n```\n\n',
-  '- updated `src/parser.ts`\n- added a test in `test/parser.test.ts`\n',
+  '- updated `src/parser.ts`\n- added a test in `test/parser.test.ts`\n\n',
 ];
 
 /**

@@ -3,7 +3,7 @@
 // webview API that records what the tab posts. Nothing is fetched: the page and its assets are
 // served from memory, any other request is aborted and recorded.
 // Used by webview/test/chatView.test.mjs and bench/chatRender.mjs.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -11,6 +11,7 @@ import * as esbuild from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM = process.env.FOUNDRY_E2E_CHROMIUM || '/usr/bin/chromium';
 const PLAYWRIGHT = join(root, 'e2e', 'node_modules', 'playwright-core', 'index.mjs');
+const codicons = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
 
 /** Why the browser tests cannot run here, or false. */
 export const browserMissing =
@@ -34,6 +35,11 @@ export const theme = {
   '--vscode-diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)',
   '--vscode-diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
   '--vscode-textLink-foreground': 'rgb(55, 148, 255)',
+  '--vscode-focusBorder': 'rgb(0, 127, 212)',
+  '--vscode-editorSuggestWidget-background': 'rgb(37, 37, 38)',
+  '--vscode-editorSuggestWidget-selectedBackground': 'rgb(4, 57, 94)',
+  '--vscode-input-background': 'rgb(60, 60, 60)',
+  '--vscode-editorWidget-background': 'rgb(37, 37, 38)',
   '--vscode-editor-font-family': 'monospace',
   '--vscode-font-family': 'sans-serif',
   '--vscode-font-size': '13px',
@@ -84,6 +90,8 @@ export async function openChat(browser, { viewport = { width: 900, height: 700 }
     '/chat.js': ['text/javascript', js],
     '/chat.css': ['text/css', css],
     '/theme.css': ['text/css', `:root { ${Object.entries(theme).map(([k, v]) => `${k}: ${v};`).join(' ')} }`],
+    '/codicon.css': ['text/css', readFileSync(join(codicons, 'codicon.css'))],
+    '/codicon.ttf': ['font/ttf', readFileSync(join(codicons, 'codicon.ttf'))],
   };
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
@@ -116,6 +124,7 @@ export async function openChat(browser, { viewport = { width: 900, height: 700 }
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <link rel="stylesheet" href="${ORIGIN}/theme.css">
+<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${ORIGIN}/codicon.css">
 <link rel="stylesheet" href="${ORIGIN}/chat.css">
 <script nonce="${NONCE}">
 window.__posted = [];
