@@ -78,7 +78,8 @@ export function sessionEvents(count) {
 export function readyState(overrides = {}) {
   return {
     sessionId: SESSION,
-    session: { id: SESSION, taskId: 't1', name: 'Session 1', agent: 'demo', status: 'ready', unread: false },
+    // The fields of later protocol versions too (modes, queue): a schema strips what it does not know.
+    session: { id: SESSION, taskId: 't1', name: 'Session 1', agent: 'demo', status: 'ready', unread: false, mode: 'default', modes: [], models: [], stalled: false, queue: [], queuePaused: false },
     task: { id: 't1', title: 'Fix the parser', status: 'idle', worktreePath: WORKTREE },
     workbenchLoaded: true,
     sync: { phase: 'live' },

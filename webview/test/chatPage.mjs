@@ -64,9 +64,15 @@ async function build(entry, platform, format) {
 let assets;
 async function chatAssets() {
   if (!assets) {
-    const [chat, csp] = await Promise.all([build('webview/src/main.ts', 'browser', 'iife'), build('extension/src/chat/chatCsp.ts', 'node', 'esm')]);
-    const { chatCsp } = await import(`data:text/javascript;base64,${Buffer.from(csp.js).toString('base64')}`);
-    assets = { ...chat, csp: chatCsp(ORIGIN, NONCE) };
+    const [chat, csp, protocol] = await Promise.all([
+      build('webview/src/main.ts', 'browser', 'iife'),
+      build('extension/src/chat/chatCsp.ts', 'node', 'esm'),
+      build('shared/webview-protocol.ts', 'node', 'esm'),
+    ]);
+    const load = (js) => import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`);
+    const { chatCsp } = await load(csp.js);
+    const { ToWebview } = await load(protocol.js);
+    assets = { ...chat, csp: chatCsp(ORIGIN, NONCE), ToWebview };
   }
   return assets;
 }
@@ -79,10 +85,11 @@ export async function launchChromium() {
 
 /**
  * A chat tab in a new page of `browser`, its script loaded and `ready` posted. `send(message)`
- * posts a panel message to it; `posted()` is what it posted; `blocked` the requests it tried.
+ * checks a panel message against the protocol and posts it; `posted()` is what the tab posted;
+ * `blocked` the requests it tried.
  */
 export async function openChat(browser, { viewport = { width: 900, height: 700 } } = {}) {
-  const { js, css, csp } = await chatAssets();
+  const { js, css, csp, ToWebview } = await chatAssets();
   const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport });
   const blocked = [];
   const files = {
@@ -111,7 +118,12 @@ export async function openChat(browser, { viewport = { width: 900, height: 700 }
     page: tab,
     blocked,
     errors,
-    send: (message) => tab.evaluate((m) => window.postMessage(m, '*'), message),
+    send: (message) => {
+      // The tab drops an invalid message with a console warning: say why here instead of timing out.
+      const parsed = ToWebview.safeParse(message);
+      if (!parsed.success) throw new Error(`not a valid panel message: ${JSON.stringify(parsed.error.issues[0])}`);
+      return tab.evaluate((m) => window.postMessage(m, '*'), message);
+    },
     posted: () => tab.evaluate(() => window.__posted),
     violations: () => tab.evaluate(() => window.__violations),
     close: () => context.close(),
