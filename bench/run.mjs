@@ -1,6 +1,7 @@
 // Foundry sidecar benchmark: `npm run bench`. Everything is measured side by side in one run
 // against the real sidecar process over its real JSON-RPC interface; ratios compare requests
-// against a `foundry/ping` round trip sampled interleaved with them.
+// against a `foundry/ping` round trip sampled interleaved with them. The `chat` section measures
+// the chat tab's rendering in headless Chromium instead (bench/chatRender.mjs).
 import { join } from 'node:path';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { Requests } from '../shared/protocol.ts';
@@ -9,12 +10,13 @@ import { table, timed, percentile, knob, log, latencyRow, latencyCols, pings, pi
 import { holdSetupScripts, inSetup } from './load.mjs';
 import { coldCreate } from './cold.mjs';
 import { multiClient } from './clients.mjs';
+import { chatRender } from './chatRender.mjs';
 
 const SAMPLES = knob('BENCH_SAMPLES', 200);
 const BIG = knob('BENCH_BIG', 1000);
-// BENCH_ONLY=cold,clients runs only those sections (latency, scaling, cold, clients).
+// BENCH_ONLY=cold,clients runs only those sections (latency, scaling, cold, clients, chat).
 const only = process.env.BENCH_ONLY?.split(',');
-const sections = { latency: requestLatencyUnderLoad, cold: coldCreate, scaling: workbenchScaling, clients: multiClient };
+const sections = { latency: requestLatencyUnderLoad, cold: coldCreate, scaling: workbenchScaling, clients: multiClient, chat: chatRender };
 
 const dir = tempDir('foundry-bench-');
 const repoPath = makeRepo(join(dir, 'repo'), { 'README.md': '# tiny\n', 'src/a.txt': 'a\n' });

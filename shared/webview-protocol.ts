@@ -14,8 +14,8 @@ import { SessionSummary, TaskSummary, TranscriptEvent } from './protocol';
 // What the chat tab shows about its session
 // ---------------------------------------------------------------------------
 
-/** The slice of the task a chat tab shows. */
-export const ChatTask = TaskSummary.pick({ id: true, title: true, status: true, statusMessage: true, errorMessage: true });
+/** The slice of the task a chat tab shows; file paths inside `worktreePath` show relative to it. */
+export const ChatTask = TaskSummary.pick({ id: true, title: true, status: true, statusMessage: true, errorMessage: true, worktreePath: true });
 export type ChatTask = z.infer<typeof ChatTask>;
 
 /** How far the panel got loading the transcript from the sidecar. */
@@ -85,7 +85,7 @@ export type ToWebview = z.infer<typeof ToWebview>;
 // Webview -> panel
 // ---------------------------------------------------------------------------
 
-/** What the user asked for from the composer. */
+/** What the user asked for from the composer or the transcript. */
 export const ChatAction = z.discriminatedUnion('action', [
   /** foundry/sendMessage */
   z.object({ action: z.literal('send'), text: z.string().min(1, 'text must not be empty') }),
@@ -95,6 +95,11 @@ export const ChatAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('replyPermission'), requestId: z.string().min(1).max(200), optionId: z.string().min(1).max(200) }),
   /** foundry/retrySession, or foundry/retryTask when the task's provisioning failed. */
   z.object({ action: z.literal('retry') }),
+  /**
+   * Open a file the transcript names (a tool call's location or diff) in an editor, at `line`
+   * (1-based). `path` is absolute; the panel refuses one outside the task's worktree.
+   */
+  z.object({ action: z.literal('openFile'), path: z.string().min(1).max(4096), line: z.number().int().min(1).optional() }),
 ]);
 export type ChatAction = z.infer<typeof ChatAction>;
 

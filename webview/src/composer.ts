@@ -1,11 +1,14 @@
 /**
  * The composer: status line, message box and Send / Stop / Retry. It renders a
- * ComposerModel and reports what the user does; it sends nothing itself.
+ * ComposerModel and reports what the user does; it sends nothing itself. Typing `/` at the
+ * start offers the agent's slash commands (slashMenu.ts).
  */
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
 import type { ComposerModel } from './composerModel';
 import { element } from './dom';
+import { completeCommand, type SlashCommand } from './slashCommands';
+import { SlashMenu } from './slashMenu';
 
 export interface ComposerEvents {
   send(text: string): void;
@@ -25,6 +28,7 @@ export class Composer {
   private readonly sendButton = button('Send', 'send');
   private readonly stopButton = button('Stop', 'debug-stop', true);
   private readonly retryButton = button('Retry', 'refresh', true);
+  private readonly menu = new SlashMenu((command) => this.complete(command));
   private model: ComposerModel | undefined;
   /** A request from this composer is in flight. */
   private busy = false;
@@ -40,14 +44,19 @@ export class Composer {
     this.input.label = 'Message';
     this.input.value = draft;
     const actions = element('div', { class: 'actions' }, this.retryButton, this.stopButton, this.sendButton);
-    root.append(element('div', { class: 'status-row' }, this.status, this.detail), this.input, actions);
+    root.append(this.menu.el, this.menu.announcer, element('div', { class: 'status-row' }, this.status, this.detail), this.input, actions);
 
     root.dataset.role = 'composer';
     this.input.addEventListener('input', () => {
       this.root.removeAttribute('data-draft-saved');
       events.draftChanged(this.input.value);
+      this.menu.update(this.input.value, this.caret());
     });
+    // The caret moved without typing: the menu follows whether it is still in the command word.
+    for (const type of ['keyup', 'click']) this.input.addEventListener(type, () => this.menu.update(this.input.value, this.caret()));
+    this.input.addEventListener('focusout', () => this.menu.close());
     this.input.addEventListener('keydown', (e) => {
+      if (this.menu.handleKey(e)) return;
       if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
       e.preventDefault();
       this.trySend();
@@ -79,6 +88,17 @@ export class Composer {
     this.input.focus();
   }
 
+  /** The agent's slash commands, offered when the message starts with `/`. */
+  setCommands(commands: readonly SlashCommand[]): void {
+    this.menu.setCommands(commands);
+  }
+
+  /** Show why a request that is not the composer's own was refused (until the next action or state change). */
+  refuse(error: string): void {
+    this.refusal = error;
+    this.paint();
+  }
+
   /** Show the state for a session. */
   apply(model: ComposerModel): void {
     if (this.model && (this.model.status !== model.status || this.model.tone !== model.tone)) this.refusal = undefined;
@@ -96,6 +116,20 @@ export class Composer {
       this.events.draftChanged('');
     }
     this.paint();
+  }
+
+  private caret(): number {
+    return this.input.wrappedElement?.selectionStart ?? this.input.value.length;
+  }
+
+  /** Put `/name ` in place of the command word being typed, the caret after it. */
+  private complete(command: SlashCommand): void {
+    const { text, caret } = completeCommand(this.input.value, command);
+    this.input.value = text;
+    this.root.removeAttribute('data-draft-saved');
+    this.events.draftChanged(text);
+    this.menu.update(text, caret);
+    void this.input.updateComplete.then(() => this.input.wrappedElement?.setSelectionRange(caret, caret));
   }
 
   private trySend(): void {

@@ -14,6 +14,7 @@ import { element } from './dom';
 import { PermissionPrompt } from './permissionPrompt';
 import { applyEvents, emptyTranscript, type TranscriptModel } from './transcript';
 import { TranscriptView } from './transcriptView';
+import { contextText } from './usage';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -40,7 +41,9 @@ const permissionRoot = element('section', { class: 'permission' });
 const footer = element('footer', { class: 'composer' });
 document.body.append(header, log, placeholder, permissionRoot, footer);
 
-const view = new TranscriptView(log);
+const view = new TranscriptView(log, {
+  openFile: (path, line) => request({ action: 'openFile', path, ...(line ? { line } : {}) }),
+});
 let transcript: TranscriptModel = emptyTranscript;
 let state: ChatState | undefined;
 /** Restore the saved scroll position at the next paint (after a snapshot). */
@@ -87,10 +90,12 @@ function schedulePaint(): void {
 
 function paint(): void {
   const pinned = restoreScroll ? (viewState?.pinnedToBottom ?? true) : isAtBottom();
+  view.setRoot(state?.task?.worktreePath);
   view.render(transcript.items);
   paintHeader();
   paintPlaceholder();
   permission.render(state?.session?.pendingPermission);
+  composer.setCommands(transcript.commands);
   composer.apply(composerModel(state));
   if (restoreScroll && state?.sync.phase !== 'loading') {
     restoreScroll = false;
@@ -99,10 +104,21 @@ function paint(): void {
   if (pinned) log.scrollTop = log.scrollHeight;
 }
 
+/** What the header last showed, to rebuild it only when that changes. */
+let headerShown = '';
 function paintHeader(): void {
   const title = state?.task?.title ?? '';
   const status = state?.session ? statusLabel[state.session.status] : '';
-  header.replaceChildren(element('span', { class: 'task-title', title: title }, title), element('span', { class: 'session-status' }, status));
+  const context = transcript.context;
+  const key = JSON.stringify([title, status, state?.session?.status, context]);
+  if (key === headerShown) return;
+  headerShown = key;
+  const usage = context ? contextText(context) : undefined;
+  header.replaceChildren(
+    element('span', { class: 'task-title', title: title }, title),
+    usage ? element('span', { class: 'session-usage', 'data-role': 'usage', title: usage.title }, usage.text) : '',
+    element('span', { class: 'session-status' }, status),
+  );
   if (state?.session) header.dataset.status = state.session.status;
 }
 
@@ -172,6 +188,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       const action = pending.get(message.requestId);
       if (!action) return;
       pending.delete(message.requestId);
+      if (action.action === 'openFile') {
+        if (message.error) composer.refuse(message.error);
+        return;
+      }
       if (action.action === 'replyPermission' && message.error) {
         permission.refused(action.requestId);
         schedulePaint();

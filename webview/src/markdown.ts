@@ -6,12 +6,15 @@
  * (`data:`); any other image becomes a link with its alt text, which loads nothing until the user
  * opens it (VS Code then asks before it opens an external site). The sanitiser drops every other
  * attribute or element that would load something. The webview's CSP (`img-src` = its own
- * resources and `data:`) is the second wall.
+ * resources and `data:`) is the second wall. Code blocks are highlighted (highlight.ts) before
+ * sanitising, so the sanitiser sees the highlighter's spans too.
  */
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
+import { highlight } from './highlight';
 
-const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
+// A fenced block in a language highlight.ts knows gets token spans; any other is escaped as is.
+const md = new MarkdownIt({ html: false, linkify: true, breaks: false, highlight: (code, lang) => highlight(code, lang) ?? '' });
 
 /** Embedded data is the only image source that loads nothing. */
 export function isEmbedded(url: string): boolean {

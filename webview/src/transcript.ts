@@ -10,8 +10,12 @@
  * - foundry: a FoundryEvent.
  */
 import type { FoundryEvent, TranscriptEvent } from '../../shared/protocol';
+import { asRecord, contentText, records, rpcId, str } from './payload';
+import { slashCommands, type SlashCommand } from './slashCommands';
+import { toolContent, toolLocations, toolStatus, type ToolDiff, type ToolLocation, type ToolStatus } from './toolCall';
+import { contextUsage, turnUsage, type ContextUsage, type TurnUsage } from './usage';
 
-export type ToolStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
+export type { ToolDiff, ToolLocation, ToolStatus } from './toolCall';
 
 export interface PlanEntry {
   readonly content: string;
@@ -20,7 +24,8 @@ export interface PlanEntry {
 }
 
 export type TranscriptItem =
-  | { readonly kind: 'user'; readonly key: string; readonly text: string }
+  /** A prompt Foundry sent; `at` is when (epoch ms). */
+  | { readonly kind: 'user'; readonly key: string; readonly text: string; readonly at: number }
   /** Markdown text streamed by the agent; `streaming` while more may be appended. */
   | { readonly kind: 'agent'; readonly key: string; readonly text: string; readonly streaming: boolean; readonly messageId?: string }
   | { readonly kind: 'thought'; readonly key: string; readonly text: string; readonly streaming: boolean; readonly messageId?: string }
@@ -33,19 +38,43 @@ export type TranscriptItem =
       readonly status: ToolStatus;
       /** Text the tool reported (e.g. why it failed); diffs and terminals are not repeated here. */
       readonly detail: string;
+      /** Files the tool reads or changes. */
+      readonly locations: readonly ToolLocation[];
+      /** File changes it carries; the same array until an update replaces the content. */
+      readonly diffs: readonly ToolDiff[];
     }
   | { readonly kind: 'plan'; readonly key: string; readonly entries: readonly PlanEntry[] }
-  | { readonly kind: 'notice'; readonly key: string; readonly tone: 'info' | 'error'; readonly text: string };
+  | { readonly kind: 'notice'; readonly key: string; readonly tone: 'info' | 'error'; readonly text: string; readonly at: number }
+  /**
+   * The agent answered the prompt. `usage`: the response's token counts, when it has them;
+   * `context`: the context window (and cost) the agent last reported during the turn.
+   */
+  | {
+      readonly kind: 'turnEnd';
+      readonly key: string;
+      readonly at: number;
+      readonly stopReason: string;
+      readonly usage?: TurnUsage;
+      readonly context?: ContextUsage;
+    };
 
 /** The reduced transcript: what the chat tab shows, and what reducing the next events needs. */
 export interface TranscriptModel {
   /** Highest seq applied; events at or below it are ignored. */
   readonly lastSeq: number;
   readonly items: readonly TranscriptItem[];
+  /** The agent's slash commands, from its last `available_commands_update`. */
+  readonly commands: readonly SlashCommand[];
+  /** The context window and cost from the agent's last `usage_update`. */
+  readonly context: ContextUsage | undefined;
   /** Index of the agent or thought item that chunks are appended to, if any. */
   readonly openIndex: number | undefined;
   /** Index of the current turn's plan item, if any. */
   readonly planIndex: number | undefined;
+  /** Index of the last turn's end line until the next prompt (a late usage_update updates it). */
+  readonly turnEndIndex: number | undefined;
+  /** A usage_update arrived since the current turn started. */
+  readonly contextInTurn: boolean;
   /** toolCallId -> index of its row. */
   readonly tools: Readonly<Record<string, number>>;
   /** JSON-RPC id -> method of requests Foundry sent that have not been answered yet. */
@@ -55,8 +84,12 @@ export interface TranscriptModel {
 export const emptyTranscript: TranscriptModel = {
   lastSeq: 0,
   items: [],
+  commands: [],
+  context: undefined,
   openIndex: undefined,
   planIndex: undefined,
+  turnEndIndex: undefined,
+  contextInTurn: false,
   tools: {},
   pendingRequests: {},
 };
@@ -75,19 +108,27 @@ export function applyEvents(model: TranscriptModel, events: readonly TranscriptE
 }
 
 /** Mutable working copy used inside one `applyEvents` call. */
-class Draft {
+class Draft implements TranscriptModel {
   lastSeq: number;
   items: TranscriptItem[];
+  commands: readonly SlashCommand[];
+  context: ContextUsage | undefined;
   openIndex: number | undefined;
   planIndex: number | undefined;
+  turnEndIndex: number | undefined;
+  contextInTurn: boolean;
   tools: Record<string, number>;
   pendingRequests: Record<string, string>;
 
   constructor(model: TranscriptModel) {
     this.lastSeq = model.lastSeq;
     this.items = [...model.items];
+    this.commands = model.commands;
+    this.context = model.context;
     this.openIndex = model.openIndex;
     this.planIndex = model.planIndex;
+    this.turnEndIndex = model.turnEndIndex;
+    this.contextInTurn = model.contextInTurn;
     this.tools = { ...model.tools };
     this.pendingRequests = { ...model.pendingRequests };
   }
@@ -117,10 +158,12 @@ class Draft {
     this.openIndex = undefined;
   }
 
-  /** A new turn starts: chunks, the plan and tool ids start afresh. */
+  /** A new turn starts: chunks, the plan, tool ids and the turn's usage start afresh. */
   startTurn(): void {
     this.closeStream();
     this.planIndex = undefined;
+    this.turnEndIndex = undefined;
+    this.contextInTurn = false;
     this.tools = {};
   }
 
@@ -128,28 +171,40 @@ class Draft {
     return {
       lastSeq: this.lastSeq,
       items: this.items,
+      commands: this.commands,
+      context: this.context,
       openIndex: this.openIndex,
       planIndex: this.planIndex,
+      turnEndIndex: this.turnEndIndex,
+      contextInTurn: this.contextInTurn,
       tools: this.tools,
       pendingRequests: this.pendingRequests,
     };
   }
 }
 
+/** What every reducer gets about the event it reduces. */
+interface EventInfo {
+  /** The item key an item created by this event gets. */
+  readonly key: string;
+  /** When the event was recorded (epoch ms). */
+  readonly at: number;
+}
+
 function reduceEvent(d: Draft, event: TranscriptEvent): void {
-  const key = `e${event.seq}`;
-  if (event.sender === 'foundry') return reduceFoundry(d, key, event.payload);
+  const info: EventInfo = { key: `e${event.seq}`, at: event.at };
+  if (event.sender === 'foundry') return reduceFoundry(d, info, event.payload);
   const msg = asRecord(event.payload);
   if (!msg) return;
-  if (event.sender === 'client') return reduceClient(d, key, msg);
-  return reduceAgent(d, key, msg);
+  if (event.sender === 'client') return reduceClient(d, info, msg);
+  return reduceAgent(d, info, msg);
 }
 
 // ---------------------------------------------------------------------------
 // client: what Foundry sent to the agent
 // ---------------------------------------------------------------------------
 
-function reduceClient(d: Draft, key: string, msg: Record<string, unknown>): void {
+function reduceClient(d: Draft, info: EventInfo, msg: Record<string, unknown>): void {
   const method = typeof msg.method === 'string' ? msg.method : undefined;
   const id = rpcId(msg.id);
   if (method === undefined) return; // a response to an agent's request (e.g. permission)
@@ -159,19 +214,17 @@ function reduceClient(d: Draft, key: string, msg: Record<string, unknown>): void
   for (const [pending, m] of Object.entries(d.pendingRequests)) if (m === 'session/load' && pending !== id) delete d.pendingRequests[pending];
   d.startTurn();
   const params = asRecord(msg.params);
-  d.add({ kind: 'user', key, text: contentText(params?.prompt) });
+  d.add({ kind: 'user', key: info.key, text: contentText(params?.prompt), at: info.at });
 }
 
 // ---------------------------------------------------------------------------
 // agent: what the agent sent to Foundry
 // ---------------------------------------------------------------------------
 
-function reduceAgent(d: Draft, key: string, msg: Record<string, unknown>): void {
+function reduceAgent(d: Draft, info: EventInfo, msg: Record<string, unknown>): void {
   if (msg.method === 'session/update') {
-    // While `session/load` is outstanding the agent replays history the transcript already holds.
-    if (Object.values(d.pendingRequests).includes('session/load')) return;
     const update = asRecord(asRecord(msg.params)?.update);
-    if (update) reduceUpdate(d, key, update);
+    if (update) reduceUpdate(d, info, update);
     return;
   }
   if (typeof msg.method === 'string') return; // other requests from the agent: Foundry records its answer
@@ -183,15 +236,25 @@ function reduceAgent(d: Draft, key: string, msg: Record<string, unknown>): void 
   if (error) {
     if (method === 'session/prompt' || method === undefined) {
       d.closeStream();
-      d.add({ kind: 'notice', key, tone: 'error', text: turnFailed(str(error.message)) });
+      d.add({ kind: 'notice', key: info.key, tone: 'error', text: turnFailed(str(error.message)), at: info.at });
     }
     return;
   }
   if (method !== 'session/prompt') return;
   d.closeStream();
-  const stopReason = str(asRecord(msg.result)?.stopReason);
-  const notice = stopReason ? stopNotices[stopReason] : undefined;
-  if (notice) d.add({ kind: 'notice', key, tone: 'info', text: notice });
+  const result = asRecord(msg.result);
+  const stopReason = str(result?.stopReason) ?? 'end_turn';
+  const notice = stopNotices[stopReason];
+  if (notice) d.add({ kind: 'notice', key: `${info.key}-stop`, tone: 'info', text: notice, at: info.at });
+  const usage = turnUsage(result?.usage);
+  d.turnEndIndex = d.add({
+    kind: 'turnEnd',
+    key: info.key,
+    at: info.at,
+    stopReason,
+    ...(usage ? { usage } : {}),
+    ...(d.contextInTurn && d.context ? { context: d.context } : {}),
+  });
 }
 
 const stopNotices: Record<string, string> = {
@@ -201,24 +264,34 @@ const stopNotices: Record<string, string> = {
   refusal: 'The agent refused to continue.',
 };
 
-function reduceUpdate(d: Draft, key: string, update: Record<string, unknown>): void {
+function reduceUpdate(d: Draft, info: EventInfo, update: Record<string, unknown>): void {
+  // Session state: applies whenever it comes, replayed during session/load or not.
+  switch (update.sessionUpdate) {
+    case 'available_commands_update':
+      d.commands = slashCommands(update.availableCommands);
+      return;
+    case 'usage_update':
+      return setContext(d, update);
+  }
+  // While `session/load` is outstanding the agent replays history the transcript already holds.
+  if (Object.values(d.pendingRequests).includes('session/load')) return;
   switch (update.sessionUpdate) {
     case 'agent_message_chunk':
-      return appendChunk(d, key, 'agent', contentText(update.content), str(update.messageId));
+      return appendChunk(d, info, 'agent', contentText(update.content), str(update.messageId));
     case 'agent_thought_chunk':
-      return appendChunk(d, key, 'thought', contentText(update.content), str(update.messageId));
+      return appendChunk(d, info, 'thought', contentText(update.content), str(update.messageId));
     case 'tool_call':
     case 'tool_call_update':
-      return upsertTool(d, key, update);
+      return upsertTool(d, info, update);
     case 'plan':
-      return setPlan(d, key, update);
+      return setPlan(d, info, update);
     default:
-      return; // usage, modes, commands, user_message_chunk replays: not shown
+      return; // modes, config options, user_message_chunk replays: not shown
   }
 }
 
 /** Chunks of one message grow one bubble; a chunk of another message (its messageId) starts a new one. */
-function appendChunk(d: Draft, key: string, kind: 'agent' | 'thought', text: string, messageId: string | undefined): void {
+function appendChunk(d: Draft, info: EventInfo, kind: 'agent' | 'thought', text: string, messageId: string | undefined): void {
   const open = d.openIndex === undefined ? undefined : d.items[d.openIndex];
   const sameMessage = open && (open.kind === 'agent' || open.kind === 'thought') && (!messageId || !open.messageId || open.messageId === messageId);
   if (open && open.kind === kind && sameMessage) {
@@ -226,43 +299,51 @@ function appendChunk(d: Draft, key: string, kind: 'agent' | 'thought', text: str
     return;
   }
   d.closeStream();
-  d.openIndex = d.add({ kind, key, text, streaming: true, ...(messageId ? { messageId } : {}) });
+  d.openIndex = d.add({ kind, key: info.key, text, streaming: true, ...(messageId ? { messageId } : {}) });
 }
 
-function upsertTool(d: Draft, key: string, update: Record<string, unknown>): void {
+/** A tool call's row: created by its first event, then each field replaced by the updates that carry it. */
+function upsertTool(d: Draft, info: EventInfo, update: Record<string, unknown>): void {
   const toolCallId = str(update.toolCallId);
   if (toolCallId === undefined) return;
   d.closeStream();
   const index = d.tools[toolCallId];
   const existing = index === undefined ? undefined : d.items[index];
   const status = toolStatus(update.status);
+  // `content` and `locations` replace the whole collection; absent or null leaves it as it was.
+  const content = update.content === undefined || update.content === null ? undefined : toolContent(update.content);
+  const locations = update.locations === undefined || update.locations === null ? undefined : toolLocations(update.locations);
   if (existing && existing.kind === 'tool') {
     d.items[index!] = {
       ...existing,
       title: str(update.title) ?? existing.title,
       toolKind: str(update.kind) ?? existing.toolKind,
       status: status ?? existing.status,
-      detail: update.content === undefined ? existing.detail : toolDetail(update.content),
+      detail: content ? content.detail : existing.detail,
+      diffs: content ? content.diffs : existing.diffs,
+      locations: locations ?? existing.locations,
     };
     return;
   }
   d.tools[toolCallId] = d.add({
     kind: 'tool',
-    key,
+    key: info.key,
     toolCallId,
     title: str(update.title) ?? 'Tool call',
     toolKind: str(update.kind) ?? 'other',
     status: status ?? 'pending',
-    detail: toolDetail(update.content),
+    detail: content?.detail ?? '',
+    diffs: content?.diffs ?? [],
+    locations: locations ?? [],
   });
 }
 
-function setPlan(d: Draft, key: string, update: Record<string, unknown>): void {
+/** Each plan update is the whole plan: it replaces the entries of the turn's plan. */
+function setPlan(d: Draft, info: EventInfo, update: Record<string, unknown>): void {
   const entries: PlanEntry[] = [];
-  for (const raw of Array.isArray(update.entries) ? update.entries : []) {
-    const entry = asRecord(raw);
-    const content = str(entry?.content);
-    if (content !== undefined) entries.push({ content, status: str(entry?.status) ?? 'pending', priority: str(entry?.priority) });
+  for (const entry of records(update.entries)) {
+    const content = str(entry.content);
+    if (content !== undefined) entries.push({ content, status: str(entry.status) ?? 'pending', priority: str(entry.priority) });
   }
   d.closeStream();
   const existing = d.planIndex === undefined ? undefined : d.items[d.planIndex];
@@ -270,7 +351,17 @@ function setPlan(d: Draft, key: string, update: Record<string, unknown>): void {
     d.items[d.planIndex!] = { ...existing, entries };
     return;
   }
-  d.planIndex = d.add({ kind: 'plan', key, entries });
+  d.planIndex = d.add({ kind: 'plan', key: info.key, entries });
+}
+
+/** The latest usage_update; one that comes after the prompt's answer still belongs to that turn's end line. */
+function setContext(d: Draft, update: Record<string, unknown>): void {
+  const context = contextUsage(update);
+  if (!context) return;
+  d.context = context;
+  d.contextInTurn = true;
+  const end = d.turnEndIndex === undefined ? undefined : d.items[d.turnEndIndex];
+  if (end?.kind === 'turnEnd') d.items[d.turnEndIndex!] = { ...end, context };
 }
 
 // ---------------------------------------------------------------------------
@@ -279,10 +370,11 @@ function setPlan(d: Draft, key: string, update: Record<string, unknown>): void {
 
 const processEvents = new Set<FoundryEvent['kind']>(['agent_started', 'agent_stopped', 'agent_restarted', 'session_replaced', 'turn_interrupted']);
 
-function reduceFoundry(d: Draft, key: string, payload: unknown): void {
+function reduceFoundry(d: Draft, info: EventInfo, payload: unknown): void {
   const event = asRecord(payload) as Partial<FoundryEvent> | undefined;
   if (!event) return;
   const text = str(event.text);
+  const notice = (tone: 'info' | 'error', noticeText: string) => d.add({ kind: 'notice', key: info.key, tone, text: noticeText, at: info.at });
   // The agent process came or went: requests to the old one will never be answered.
   if (event.kind && processEvents.has(event.kind)) d.pendingRequests = {};
   switch (event.kind) {
@@ -292,30 +384,25 @@ function reduceFoundry(d: Draft, key: string, payload: unknown): void {
       const last = d.items.at(-1);
       // Usually follows the agent's error response, already shown with the same message.
       if (last?.kind === 'notice' && last.tone === 'error' && last.text === turnFailed(text)) return;
-      d.add({ kind: 'notice', key, tone: 'error', text: turnFailed(text) });
+      notice('error', turnFailed(text));
       return;
     }
     case 'turn_interrupted':
       d.closeStream();
       d.settleTools();
-      d.add({ kind: 'notice', key, tone: 'info', text: text ?? 'Turn interrupted.' });
+      notice('info', text ?? 'Turn interrupted.');
       return;
     case 'agent_restarted':
-      d.add({ kind: 'notice', key, tone: 'info', text: text ?? 'The agent was restarted.' });
+      notice('info', text ?? 'The agent was restarted.');
       return;
     case 'session_replaced':
-      d.add({
-        kind: 'notice',
-        key,
-        tone: 'info',
-        text: text ?? 'The agent could not resume the conversation; a new agent session started.',
-      });
+      notice('info', text ?? 'The agent could not resume the conversation; a new agent session started.');
       return;
     case 'permission_expired':
-      d.add({ kind: 'notice', key, tone: 'info', text: text ?? 'The permission request expired.' });
+      notice('info', text ?? 'The permission request expired.');
       return;
     case 'permission_rejected':
-      d.add({ kind: 'notice', key, tone: 'info', text: text ? `Permission request rejected: ${text}` : 'Permission request rejected.' });
+      notice('info', text ? `Permission request rejected: ${text}` : 'Permission request rejected.');
       return;
     case 'turn_ended':
       d.closeStream();
@@ -328,58 +415,4 @@ function reduceFoundry(d: Draft, key: string, payload: unknown): void {
 
 function turnFailed(message: string | undefined): string {
   return message ? `Turn failed: ${message}` : 'Turn failed.';
-}
-
-// ---------------------------------------------------------------------------
-// Payload helpers
-// ---------------------------------------------------------------------------
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function rpcId(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
-function toolStatus(value: unknown): ToolStatus | undefined {
-  return value === 'pending' || value === 'in_progress' || value === 'completed' || value === 'failed' ? value : undefined;
-}
-
-/** The text parts of a tool call's content list (`{type: 'content', content: block}` entries). */
-function toolDetail(content: unknown): string {
-  if (!Array.isArray(content)) return '';
-  return content
-    .map((entry) => asRecord(entry))
-    .filter((entry) => entry?.type === 'content')
-    .map((entry) => contentText(entry?.content))
-    .filter((text) => text !== '')
-    .join('\n');
-}
-
-/** Text of one ACP content block or an array of them; non-text blocks become a short placeholder. */
-function contentText(content: unknown): string {
-  if (Array.isArray(content)) return content.map(contentText).join('');
-  const block = asRecord(content);
-  if (!block) return '';
-  switch (block.type) {
-    case 'text':
-      return str(block.text) ?? '';
-    case 'resource_link':
-      return `[${str(block.name) ?? str(block.uri) ?? 'resource'}]`;
-    case 'resource': {
-      const resource = asRecord(block.resource);
-      return str(resource?.text) ?? `[${str(resource?.uri) ?? 'resource'}]`;
-    }
-    case 'image':
-      return '[image]';
-    case 'audio':
-      return '[audio]';
-    default:
-      return '';
-  }
 }

@@ -18,7 +18,8 @@ const prompt = (seq, id, text) => ev(seq, 'client', { jsonrpc: '2.0', id, method
 const update = (seq, u) => ev(seq, 'agent', { jsonrpc: '2.0', method: 'session/update', params: { sessionId: 'a', update: u } });
 const chunk = (seq, text) => update(seq, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text } });
 const done = (seq, id, stopReason = 'end_turn') => ev(seq, 'agent', { jsonrpc: '2.0', id, result: { stopReason } });
-const summary = (items) => items.map((i) => (i.kind === 'tool' ? `tool:${i.title}:${i.status}` : `${i.kind}:${i.text ?? ''}`));
+const summary = (items) =>
+  items.map((i) => (i.kind === 'tool' ? `tool:${i.title}:${i.status}` : i.kind === 'turnEnd' ? `end:${i.stopReason}` : `${i.kind}:${i.text ?? ''}`));
 
 test('a prompt and streamed chunks become a user bubble and one growing agent bubble', () => {
   let view = applyEvents(emptyTranscript, [prompt(1, 0, 'Fix the bug'), chunk(2, 'Hello')]);
@@ -29,7 +30,7 @@ test('a prompt and streamed chunks become a user bubble and one growing agent bu
   view = applyEvents(view, [done(4, 0)]);
   assert.equal(view.items[1].streaming, false);
   view = applyEvents(view, [prompt(5, 1, 'Again'), chunk(6, 'Sure')]);
-  assert.deepEqual(summary(view.items), ['user:Fix the bug', 'agent:Hello, world', 'user:Again', 'agent:Sure']);
+  assert.deepEqual(summary(view.items), ['user:Fix the bug', 'agent:Hello, world', 'end:end_turn', 'user:Again', 'agent:Sure']);
 });
 
 test('events already applied are ignored, overlapping and unordered batches give the same view', () => {
@@ -39,7 +40,7 @@ test('events already applied are ignored, overlapping and unordered batches give
   pieces = applyEvents(pieces, events.slice(1));
   pieces = applyEvents(pieces, events);
   assert.deepEqual(summary(pieces.items), summary(once.items));
-  assert.deepEqual(summary(once.items), ['user:Hi', 'agent:abc']);
+  assert.deepEqual(summary(once.items), ['user:Hi', 'agent:abc', 'end:end_turn']);
   assert.equal(applyEvents(once, events), once, 'nothing new leaves the view untouched');
 });
 
@@ -90,6 +91,7 @@ test('thoughts, plans, stop reasons, agent errors and foundry events', () => {
     ['thought', ''],
     ['plan', ''],
     ['notice', 'info'],
+    ['turnEnd', ''],
     ['notice', 'info'],
     ['user', ''],
     ['notice', 'error'],
@@ -98,9 +100,10 @@ test('thoughts, plans, stop reasons, agent errors and foundry events', () => {
   ]);
   assert.equal(view.items[2].entries[0].status, 'completed', 'a plan update replaces the turn plan');
   assert.equal(view.items[3].text, 'Turn cancelled.');
-  assert.equal(view.items[6].text, 'Turn failed: boom', 'the error response and turn_failed with its message show once');
-  assert.match(view.items[7].text, /agent exited/);
-  assert.match(view.items[8].text, /Edit file/);
+  assert.equal(view.items[4].stopReason, 'cancelled');
+  assert.equal(view.items[7].text, 'Turn failed: boom', 'the error response and turn_failed with its message show once');
+  assert.match(view.items[8].text, /agent exited/);
+  assert.match(view.items[9].text, /Edit file/);
 });
 
 test('history the agent replays during session/load is not shown twice', () => {
@@ -118,7 +121,7 @@ test('history the agent replays during session/load is not shown twice', () => {
     prompt(11, 2, 'second'),
     chunk(12, 'more'),
   ]);
-  assert.deepEqual(summary(view.items), ['user:first', 'agent:answer', 'user:second', 'agent:more']);
+  assert.deepEqual(summary(view.items), ['user:first', 'agent:answer', 'end:end_turn', 'user:second', 'agent:more']);
 });
 
 const session = (status, extra = {}) => ({ id: 's1', taskId: 't1', name: 'Session 1', agent: 'demo', status, unread: false, ...extra });
@@ -161,7 +164,7 @@ test('chunks of two agent messages in one turn become two bubbles', () => {
     msgChunk(4, 'Second part.', 'm2'),
     done(5, 0),
   ]);
-  assert.deepEqual(summary(view.items), ['user:two messages', 'agent:First part.', 'agent:Second part.']);
+  assert.deepEqual(summary(view.items), ['user:two messages', 'agent:First part.', 'agent:Second part.', 'end:end_turn']);
 });
 
 test('a tool call still running when its turn is cancelled stops spinning', () => {
@@ -174,4 +177,125 @@ test('a tool call still running when its turn is cancelled stops spinning', () =
   const tool = view.items.find((i) => i.kind === 'tool');
   assert.equal(tool.status, 'failed');
   assert.match(tool.detail, /turn ended before/);
+});
+
+test('a tool row keeps its locations and diffs; updates replace them only when they carry them', () => {
+  const diff = { type: 'diff', path: '/wt/src/a.ts', oldText: 'a\n', newText: 'b\n' };
+  let view = applyEvents(emptyTranscript, [
+    prompt(1, 0, 'edit'),
+    update(2, {
+      sessionUpdate: 'tool_call',
+      toolCallId: 't1',
+      title: 'Edit a.ts',
+      kind: 'edit',
+      status: 'pending',
+      locations: [{ path: '/wt/src/a.ts', line: 12 }, { path: '/wt/src/b.ts', line: null }, { line: 3 }, { path: '/wt/c.ts', line: -1 }],
+      content: [diff, { type: 'diff', path: '/wt/new.ts', newText: 'x\n' }, { type: 'diff', oldText: 'no path' }],
+    }),
+  ]);
+  const tool = view.items[1];
+  assert.deepEqual(tool.locations, [{ path: '/wt/src/a.ts', line: 12 }, { path: '/wt/src/b.ts' }, { path: '/wt/c.ts' }], 'entries without a path are dropped');
+  assert.deepEqual(tool.diffs, [
+    { path: '/wt/src/a.ts', oldText: 'a\n', newText: 'b\n' },
+    { path: '/wt/new.ts', oldText: null, newText: 'x\n' },
+  ]);
+  assert.equal(tool.detail, '', 'a diff is not repeated as text');
+
+  view = applyEvents(view, [update(3, { sessionUpdate: 'tool_call_update', toolCallId: 't1', status: 'completed', content: null, locations: null })]);
+  assert.equal(view.items[1].status, 'completed');
+  assert.equal(view.items[1].diffs, tool.diffs, 'a status-only update keeps the same diffs array (the view skips re-rendering it)');
+  assert.equal(view.items[1].locations, tool.locations);
+
+  view = applyEvents(view, [
+    update(4, {
+      sessionUpdate: 'tool_call_update',
+      toolCallId: 't1',
+      locations: [{ path: '/wt/src/z.ts' }],
+      content: [{ type: 'content', content: { type: 'text', text: 'done' } }, { type: 'terminal', terminalId: 'term1' }],
+    }),
+  ]);
+  assert.deepEqual(view.items[1].locations, [{ path: '/wt/src/z.ts' }]);
+  assert.deepEqual(view.items[1].diffs, [], 'new content replaces the old, diffs included');
+  assert.equal(view.items[1].detail, 'done');
+});
+
+test('usage: the context window and cost from usage_update, the turn tokens from the prompt answer', () => {
+  const usageUpdate = (seq, used, cost) => update(seq, { sessionUpdate: 'usage_update', used, size: 200_000, ...(cost ? { cost } : {}) });
+  let view = applyEvents(emptyTranscript, [
+    prompt(1, 0, 'one'),
+    chunk(2, 'a'),
+    usageUpdate(3, 12_000, { amount: 0.05, currency: 'USD' }),
+    ev(4, 'agent', { jsonrpc: '2.0', id: 0, result: { stopReason: 'end_turn', usage: { totalTokens: 1500, inputTokens: 1200, outputTokens: 300, thoughtTokens: 40 } } }),
+  ]);
+  const end = view.items.at(-1);
+  assert.equal(end.kind, 'turnEnd');
+  assert.deepEqual(end.usage, { totalTokens: 1500, inputTokens: 1200, outputTokens: 300, thoughtTokens: 40 });
+  assert.deepEqual(end.context, { used: 12_000, size: 200_000, cost: { amount: 0.05, currency: 'USD' } });
+  assert.deepEqual(view.context, end.context);
+
+  // Codex may send its usage_update after the answer: it still belongs to the turn that ended.
+  view = applyEvents(view, [usageUpdate(5, 13_000)]);
+  assert.deepEqual(view.items.at(-1).context, { used: 13_000, size: 200_000 });
+  assert.notEqual(view.items.at(-1), end, 'a changed item is a new object');
+
+  // A turn with no usage of its own shows none, though the header still has the last one.
+  view = applyEvents(view, [prompt(6, 1, 'two'), chunk(7, 'b'), done(8, 1), usageUpdate(9, 'not a number')]);
+  assert.equal(view.items.at(-1).kind, 'turnEnd');
+  assert.equal(view.items.at(-1).usage, undefined);
+  assert.equal(view.items.at(-1).context, undefined);
+  assert.deepEqual(view.context, { used: 13_000, size: 200_000 }, 'a malformed usage_update is ignored');
+});
+
+test('slash commands: each available_commands_update replaces the list, replayed during session/load too', () => {
+  const commands = (seq, list) => update(seq, { sessionUpdate: 'available_commands_update', availableCommands: list });
+  let view = applyEvents(emptyTranscript, [
+    commands(1, [{ name: 'plan', description: 'Make a plan', input: { hint: 'what to plan' } }, { name: '/review', description: 'Review' }, { description: 'no name' }]),
+  ]);
+  assert.deepEqual(view.commands, [
+    { name: 'plan', description: 'Make a plan', hint: 'what to plan' },
+    { name: 'review', description: 'Review' },
+  ]);
+  view = applyEvents(view, [
+    ev(2, 'client', { jsonrpc: '2.0', id: 7, method: 'session/load', params: { sessionId: 'a' } }),
+    commands(3, [{ name: 'compact', description: 'Compact the context' }]),
+    chunk(4, 'replayed text'),
+  ]);
+  assert.deepEqual(view.commands.map((c) => c.name), ['compact']);
+  assert.deepEqual(view.items, [], 'the replayed message is not shown again');
+});
+
+test('a plan update replaces the whole plan in place; the next turn gets its own plan', () => {
+  const plan = (seq, entries) => update(seq, { sessionUpdate: 'plan', entries });
+  let view = applyEvents(emptyTranscript, [
+    prompt(1, 0, 'go'),
+    plan(2, [{ content: 'read', status: 'in_progress', priority: 'high' }, { content: 'write', status: 'pending', priority: 'low' }]),
+    chunk(3, 'reading'),
+  ]);
+  const first = view.items[1];
+  view = applyEvents(view, [plan(4, [{ content: 'write', status: 'completed', priority: 'low' }])]);
+  assert.equal(view.items.filter((i) => i.kind === 'plan').length, 1);
+  assert.equal(view.items[1].key, first.key, 'the same row, updated');
+  assert.deepEqual(view.items[1].entries, [{ content: 'write', status: 'completed', priority: 'low' }], 'entries missing from the update are gone');
+  view = applyEvents(view, [done(5, 0), prompt(6, 1, 'more'), plan(7, [{ content: 'next', status: 'pending', priority: 'medium' }])]);
+  const plans = view.items.filter((i) => i.kind === 'plan');
+  assert.deepEqual(plans.map((p) => p.entries.map((e) => e.content)), [['write'], ['next']]);
+});
+
+test('user messages, turn ends and notices carry the time of their event', () => {
+  const events = [
+    { ...prompt(1, 0, 'hi'), at: 1_700_000_000_000 },
+    { ...done(2, 0, 'cancelled'), at: 1_700_000_005_000 },
+    { ...ev(3, 'foundry', { kind: 'agent_restarted' }), at: 1_700_000_009_000 },
+  ];
+  const view = applyEvents(emptyTranscript, events);
+  assert.deepEqual(
+    view.items.map((i) => [i.kind, i.at]),
+    [
+      ['user', 1_700_000_000_000],
+      ['notice', 1_700_000_005_000],
+      ['turnEnd', 1_700_000_005_000],
+      ['notice', 1_700_000_009_000],
+    ],
+  );
+  assert.equal(new Set(view.items.map((i) => i.key)).size, view.items.length, 'keys stay unique when one event makes two items');
 });

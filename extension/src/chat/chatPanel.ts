@@ -12,6 +12,7 @@ import { chatHtml, chatWebviewOptions } from './chatHtml';
 import type { ChatTabStore } from './chatTabStore';
 import type { ChatHost } from './host';
 import { TranscriptSync } from './transcriptSync';
+import { fileInWorktree } from './worktreeFile';
 
 export class ChatPanel implements vscode.Disposable {
   private readonly scope = new DisposableScope();
@@ -121,7 +122,23 @@ export class ChatPanel implements vscode.Disposable {
         }
         return;
       }
+      case 'openFile':
+        await this.openFile(action.path, action.line);
+        return;
     }
+  }
+
+  /** Open a file the transcript names beside the chat, at `line`; only inside the task's worktree. */
+  private async openFile(path: string, line: number | undefined): Promise<void> {
+    const worktree = this.host.getSession(this.sessionId)?.task.worktreePath;
+    if (!worktree) throw new Error(`Cannot open ${path}: the task has no worktree yet.`);
+    const file = await fileInWorktree(worktree, path);
+    const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(file), {
+      viewColumn: vscode.ViewColumn.Beside,
+      selection: new vscode.Range(position, position),
+      preview: true,
+    });
   }
 
   private appended(events: TranscriptEvent[]): void {
