@@ -1,24 +1,16 @@
 // An agent process that exits on its own puts its session in `error` with the reason and a
 // Restart (foundry/retrySession); the transcript stays and the restarted agent resumes the
 // conversation with session/load. A queued message waits through it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ErrorCodes, Requests } from '../../shared/protocol.ts';
-import { startSidecar, makeRepo, tempDir, cleanup, agentText } from './harness.mjs';
+import { agentText } from './harness.mjs';
+import { useSidecar } from './useSidecar.mjs';
 import { queryDb } from './files.mjs';
 
-let dir, sc, repo;
-before(async () => {
-  dir = tempDir();
-  const repoPath = makeRepo(join(dir, 'repo'));
-  sc = await startSidecar({ dataDir: join(dir, 'data') });
-  repo = await sc.request(Requests.AddRepo.method, { path: repoPath });
-});
-after(async () => {
-  await sc.stop();
-  cleanup(dir);
-});
+let sc, repo, dataDir, dir;
+const ctx = useSidecar({}, (c) => ({ sc, repo, dataDir, dir } = c));
 
 test('an agent crash mid-turn: error with the reason, the queue kept; Restart resumes the conversation', async () => {
   const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'remember me' });

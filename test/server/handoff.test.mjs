@@ -1,23 +1,14 @@
 // "Continue with…": foundry/handoffSession starts a new session in the same task and worktree
 // whose first message is a bounded digest of the earlier one: the user's messages, the agent's
 // final answers, the files changed, the plan still open and the last error, at most 8 KB.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Requests } from '../../shared/protocol.ts';
-import { startSidecar, makeRepo, tempDir, cleanup } from './harness.mjs';
+import { useSidecar } from './useSidecar.mjs';
 
-let dir, sc, repo;
-before(async () => {
-  dir = tempDir();
-  const repoPath = makeRepo(join(dir, 'repo'));
-  sc = await startSidecar({ dataDir: join(dir, 'data') });
-  repo = await sc.request(Requests.AddRepo.method, { path: repoPath });
-});
-after(async () => {
-  await sc.stop();
-  cleanup(dir);
-});
+let sc, repo, dataDir, dir;
+const ctx = useSidecar({}, (c) => ({ sc, repo, dataDir, dir } = c));
 
 const firstPrompt = (events) => {
   const e = events.find((x) => x.sender === 'client' && x.payload.method === 'session/prompt');

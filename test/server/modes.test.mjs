@@ -2,24 +2,16 @@
 // agent (its modes mirror Claude Code's: default asks before every write, acceptEdits does not,
 // bypassPermissions asks nothing, plan refuses edits). Two sessions of one task keep their own
 // policies; a model chosen is applied again after the agent process restarts.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, Requests } from '../../shared/protocol.ts';
-import { startSidecar, makeRepo, tempDir, cleanup, agentText } from './harness.mjs';
+import { agentText } from './harness.mjs';
+import { useSidecar } from './useSidecar.mjs';
 
-let dir, sc, repo;
-before(async () => {
-  dir = tempDir();
-  const repoPath = makeRepo(join(dir, 'repo'));
-  sc = await startSidecar({ dataDir: join(dir, 'data'), options: { agentIdleStopMs: 1500 } });
-  repo = await sc.request(Requests.AddRepo.method, { path: repoPath });
-});
-after(async () => {
-  await sc.stop();
-  cleanup(dir);
-});
+let sc, repo, dataDir, dir;
+const ctx = useSidecar({ options: { agentIdleStopMs: 1500 } }, (c) => ({ sc, repo, dataDir, dir } = c));
 
 async function readyTask(prompt = 'ready') {
   const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt });

@@ -2,24 +2,15 @@
 // and sent, in order, when it can; queued messages can be edited and removed; Stop and a failed
 // turn pause the queue and the next message (or Send queued) resumes it; and a kill -9 of the
 // sidecar mid-turn loses nothing queued. Real sidecar over JSON-RPC, real demo agent.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ErrorCodes, Requests } from '../../shared/protocol.ts';
-import { startSidecar, makeRepo, tempDir, cleanup, agentText } from './harness.mjs';
+import { startSidecar, agentText } from './harness.mjs';
+import { useSidecar } from './useSidecar.mjs';
 
-let dir, dataDir, sc, repo;
-before(async () => {
-  dir = tempDir();
-  dataDir = join(dir, 'data');
-  const repoPath = makeRepo(join(dir, 'repo'));
-  sc = await startSidecar({ dataDir });
-  repo = await sc.request(Requests.AddRepo.method, { path: repoPath });
-});
-after(async () => {
-  await sc.stop();
-  cleanup(dir);
-});
+let sc, repo, dataDir, dir;
+const ctx = useSidecar({}, (c) => ({ sc, repo, dataDir, dir } = c));
 
 const prompts = (events) =>
   events.filter((e) => e.sender === 'client' && e.payload.method === 'session/prompt').map((e) => e.payload.params.prompt.map((b) => b.text).join(''));
@@ -101,7 +92,7 @@ test('a kill -9 of the sidecar mid-turn loses nothing queued; the queue waits, p
   const q2 = await sc.request(Requests.SendMessage.method, { sessionId: s.id, text: 'kept two' });
   await sc.waitSession(t.id, s.id, 'running');
   await sc.kill9();
-  sc = await startSidecar({ dataDir });
+  sc = ctx.sc = await startSidecar({ dataDir });
   const wb = await sc.request(Requests.GetWorkbench.method, {});
   const after = wb.tasks.find((x) => x.id === t.id).sessions[0];
   assert.equal(after.status, 'ready');

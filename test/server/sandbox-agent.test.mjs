@@ -4,7 +4,6 @@
 // timeout, which must be set above the longest turn where sandbox-agent is started.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Requests } from '../../shared/protocol.ts';
 import { startSidecar, makeRepo, tempDir, cleanup, agentText, serverJs } from './harness.mjs';
@@ -55,8 +54,6 @@ test('over sandbox-agent: a streamed reply, a permission answered from Foundry, 
   assert.ok(Date.now() - stopAt < 1000, 'Stop ends the turn within a second');
   const ends = (await sc.transcript(s.id)).filter((e) => e.sender === 'foundry' && e.payload.kind === 'turn_ended');
   assert.equal(ends.at(-1).payload.stopReason, 'cancelled');
-  // The agent runs in sandbox-agent's place, not through Foundry's fs: nothing local was served.
-  assert.equal(existsSync(join(idle.worktreePath, '.foundry-fs')), false);
 });
 
 test("with Foundry's request timeout a turn longer than sandbox-agent's default cut-off completes", { timeout: 60_000 }, async () => {

@@ -1,7 +1,7 @@
 /**
  * The durable message queue. A message the session cannot take now (provisioning, a turn under
  * way, messages ahead of it, a paused queue) is a row in `queued_messages`, committed before
- * `foundry/sendMessage` answers. When the session turns `ready` the oldest row starts its turn
+ * `foundry/sendMessage` answers (a message the session takes at once has one too). When the session turns `ready` the oldest row starts its turn
  * (`dispatched`); the row goes only once its `session/prompt` is in the transcript, in the same
  * transaction. So a message is, at every instant, either in the queue or in the transcript:
  * a reload, a sidecar crash or an agent crash never loses it.
@@ -14,7 +14,6 @@ import type { SessionRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { invalidState } from '../errors';
 import { newId } from '../ids';
-import { turnInProgress } from '../../../shared/protocol';
 
 export class MessageQueue {
   constructor(private readonly sc: Sidecar) {}
@@ -23,26 +22,23 @@ export class MessageQueue {
     return this.sc.store;
   }
 
-  /** `foundry/sendMessage`: start the turn now, or queue the message. */
+  /**
+   * `foundry/sendMessage`: every message gets a row first, so a turn that never reaches the agent
+   * gives its text back; when the session can take it now, it is dispatched in the same step.
+   */
   send(s: SessionRow, text: string): { turnId: string; queued: boolean; messageId?: string } {
     if (s.status === 'error' || s.status === 'closed') {
       throw invalidState('sendMessage', s.status, s.status === 'error' ? 'restart the session first (Retry Session)' : '');
     }
-    const turnId = newId('turn');
-    const waiting = this.store.queued(s.id).length > 0;
-    if (s.status === 'ready' && !waiting && s.queue_paused !== 1) {
-      this.startTurn(s, turnId, text);
-      return { turnId, queued: false };
-    }
-    const messageId = newId('msg');
+    let m: { turnId: string; messageId: string };
     this.sc.db.tx(() => {
-      this.store.enqueue({ id: messageId, session_id: s.id, turn_id: turnId, text, created_at: Date.now() });
+      m = this.enqueue(s.id, text);
       // Sending again is the user's way to carry on after Stop or a failure.
       if (s.queue_paused === 1) this.store.updateSession(s.id, { queue_paused: 0 });
     });
     this.sc.publisher.taskChanged(s.task_id);
-    this.dispatch(s.id);
-    return { turnId, queued: true, messageId };
+    const started = this.dispatch(s.id) === m!.messageId;
+    return started ? { turnId: m!.turnId, queued: false } : { turnId: m!.turnId, queued: true, messageId: m!.messageId };
   }
 
   /** Queue a message without starting anything (a task's prompt, a handoff digest). Caller's transaction. */
@@ -82,19 +78,20 @@ export class MessageQueue {
     this.sc.publisher.taskChanged(s.task_id);
   }
 
-  /** The session may take a message: start the oldest one's turn, unless paused or busy. */
-  dispatch(sessionId: string): void {
-    if (this.sc.draining) return;
+  /** The session may take a message: start the oldest one's turn, unless paused or busy. Returns the message started. */
+  dispatch(sessionId: string): string | undefined {
+    if (this.sc.draining) return undefined;
     const s = this.store.session(sessionId);
-    if (!s || s.status !== 'ready' || s.queue_paused === 1) return;
+    if (!s || s.status !== 'ready' || s.queue_paused === 1) return undefined;
     const head = this.store.queued(sessionId)[0];
-    if (!head) return;
+    if (!head) return undefined;
     this.sc.db.tx(() => {
       this.store.updateQueued(head.id, { dispatched: 1 });
       this.startTurnRows(s, head.turn_id);
     });
     this.sc.publisher.taskChanged(s.task_id);
     void this.sc.turns.runTurn(sessionId, head.turn_id, head.text);
+    return head.id;
   }
 
   /** The turn's session/prompt is in the transcript: its queued row has done its job. Caller's transaction. */
@@ -122,12 +119,6 @@ export class MessageQueue {
     }
   }
 
-  private startTurn(s: SessionRow, turnId: string, text: string): void {
-    this.sc.db.tx(() => this.startTurnRows(s, turnId));
-    this.sc.publisher.taskChanged(s.task_id);
-    void this.sc.turns.runTurn(s.id, turnId, text);
-  }
-
   private startTurnRows(s: SessionRow, turnId: string): void {
     this.store.updateSession(s.id, { status: 'running', turn_id: turnId, stalled: 0 });
     this.sc.recomputeTaskStatus(s.task_id);
@@ -140,5 +131,3 @@ export class MessageQueue {
     }
   }
 }
-
-export const takesMessages = (status: string) => status === 'ready' || turnInProgress(status);

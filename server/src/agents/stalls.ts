@@ -12,11 +12,10 @@ export class StallMonitor {
 
   constructor(private readonly sc: Sidecar) {}
 
-  /** A turn started or the agent sent something. */
-  heard(sessionId: string): void {
+  /** A turn started or the agent sent something; `wasStalled` from the session row the caller read. */
+  heard(sessionId: string, wasStalled: boolean): void {
     this.lastHeard.set(sessionId, Date.now());
-    const s = this.sc.store.session(sessionId);
-    if (s?.stalled === 1) this.flag(sessionId, false);
+    if (wasStalled) this.flag(sessionId, false);
     this.arm();
   }
 

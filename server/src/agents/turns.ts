@@ -104,7 +104,7 @@ export class Turns {
   async runTurn(sessionId: string, turnId: string, text: string): Promise<void> {
     this.clearIdleStop(sessionId);
     this.running.add(sessionId);
-    this.sc.stalls.heard(sessionId);
+    this.sc.stalls.heard(sessionId, false);
     this.sc.activityChanged();
     let sent = false;
     let outcome: 'ended' | 'cancelled' | 'failed' = 'ended';
@@ -243,7 +243,7 @@ export class Turns {
       return;
     }
     this.sc.transcripts.append(sessionId, sender, message);
-    if (sender === 'agent' && turnInProgress(s.status)) this.sc.stalls.heard(sessionId);
+    if (sender === 'agent' && turnInProgress(s.status)) this.sc.stalls.heard(sessionId, s.stalled === 1);
   }
 
   onAgentExited(sessionId: string, e: { code: number | null; signal: string | null; expected: boolean; stderrTail: string }): void {
