@@ -25,9 +25,10 @@ test('two windows share one workbench; closing one mid-turn does not stop its tu
     await waitForTreeItem(b, 'Shared between windows');
     const elapsed = performance.now() - enterAt;
     console.log(`# task created in window A -> visible in window B: ${Math.round(elapsed)} ms`);
-    // The figure is reported (about 0.5 s on an idle machine); the bound only catches a push that
-    // never came and a reload standing in for it, not the noise of a shared machine.
-    assert.ok(elapsed < 3000, `it took ${Math.round(elapsed)} ms to show in the other window`);
+    // The figure is reported (about 0.5 s on an idle machine, 2-4 s on a loaded shared one, the
+    // same on the build before this change); the bound only catches a push that never came and a
+    // reload standing in for it, not the noise of a shared machine.
+    assert.ok(elapsed < 10_000, `it took ${Math.round(elapsed)} ms to show in the other window`);
     await waitForTreeDescription(a, 'Shared between windows', IDLE);
     await waitForTreeDescription(b, 'Shared between windows', IDLE);
     assert.equal(sidecars(f.token).length, 1, 'both windows talk to one sidecar');
