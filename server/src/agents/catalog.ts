@@ -18,6 +18,11 @@ export interface PolicyMapping {
   env?: (env: Record<string, string>) => Record<string, string>;
   /** Launch configuration: extra arguments. */
   args?: string[];
+  /**
+   * The agent's mode to use instead when it does not offer `mode` here (always a less permissive
+   * one), with why; said in the session's transcript.
+   */
+  fallback?: { mode: string; why: string };
 }
 
 export interface CatalogAgent {
@@ -39,6 +44,24 @@ export interface CatalogAgent {
   policies: Record<ApprovalPolicy, PolicyMapping>;
   /** Its `session/load` can be trusted to resume a conversation in a new process. */
   loadSession: boolean;
+  /** Last word on the environment of a process Foundry starts on this machine (not in a sandbox). */
+  localEnv?: (env: Record<string, string>) => Record<string, string>;
+}
+
+const runsAsRoot = () => process.getuid?.() === 0;
+
+/**
+ * Claude Code refuses bypassPermissions as root outside a sandbox, which it recognises by
+ * IS_SANDBOX: its ACP adapter offers the mode when IS_SANDBOX is set at all, its CLI then exits
+ * unless it is exactly "1" (so an inherited IS_SANDBOX=yes killed every session). A process that
+ * Foundry starts here is not in a sandbox Foundry made: as root, IS_SANDBOX is left out, Claude
+ * does not offer bypassPermissions, and full_access falls back to acceptEdits (and says so). A
+ * sandbox (sandbox-agent) sets IS_SANDBOX=1 where its agents start.
+ */
+function claudeLocalEnv(env: Record<string, string>): Record<string, string> {
+  if (!runsAsRoot() || env.IS_SANDBOX === undefined) return env;
+  const { IS_SANDBOX: _dropped, ...rest } = env;
+  return rest;
 }
 
 /** OpenCode takes its permission rules as launch configuration, merged into any config already given. */
@@ -68,9 +91,13 @@ export const CATALOG: readonly CatalogAgent[] = [
     policies: {
       ask: { mode: 'default' },
       accept_edits: { mode: 'acceptEdits' },
-      full_access: { mode: 'bypassPermissions' },
+      full_access: {
+        mode: 'bypassPermissions',
+        fallback: { mode: 'acceptEdits', why: 'Claude Code does not allow bypassPermissions when it runs as root outside a sandbox' },
+      },
     },
     loadSession: true,
+    localEnv: claudeLocalEnv,
   },
   {
     id: 'codex',

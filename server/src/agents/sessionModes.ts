@@ -110,8 +110,17 @@ export class SessionModes {
   private async applyMode(sessionId: string, config: StoredConfig, strict = false): Promise<void> {
     const s = this.must(sessionId);
     const mode = s.mode ?? 'ask';
-    const wanted = isPolicy(mode) ? this.sc.agents.policy(s.agent, mode)?.mode : mode;
+    const mapping = isPolicy(mode) ? this.sc.agents.policy(s.agent, mode) : undefined;
+    let wanted = isPolicy(mode) ? mapping?.mode : mode;
     if (!wanted || !config.modeVia) return;
+    const fallback = mapping?.fallback;
+    if (fallback && !config.modes.some((m) => m.id === wanted) && config.modes.some((m) => m.id === fallback.mode)) {
+      if (config.currentModeId !== fallback.mode || strict) this.sc.transcripts.foundry(sessionId, {
+        kind: 'mode_changed',
+        text: `${modeName(mode, config)} is not available here (${fallback.why}): the agent runs in '${fallback.mode}' instead, so commands still ask.`,
+      });
+      wanted = fallback.mode;
+    }
     if (!config.modes.some((m) => m.id === wanted)) {
       // Never more permissive than asked: the agent stays in the mode it is in (its default asks).
       this.sc.transcripts.foundry(sessionId, {

@@ -45,7 +45,8 @@ export class Turns {
     this.crashed.delete(s.id);
     const base = { ...agentEnv(entry, { id: s.agent, dataDir: this.sc.opts.dataDir, inherited: process.env, execPath: process.execPath }), ...this.sc.agents.extraEnv(s.agent) };
     const { env, args } = launchFor(this.sc.agents.policy(s.agent, this.modes.policyOf(s)), base, entry.args);
-    const launch = entry.sandboxAgent ? { kind: 'sandbox-agent' as const, ...entry.sandboxAgent } : { kind: 'stdio' as const, command: entry.command!, args, env };
+    const local = this.sc.agents.catalog(s.agent)?.localEnv?.(env) ?? env;
+    const launch = entry.sandboxAgent ? { kind: 'sandbox-agent' as const, ...entry.sandboxAgent } : { kind: 'stdio' as const, command: entry.command!, args, env: local };
     const r = await this.sc.effects.call('agentStart', { key: s.id, launch, cwd: task.worktree_path });
     this.modes.launched(s.id, s.mode ?? 'ask');
     return { loadSession: r.loadSession && this.sc.agents.trustsLoad(s.agent) };

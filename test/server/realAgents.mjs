@@ -1,0 +1,143 @@
+// Shared setup for the real-agent tests (real-agents-*.test.mjs): one sidecar per file, one pinned
+// real agent, pointed at a loopback fake model (test/fixtures/fakeModel) through the agent's
+// non-secret settings (SidecarSettings.agentEnv: an isolated HOME, CODEX_HOME and XDG folders, the
+// base URL) and a key through foundry/setCredentials, as the extension gives them.
+import { after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Requests } from '../../shared/protocol.ts';
+import { agentsDir, agentText } from './harness.mjs';
+import { useSidecar } from './useSidecar.mjs';
+import { startFakeModel } from '../fixtures/fakeModel/server.mjs';
+import { catalogAgent } from '../../server/src/agents/catalog.ts';
+
+/** Each agent's launch settings and credentials for a fake model at `url`, with its folders under `home`. */
+const SETUPS = {
+  claude: (url, home) => ({
+    env: { ANTHROPIC_BASE_URL: url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+    keyVar: 'ANTHROPIC_API_KEY',
+  }),
+  codex: (url, home) => {
+    const codexHome = join(home, '.codex');
+    mkdirSync(codexHome, { recursive: true });
+    writeFileSync(
+      join(codexHome, 'config.toml'),
+      [
+        'model = "gpt-5.3-codex"',
+        'model_provider = "fake"',
+        '[model_providers.fake]',
+        'name = "Fake"',
+        `base_url = "${url}/v1"`,
+        'wire_api = "responses"',
+        'env_key = "OPENAI_API_KEY"',
+        'request_max_retries = 0',
+        'stream_max_retries = 0',
+        '',
+      ].join('\n'),
+    );
+    return { env: { CODEX_HOME: codexHome }, keyVar: 'OPENAI_API_KEY' };
+  },
+  opencode: (url) => ({
+    env: {
+      OPENCODE_CONFIG_CONTENT: JSON.stringify({
+        model: 'fake/fake-coder',
+        provider: {
+          fake: {
+            npm: '@ai-sdk/openai-compatible',
+            name: 'Fake',
+            options: { baseURL: `${url}/v1`, apiKey: '{env:OPENAI_API_KEY}' },
+            models: { 'fake-coder': { name: 'Fake Coder' }, 'fake-large': { name: 'Fake Large' } },
+          },
+        },
+      }),
+      OPENCODE_DISABLE_MODELS_FETCH: '1',
+      OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
+    },
+    keyVar: 'OPENAI_API_KEY',
+  }),
+  gemini: (url) => ({ env: { GOOGLE_GEMINI_BASE_URL: url }, keyVar: 'GEMINI_API_KEY' }),
+};
+
+/**
+ * One sidecar with `agent` (its default) for this test file. Returns a context filled in before
+ * the tests: `sc`, `repo`, `model` (the fake model), `home`, `key`, and helpers bound to them.
+ */
+export function useRealAgent(agent, { options = {}, key = `fake-key-${agent}-0123456789` } = {}) {
+  const settings = { defaultAgent: agent, ...options };
+  const rt = { key };
+  const prepare = async (c) => {
+    const installed = join(agentsDir, `${agent}@${catalogAgent(agent).version}`);
+    assert.ok(existsSync(installed), `the pinned ${agent} is installed at ${installed} (scripts/setup.sh --install-agents)`);
+    rt.model = await startFakeModel();
+    rt.home = join(c.dir, 'home');
+    const xdg = (name) => join(rt.home, name);
+    for (const d of ['.config', '.local/share', '.cache', '.local/state']) mkdirSync(xdg(d), { recursive: true });
+    const setup = SETUPS[agent](rt.model.url, rt.home);
+    rt.keyVar = setup.keyVar;
+    settings.agentEnv = {
+      [agent]: {
+        HOME: rt.home,
+        XDG_CONFIG_HOME: xdg('.config'),
+        XDG_DATA_HOME: xdg('.local/share'),
+        XDG_CACHE_HOME: xdg('.cache'),
+        XDG_STATE_HOME: xdg('.local/state'),
+        ...setup.env,
+      },
+    };
+  };
+  const ready = async () => {
+    Object.assign(rt, { sc: ctx.sc, repo: ctx.repo, dataDir: ctx.dataDir, dir: ctx.dir });
+    const info = await ctx.sc.request(Requests.SetCredentials.method, { agentId: agent, env: { [rt.keyVar]: key } });
+    assert.equal(info.ready, true, info.reason);
+  };
+  const ctx = useSidecar({ options: settings, prepare }, ready);
+  after(() => rt.model?.close());
+  Object.assign(rt, helpers(rt, ctx));
+  return rt;
+}
+
+const foundryEvent = (events, kind, turnId) => events.find((e) => e.sender === 'foundry' && e.payload.kind === kind && (!turnId || e.payload.turnId === turnId));
+
+function helpers(rt, ctx) {
+  const sc = () => ctx.sc;
+  return {
+    /** A task whose first turn (`prompt`) ended; its first session. */
+    async newTask(prompt, extra = {}) {
+      const t = await sc().request(Requests.CreateTask.method, { repoId: ctx.repo.id, prompt, ...extra });
+      await sc().request(Requests.SubscribeSession.method, { sessionId: t.sessions[0].id }).catch(() => {});
+      const idle = await sc().waitTask(t.id, ['idle', 'error'], 120_000);
+      assert.equal(idle.status, 'idle', idle.errorMessage ?? idle.sessions[0]?.errorMessage);
+      return { task: idle, session: idle.sessions[0] };
+    },
+    /** Send `text`; resolves when the session waits on a permission request (the pushed summary). */
+    async sendUntilAsked(task, s, text) {
+      await sc().request(Requests.SubscribeSession.method, { sessionId: s.id });
+      const { turnId } = await sc().request(Requests.SendMessage.method, { sessionId: s.id, text });
+      const waiting = await sc().waitFor(
+        () => {
+          const now = sc().session(task.id, s.id);
+          if (foundryEvent(sc().transcripts.get(s.id) ?? [], 'turn_ended', turnId)) throw new Error(`the turn ended without asking: ${agentText(sc().transcripts.get(s.id) ?? [])}`);
+          return now?.status === 'needs_input' && now.pendingPermission && now;
+        },
+        'a permission request',
+        90_000,
+      );
+      return { turnId, waiting };
+    },
+    /** Resolves with the foundry turn_ended/turn_failed payload of `turnId`, once the session is ready again. */
+    async turnEnd(task, s, turnId) {
+      const end = await sc().waitFor(
+        () => (sc().transcripts.get(s.id) ?? []).find((e) => e.sender === 'foundry' && e.payload.turnId === turnId && /turn_(ended|failed)/.test(e.payload.kind)),
+        `end of turn ${turnId}`,
+        90_000,
+      );
+      await sc().waitSession(task.id, s.id, 'ready', 30_000);
+      return end.payload;
+    },
+    /** The agent's text of the session so far (pushed transcript). */
+    text: (s) => agentText(sc().transcripts.get(s.id) ?? []),
+    /** The fake model's requests whose body mentions `needle`. */
+    requestsWith: (needle) => rt.model.requests.filter((r) => r.text.includes(needle)),
+  };
+}
