@@ -4,13 +4,12 @@
 // base URL) and a key through foundry/setCredentials, as the extension gives them.
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Requests } from '../../shared/protocol.ts';
 import { agentsDir, agentText } from './harness.mjs';
 import { useSidecar } from './useSidecar.mjs';
 import { startFakeModel } from '../fixtures/fakeModel/server.mjs';
-import { catalogAgent } from '../../server/src/agents/catalog.ts';
 
 /** Each agent's launch settings and credentials for a fake model at `url`, with its folders under `home`. */
 const SETUPS = {
@@ -67,8 +66,6 @@ export function useRealAgent(agent, { options = {}, key = `fake-key-${agent}-012
   const settings = { defaultAgent: agent, ...options };
   const rt = { key };
   const prepare = async (c) => {
-    const installed = join(agentsDir, `${agent}@${catalogAgent(agent).version}`);
-    assert.ok(existsSync(installed), `the pinned ${agent} is installed at ${installed} (scripts/setup.sh --install-agents)`);
     rt.model = await startFakeModel();
     rt.home = join(c.dir, 'home');
     const xdg = (name) => join(rt.home, name);
@@ -88,6 +85,10 @@ export function useRealAgent(agent, { options = {}, key = `fake-key-${agent}-012
   };
   const ready = async () => {
     Object.assign(rt, { sc: ctx.sc, repo: ctx.repo, dataDir: ctx.dataDir, dir: ctx.dir });
+    // A missing agent fails the file: these tests exist to run the real one.
+    const listed = (await ctx.sc.request(Requests.ListAgents.method, {})).agents.find((a) => a.id === agent);
+    assert.ok(listed?.installed && listed.source === 'installed', `the pinned ${agent} is installed in ${agentsDir} (scripts/setup.sh --install-agents): ${JSON.stringify(listed)}`);
+    rt.version = listed.version;
     const info = await ctx.sc.request(Requests.SetCredentials.method, { agentId: agent, env: { [rt.keyVar]: key } });
     assert.equal(info.ready, true, info.reason);
   };

@@ -9,6 +9,7 @@
  * folder (`D/agents/<id>@<version>`), or from the adapter binary on PATH.
  */
 import type { ApprovalPolicy } from '../../../shared/protocol';
+import { claudeLocalEnv, codexLocalEnv, type LocalLaunch } from './localLaunch';
 
 /** How one approval policy is applied to one agent. */
 export interface PolicyMapping {
@@ -44,24 +45,8 @@ export interface CatalogAgent {
   policies: Record<ApprovalPolicy, PolicyMapping>;
   /** Its `session/load` can be trusted to resume a conversation in a new process. */
   loadSession: boolean;
-  /** Last word on the environment of a process Foundry starts on this machine (not in a sandbox). */
-  localEnv?: (env: Record<string, string>) => Record<string, string>;
-}
-
-const runsAsRoot = () => process.getuid?.() === 0;
-
-/**
- * Claude Code refuses bypassPermissions as root outside a sandbox, which it recognises by
- * IS_SANDBOX: its ACP adapter offers the mode when IS_SANDBOX is set at all, its CLI then exits
- * unless it is exactly "1" (so an inherited IS_SANDBOX=yes killed every session). A process that
- * Foundry starts here is not in a sandbox Foundry made: as root, IS_SANDBOX is left out, Claude
- * does not offer bypassPermissions, and full_access falls back to acceptEdits (and says so). A
- * sandbox (sandbox-agent) sets IS_SANDBOX=1 where its agents start.
- */
-function claudeLocalEnv(env: Record<string, string>): Record<string, string> {
-  if (!runsAsRoot() || env.IS_SANDBOX === undefined) return env;
-  const { IS_SANDBOX: _dropped, ...rest } = env;
-  return rest;
+  /** Last word on the environment of a process Foundry starts on this machine (not in a sandbox): localLaunch.ts. */
+  localEnv?: (env: Record<string, string>, cx: LocalLaunch) => Record<string, string>;
 }
 
 /** OpenCode takes its permission rules as launch configuration, merged into any config already given. */
@@ -115,6 +100,7 @@ export const CATALOG: readonly CatalogAgent[] = [
       full_access: { mode: 'full-access' },
     },
     loadSession: true,
+    localEnv: codexLocalEnv,
   },
   {
     id: 'gemini',

@@ -4,6 +4,7 @@
  * `session/load`, or starts a new agent session (and says so in the transcript) when the
  * agent cannot load. A turn runs in the background: the request that started it returned.
  */
+import { join } from 'node:path';
 import type { SessionRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
@@ -45,7 +46,8 @@ export class Turns {
     this.crashed.delete(s.id);
     const base = { ...agentEnv(entry, { id: s.agent, dataDir: this.sc.opts.dataDir, inherited: process.env, execPath: process.execPath }), ...this.sc.agents.extraEnv(s.agent) };
     const { env, args } = launchFor(this.sc.agents.policy(s.agent, this.modes.policyOf(s)), base, entry.args);
-    const local = this.sc.agents.catalog(s.agent)?.localEnv?.(env) ?? env;
+    const c = this.sc.agents.catalog(s.agent);
+    const local = c?.localEnv?.(env, { installDir: this.sc.agents.installDir(c), stateDir: join(this.sc.opts.dataDir, 'agents', s.agent) }) ?? env;
     const launch = entry.sandboxAgent ? { kind: 'sandbox-agent' as const, ...entry.sandboxAgent } : { kind: 'stdio' as const, command: entry.command!, args, env: local };
     const r = await this.sc.effects.call('agentStart', { key: s.id, launch, cwd: task.worktree_path });
     this.modes.launched(s.id, s.mode ?? 'ask');
