@@ -33,6 +33,18 @@ export async function allowedWrite(rt, spec) {
   return { task, session };
 }
 
+/** A plain prompt streams a reply that names it. */
+export function streamedReply(rt, spec) {
+  test(`${spec.agent}: a prompt streams a reply that names it`, async () => {
+    const word = marker('stream');
+    const { session } = await rt.newTask(`say something about ${word}`);
+    const events = await rt.sc.transcript(session.id);
+    const chunks = events.filter((e) => e.payload?.params?.update?.sessionUpdate === 'agent_message_chunk' && e.payload.params.update.content?.text);
+    assert.ok(chunks.length > 1, `streamed in chunks (${chunks.length})`);
+    assert.match(rt.text(session), new RegExp(`Echo:.*${word}`));
+  });
+}
+
 export function policyTests(rt, spec) {
   test(`${spec.agent}: ask → pendingPermission with the agent's options → allow writes the file`, async () => {
     await allowedWrite(rt, spec);

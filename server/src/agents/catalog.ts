@@ -10,6 +10,7 @@
  */
 import type { ApprovalPolicy } from '../../../shared/protocol';
 import { claudeLocalEnv, codexLocalEnv, type LocalLaunch } from './localLaunch';
+import { openCodeBinary } from './nativeBins';
 
 /** How one approval policy is applied to one agent. */
 export interface PolicyMapping {
@@ -45,6 +46,8 @@ export interface CatalogAgent {
   policies: Record<ApprovalPolicy, PolicyMapping>;
   /** Its `session/load` can be trusted to resume a conversation in a new process. */
   loadSession: boolean;
+  /** The platform binary inside the install's node_modules, launched instead of the package's bin (nativeBins.ts). */
+  nativeBin?: (nodeModules: string) => string | undefined;
   /** Last word on the environment of a process Foundry starts on this machine (not in a sandbox): localLaunch.ts. */
   localEnv?: (env: Record<string, string>, cx: LocalLaunch) => Record<string, string>;
 }
@@ -140,6 +143,7 @@ export const CATALOG: readonly CatalogAgent[] = [
       full_access: { env: openCodePermission({ edit: 'allow', bash: 'allow', webfetch: 'allow' }) },
     },
     loadSession: true,
+    nativeBin: openCodeBinary,
   },
 ];
 

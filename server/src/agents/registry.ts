@@ -156,6 +156,8 @@ export class AgentRegistry {
 
   /** Where a catalog agent launches from: its pinned install, else its adapter on PATH. */
   private locate(c: CatalogAgent): Pick<Known, 'entry' | 'source'> {
+    const native = c.nativeBin?.(join(this.installDir(c), 'node_modules'));
+    if (native) return { entry: { command: native, args: c.args }, source: 'installed' };
     const pkgDir = join(this.installDir(c), 'node_modules', ...c.package.split('/'));
     const bin = packageBin(pkgDir, c.bin);
     if (bin) {
