@@ -46,6 +46,8 @@ export interface CatalogAgent {
   policies: Record<ApprovalPolicy, PolicyMapping>;
   /** Its `session/load` can be trusted to resume a conversation in a new process. */
   loadSession: boolean;
+  /** false: not offered Foundry's fs/read_text_file and fs/write_text_file (see the entry for why). */
+  clientFs?: false;
   /** The platform binary inside the install's node_modules, launched instead of the package's bin (nativeBins.ts). */
   nativeBin?: (nodeModules: string) => string | undefined;
   /** Last word on the environment of a process Foundry starts on this machine (not in a sandbox): localLaunch.ts. */
@@ -122,6 +124,11 @@ export const CATALOG: readonly CatalogAgent[] = [
     },
     // Measured: session/load resumed the conversation 1 time in 3 (AGENTS.md).
     loadSession: false,
+    // Gemini CLI 0.61 reads a file through the client before writing it and takes only an Error
+    // whose message says "not found" as "no such file"; its ACP connection rejects with the
+    // JSON-RPC error object instead, so writing any new file failed ("Error checking existing
+    // file: Resource not found"). It writes its files itself, confined to its workspace.
+    clientFs: false,
   },
   {
     id: 'opencode',

@@ -48,7 +48,7 @@ export class Turns {
     const { env, args } = launchFor(this.sc.agents.policy(s.agent, this.modes.policyOf(s)), base, entry.args);
     const c = this.sc.agents.catalog(s.agent);
     const local = c?.localEnv?.(env, { installDir: this.sc.agents.installDir(c), stateDir: join(this.sc.opts.dataDir, 'agents', s.agent) }) ?? env;
-    const launch = entry.sandboxAgent ? { kind: 'sandbox-agent' as const, ...entry.sandboxAgent } : { kind: 'stdio' as const, command: entry.command!, args, env: local };
+    const launch = entry.sandboxAgent ? { kind: 'sandbox-agent' as const, ...entry.sandboxAgent } : { kind: 'stdio' as const, command: entry.command!, args, env: local, ...(c?.clientFs === false ? { clientFs: false as const } : {}) };
     const r = await this.sc.effects.call('agentStart', { key: s.id, launch, cwd: task.worktree_path });
     this.modes.launched(s.id, s.mode ?? 'ask');
     return { loadSession: r.loadSession && this.sc.agents.trustsLoad(s.agent) };

@@ -29,5 +29,6 @@ export interface AgentLink {
 
 /** How an agent is reached: launched locally, or through a sandbox-agent server. */
 export type AgentLaunch =
-  | { kind: 'stdio'; command: string; args: string[]; env: Record<string, string> }
+  /** `clientFs: false`: the agent is not offered Foundry's fs/* methods (it writes its files itself). */
+  | { kind: 'stdio'; command: string; args: string[]; env: Record<string, string>; clientFs?: false }
   | { kind: 'sandbox-agent'; url: string; agent: string; token?: string };

@@ -7,7 +7,7 @@ import type { AgentLink, LinkEnd } from './link';
 
 export function stdioLink(
   key: string,
-  launch: { command: string; args: string[]; env: Record<string, string> },
+  launch: { command: string; args: string[]; env: Record<string, string>; clientFs?: false },
   cwd: string,
   processes: ProcessEffects,
   emit: (e: EffectsEvent) => void,
@@ -34,7 +34,7 @@ export function stdioLink(
     ended,
     spawnError,
     pgid: child.pid,
-    localFs: true,
+    localFs: launch.clientFs !== false,
     async stop() {
       child.stdin?.end();
       const timer = setTimeout(() => child.pid && processes.killGroup(child.pid, 'SIGKILL'), 2000);
