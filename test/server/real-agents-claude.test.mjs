@@ -2,7 +2,7 @@
 // fake model: approvals under each policy, a model change, Stop mid-stream, and an idle stop whose
 // next message resumes the conversation with session/load.
 import { useRealAgent } from './realAgents.mjs';
-import { policyTests, sessionTests } from './realAgentTests.mjs';
+import { policyTests, sessionTests, streamedReply } from './realAgentTests.mjs';
 
 const rt = useRealAgent('claude', { options: { agentIdleStopMs: 4000 } });
 const spec = {
@@ -14,5 +14,6 @@ const spec = {
   // As root outside a sandbox Claude Code has no bypassPermissions: Foundry runs it in acceptEdits and says so.
   fullAccessNote: () => (process.getuid?.() === 0 ? /Full access is not available here .*root.*'acceptEdits'/ : undefined),
 };
+streamedReply(rt, spec);
 policyTests(rt, spec);
 sessionTests(rt, spec);

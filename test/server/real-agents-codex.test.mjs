@@ -2,7 +2,7 @@
 // (OpenAI Responses; its apply_patch is a custom grammar tool): approvals under each policy, a
 // model change, Stop mid-stream, and an idle stop whose next message resumes with session/load.
 import { useRealAgent } from './realAgents.mjs';
-import { policyTests, sessionTests } from './realAgentTests.mjs';
+import { policyTests, sessionTests, streamedReply } from './realAgentTests.mjs';
 
 const rt = useRealAgent('codex', { options: { agentIdleStopMs: 4000 } });
 const spec = {
@@ -12,5 +12,6 @@ const spec = {
   rejectOption: 'abort',
   modelMatches: (requested, id) => requested === id,
 };
+streamedReply(rt, spec);
 policyTests(rt, spec);
 sessionTests(rt, spec);

@@ -23,25 +23,38 @@ export async function allowedWrite(rt, spec) {
   assert.deepEqual(pending.options.map((o) => o.optionId), spec.options, "the agent's own options");
   assert.ok(pending.title.length > 0, 'the request has a title');
   assert.equal(existsSync(join(task.worktreePath, file)), false, 'nothing written before the answer');
+  const answered = Date.now();
   await rt.sc.request(Requests.ReplyPermission.method, { sessionId: session.id, requestId: pending.requestId, optionId: spec.allowOption });
   const end = await rt.turnEnd(task, session, turnId);
   assert.equal(end.stopReason, 'end_turn');
-  if (process.env.DEBUG_REAL) console.log(JSON.stringify(await rt.sc.transcript(session.id), null, 1).slice(-6000));
   assert.equal(readFileSync(join(task.worktreePath, file), 'utf8').trim(), content);
   assert.match(rt.text(session), /Finished\./, 'the final text after the tool result reached the tab');
-  rt.timings?.push({ what: 'permission round trip', askMs: asked - started, totalMs: Date.now() - started });
+  rt.timings.push(`${spec.agent ?? 'agent'}: permission asked ${asked - started} ms after sendMessage; allow to turn end ${Date.now() - answered} ms`);
   return { task, session };
 }
 
-/** A plain prompt streams a reply that names it. */
+/** A plain prompt streams a reply that names it (timed: from the request to the first chunk pushed). */
 export function streamedReply(rt, spec) {
   test(`${spec.agent}: a prompt streams a reply that names it`, async () => {
     const word = marker('stream');
-    const { session } = await rt.newTask(`say something about ${word}`);
+    const started = Date.now();
+    const t = await rt.sc.request(Requests.CreateTask.method, { repoId: rt.repo.id, prompt: `say something about ${word}` });
+    const session = t.sessions[0];
+    await rt.sc.request(Requests.SubscribeSession.method, { sessionId: session.id });
+    await rt.sc.waitFor(() => rt.text(session).length > 0, 'the first chunk', 120_000);
+    const cold = Date.now() - started;
+    await rt.sc.waitTask(t.id, 'idle', 120_000);
     const events = await rt.sc.transcript(session.id);
     const chunks = events.filter((e) => e.payload?.params?.update?.sessionUpdate === 'agent_message_chunk' && e.payload.params.update.content?.text);
     assert.ok(chunks.length > 1, `streamed in chunks (${chunks.length})`);
     assert.match(rt.text(session), new RegExp(`Echo:.*${word}`));
+    // The agent is running now: the next message's first chunk.
+    const before = rt.text(session).length;
+    const again = Date.now();
+    const { turnId } = await rt.sc.request(Requests.SendMessage.method, { sessionId: session.id, text: `and ${word} again` });
+    await rt.sc.waitFor(() => rt.text(session).length > before, 'the next first chunk', 60_000);
+    rt.timings.push(`${spec.agent}: first chunk ${cold} ms from createTask (agent start included), ${Date.now() - again} ms for a next message`);
+    await rt.turnEnd(t, session, turnId);
   });
 }
 

@@ -60,14 +60,16 @@ const SETUPS = {
 
 /**
  * One sidecar with `agent` (its default) for this test file. Returns a context filled in before
- * the tests: `sc`, `repo`, `model` (the fake model), `home`, `key`, and helpers bound to them.
+ * the tests: `sc`, `repo`, `model` (the fake model), `home`, `key`, `trafficLog` (the sidecar's
+ * FOUNDRY_TRAFFIC_LOG), and helpers bound to them.
  */
-export function useRealAgent(agent, { options = {}, key = `fake-key-${agent}-0123456789` } = {}) {
+export function useRealAgent(agent, { options = {}, env = {}, key = `fake-key-${agent}-0123456789` } = {}) {
   const settings = { defaultAgent: agent, ...options };
-  const rt = { key };
+  const rt = { key, env, timings: [] };
   const prepare = async (c) => {
     rt.model = await startFakeModel();
     rt.home = join(c.dir, 'home');
+    env.FOUNDRY_TRAFFIC_LOG = rt.trafficLog = join(c.dir, 'traffic.log');
     const xdg = (name) => join(rt.home, name);
     for (const d of ['.config', '.local/share', '.cache', '.local/state']) mkdirSync(xdg(d), { recursive: true });
     const setup = SETUPS[agent](rt.model.url, rt.home);
@@ -92,8 +94,12 @@ export function useRealAgent(agent, { options = {}, key = `fake-key-${agent}-012
     const info = await ctx.sc.request(Requests.SetCredentials.method, { agentId: agent, env: { [rt.keyVar]: key } });
     assert.equal(info.ready, true, info.reason);
   };
-  const ctx = useSidecar({ options: settings, prepare }, ready);
-  after(() => rt.model?.close());
+  const ctx = useSidecar({ options: settings, env, prepare }, ready);
+  after(async () => {
+    await rt.model?.close();
+    // Figures for the report, never asserted (timing is the bench's business).
+    for (const line of rt.timings) console.log(`# timing ${line}`);
+  });
   Object.assign(rt, helpers(rt, ctx));
   return rt;
 }
