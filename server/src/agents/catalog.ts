@@ -2,11 +2,13 @@
  * The agents Foundry ships knowledge of: for each, the npm package of its ACP adapter and the
  * version Foundry pins, the adapter's own binary (what "found on PATH" means), the variables that
  * carry its credentials, and how Foundry's approval policies map onto its modes and launch
- * configuration. The table is documented in docs/agents.md; each mapping was measured against
- * the real agent (test/fixtures/AGENT-FINDINGS.md) and is tested in test/server/real-agents-*.
+ * configuration. The table, and what was measured against each pinned agent to settle it, is in
+ * docs/agents.md; each mapping is tested against the real agent, offline, in
+ * test/server/real-agents-*.test.mjs (a loopback fake model, test/fixtures/fakeModel/).
  *
  * Launching never runs an unpinned `npx -y`: an agent runs from its pinned install in the data
- * folder (`D/agents/<id>@<version>`), or from the adapter binary on PATH.
+ * folder (`D/agents/<id>@<version>`; a platform binary where the package ships one, nativeBins.ts),
+ * or from the adapter binary on PATH. localLaunch.ts adjusts the environment of a local launch.
  */
 import type { ApprovalPolicy } from '../../../shared/protocol';
 import { claudeLocalEnv, codexLocalEnv, type LocalLaunch } from './localLaunch';
