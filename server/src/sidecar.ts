@@ -156,6 +156,21 @@ export class Sidecar {
     });
   }
 
+  /**
+   * The settings a running sidecar applies at once when D/settings.json changes (modes/listen.ts
+   * watches it): the agents' non-secret environment and the stall delay. The others are read at start.
+   */
+  applyLiveSettings(settings: SidecarSettings): void {
+    const resolved = resolveOptions(this.opts.dataDir, settings, this.opts.bundleDir);
+    const envChanged = JSON.stringify(resolved.agentEnv) !== JSON.stringify(this.opts.agentEnv);
+    this.opts.stalledAfterMs = resolved.stalledAfterMs;
+    if (!envChanged) return;
+    this.opts.agentEnv = resolved.agentEnv;
+    this.agents.setAgentEnv(resolved.agentEnv);
+    this.agentsChanged();
+    for (const id of this.agents.ids()) this.retryWaitingOn(id);
+  }
+
   worktreePath(taskId: string): string {
     return join(this.opts.dataDir, 'worktrees', taskId);
   }
