@@ -68,7 +68,7 @@ export async function pickWorkspaceFolder(placeHolder: string): Promise<vscode.W
 
 /**
  * An agent: the one an id names, else a QuickPick of the agents `include` keeps (name, version,
- * ready or why not), the default first. Waits for the first agent list of this window.
+ * ready or why not), the default first. Waits for a sidecar start in progress (its agent list).
  */
 export async function resolveAgent(
   controller: Controller,
@@ -77,7 +77,10 @@ export async function resolveAgent(
   include: (agent: AgentInfo) => boolean = () => true,
   defaultId?: string,
 ): Promise<AgentInfo | undefined> {
-  if (!controller.agents.loaded) await controller.whenReady();
+  // A (re)start in progress lists the agents again: wait for it. With no sidecar, the last list is still the agents'.
+  await controller.whenReady().catch((error: unknown) => {
+    if (!controller.agents.loaded) throw error;
+  });
   if (typeof arg === 'string') return controller.agents.get(arg) ?? missing(`agent ${arg}`);
   const agents = pickerOrder(controller.agents.list.filter(include), defaultId);
   if (agents.length === 0) {
