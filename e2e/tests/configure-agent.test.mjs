@@ -14,9 +14,14 @@ import { waitForLogLine } from '../harness/logs.mjs';
 import { ROOT } from '../harness/paths.mjs';
 import { processesWithMarker } from '../harness/processes.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
-import { answerInput, answerPick, pickFocused, foundryView, notification, openFoundryView, runCommand } from '../harness/workbench.mjs';
+import { answerInput, answerPick, foundryView, notification, openFoundryView, pickFocused, runCommand, waitForTreeDescription } from '../harness/workbench.mjs';
 
 const KEY = `sk-ant-e2e-${randomUUID()}`;
+/**
+ * The pinned Claude Code adapter (scripts/setup.sh) is installed; no key in the environment and no
+ * login in the run's own HOME: it lacks credentials.
+ */
+const NO_CLAUDE_KEY = { FOUNDRY_AGENTS_DIR: join(ROOT, '.cache', 'agents'), ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: '', CLAUDE_CODE_OAUTH_TOKEN: '' };
 const sidecars = (token) => processesWithMarker(token).filter((p) => p.cmdline.includes('dist/server.js') && p.cmdline.includes('--listen'));
 
 /** Files under `dir` (recursively) whose bytes contain `needle`. */
@@ -63,9 +68,7 @@ test('Configure Agent stores the key in secret storage only, and every new conne
     // The language client's message trace, with params, into the Foundry log (once its level is
     // Trace, below): the most a user can ask to be logged. The key must not show there either.
     settings: { 'foundry.trace.server': 'verbose' },
-    // The pinned Claude Code adapter (scripts/setup.sh) is installed; no key in the environment and
-    // no login in the run's own HOME: it lacks credentials.
-    env: { FOUNDRY_AGENTS_DIR: join(ROOT, '.cache', 'agents'), ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: '', CLAUDE_CODE_OAUTH_TOKEN: '', FOUNDRY_CLIENT_TRAFFIC_LOG: clientTraffic },
+    env: { ...NO_CLAUDE_KEY, FOUNDRY_CLIENT_TRAFFIC_LOG: clientTraffic },
   });
   const { page } = f;
   await openFoundryView(page);
@@ -123,6 +126,39 @@ test('Configure Agent stores the key in secret storage only, and every new conne
   assert.ok(readTraffic(clientTraffic).some((l) => l.method === 'foundry/setCredentials'), 'the client traffic log saw the requests it must not reveal');
   // The trace did log the requests' params, with the key redacted.
   await waitForLogLine(f.dirs.userData, /Sending request 'foundry\/setCredentials[^\n]*\n[^]*?"ANTHROPIC_API_KEY": "\*\*\*"/);
+});
+
+test('Create Task on an agent without credentials: the picker says why, the failed task offers "Set API key", and the key starts it', async (t) => {
+  const f = await openFoundry(t, { env: NO_CLAUDE_KEY });
+  const { page } = f;
+  const prompt = 'A task for Claude Code';
+  await openFoundryView(page);
+  await foundryView(page).getByRole('button', { name: 'Create Task' }).waitFor({ state: 'visible' });
+
+  await runCommand(page, 'Foundry: Create Task');
+  await answerInput(page, 'What should the agent do?', prompt);
+  await answerInput(page, 'Branch name', '');
+  const claude = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Claude Code' }).first();
+  await claude.waitFor({ state: 'visible' });
+  assert.match(await claude.innerText(), /has no credentials/, 'the picker shows why Claude Code is not ready');
+  await answerPick(page, 'Which agent works on the task?', 'Claude Code');
+  // Picking it offers the fix; the user creates the task anyway.
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.getByRole('button', { name: 'Set API key' }).waitFor({ state: 'visible' });
+  await dialog.getByRole('button', { name: 'Create Anyway' }).click();
+
+  await waitForTreeDescription(page, prompt, 'Error');
+  const notice = notification(page, `"${prompt}" failed: Claude Code has no credentials`);
+  await notice.waitFor({ state: 'visible' });
+  await f.shot('configure-agent-failure-notice');
+  await notice.getByRole('button', { name: 'Set API key' }).click();
+  // The notice ran Configure Agent for Claude Code: no agent to pick.
+  await answerPick(page, 'Claude Code: Claude Code has no credentials', 'ANTHROPIC_API_KEY');
+  await answerInput(page, 'ANTHROPIC_API_KEY for Claude Code', KEY);
+  await notification(page, 'Foundry: Claude Code is ready.').waitFor({ state: 'visible' });
+  // The sidecar retries the task that waited on its agent.
+  await waitForTreeDescription(page, prompt, /^(?!Error$)/);
+  assert.deepEqual(filesContaining(f.dataDir, KEY), [], 'the key is in no file of the data folder');
 });
 
 /** In one connection's traffic: the window's setCredentials reached the sidecar before its getWorkbench. */
