@@ -14,6 +14,7 @@ import { waitForLogLine } from '../harness/logs.mjs';
 import { ROOT } from '../harness/paths.mjs';
 import { processesWithMarker } from '../harness/processes.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
+import { waitForDir } from '../../test/waitFor.mjs';
 import { answerInput, answerPick, foundryView, notification, openFoundryView, pickFocused, runCommand, waitForTreeDescription } from '../harness/workbench.mjs';
 
 const KEY = `sk-ant-e2e-${randomUUID()}`;
@@ -128,7 +129,7 @@ test('Configure Agent stores the key in secret storage only, and every new conne
   await waitForLogLine(f.dirs.userData, /Sending request 'foundry\/setCredentials[^\n]*\n[^]*?"ANTHROPIC_API_KEY": "\*\*\*"/);
 });
 
-test('Create Task on an agent without credentials: the picker says why, the failed task offers "Set API key", and the key starts it', async (t) => {
+test('Create Task on an agent without credentials: the picker says why, the failed task offers "Set API key", the key starts it; a base URL goes to the settings', async (t) => {
   const f = await openFoundry(t, { env: NO_CLAUDE_KEY });
   const { page } = f;
   const prompt = 'A task for Claude Code';
@@ -158,6 +159,19 @@ test('Create Task on an agent without credentials: the picker says why, the fail
   await notification(page, 'Foundry: Claude Code is ready.').waitFor({ state: 'visible' });
   // The sidecar retries the task that waited on its agent.
   await waitForTreeDescription(page, prompt, /^(?!Error$)/);
+
+  // A gateway's base URL is not secret: it goes into foundry.agents, which the window writes to
+  // D/settings.json and the running sidecar applies at once.
+  const gateway = 'http://127.0.0.1:9/e2e-gateway';
+  await runCommand(page, 'Foundry: Configure Agent');
+  await answerPick(page, 'Configure which agent?', 'Claude Code');
+  await answerPick(page, 'Set which credential?', 'Gateway base URL');
+  await answerInput(page, "ANTHROPIC_BASE_URL: the gateway's base URL", gateway);
+  const settingsFile = join(f.dataDir, 'settings.json');
+  await waitForDir(f.dataDir, () => readFileSync(settingsFile, 'utf8').includes(gateway), 'the base URL in settings.json');
+  assert.deepEqual(JSON.parse(readFileSync(settingsFile, 'utf8')).agentEnv, { claude: { ANTHROPIC_BASE_URL: gateway } });
+  const sidecarLog = join(f.dataDir, 'logs', 'sidecar.log');
+  await waitForDir(join(f.dataDir, 'logs'), () => /settings\.json changed: applying/.test(readFileSync(sidecarLog, 'utf8')), 'the sidecar applying the new settings');
   assert.deepEqual(filesContaining(f.dataDir, KEY), [], 'the key is in no file of the data folder');
 });
 
