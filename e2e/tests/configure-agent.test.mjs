@@ -154,7 +154,7 @@ test('Create Task on an agent without credentials: the picker says why, the fail
   await f.shot('configure-agent-failure-notice');
   await notice.getByRole('button', { name: 'Set API key' }).click();
   // The notice ran Configure Agent for Claude Code: no agent to pick.
-  await answerPick(page, 'Claude Code: Claude Code has no credentials', 'ANTHROPIC_API_KEY');
+  await answerPick(page, 'Set which credential? (Claude Code has no credentials', 'ANTHROPIC_API_KEY');
   await answerInput(page, 'ANTHROPIC_API_KEY for Claude Code', KEY);
   await notification(page, 'Foundry: Claude Code is ready.').waitFor({ state: 'visible' });
   // The sidecar retries the task that waited on its agent.

@@ -30,6 +30,6 @@ test('Install Agent installs the pinned version with progress, then offers Confi
   assert.match(await done.innerText(), /no credentials/, 'it says what is still missing');
   await done.getByRole('button', { name: 'Configure' }).click();
   // Configure Agent for that agent: straight to the credential.
-  await answerPick(page, 'Claude Code: Claude Code has no credentials', 'ANTHROPIC_API_KEY');
+  await answerPick(page, 'Set which credential? (Claude Code has no credentials', 'ANTHROPIC_API_KEY');
   await page.locator('.quick-input-widget .quick-input-box input[type="password"]').waitFor({ state: 'visible' });
 });

@@ -30,8 +30,12 @@ type Choice = { kind: 'key'; name: string } | { kind: 'baseUrl'; name?: string }
 export const configureAgent: CommandFactory =
   ({ controller }) =>
   async (arg) => {
-    const agent = await resolveAgent(controller, arg, 'Configure which agent?');
+    const agent = await resolveAgent(controller, arg, 'Configure which agent?', (a) => a.credentialVars.length > 0);
     if (!agent) return;
+    if (agent.credentialVars.length === 0) {
+      void vscode.window.showInformationMessage(`Foundry: ${agent.name} takes no credentials.`);
+      return;
+    }
     const credentials = credentialsOf(controller);
     const stored = await credentials.get(agent.id);
     const choice = await pickCredential(agent, stored);
@@ -76,7 +80,7 @@ async function pickCredential(agent: AgentInfo, stored: Record<string, string>):
   if (Object.keys(stored).length) items.push({ label: '$(trash) Clear credentials', description: Object.keys(stored).join(', '), choice: { kind: 'clear' } });
   const picked = await vscode.window.showQuickPick(items, {
     title: `${ConfigureTitle}: ${agent.name}`,
-    placeHolder: `${agent.name}: ${agentState(agent)}. Set which credential?`,
+    placeHolder: `Set which credential? (${agent.ready ? `${agent.name} is ready` : agentState(agent)})`,
     ignoreFocusOut: true,
   });
   return picked?.choice;

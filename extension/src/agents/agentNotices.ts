@@ -19,7 +19,8 @@ export function watchAgentFailures(controller: Controller): vscode.Disposable[] 
       tracker.seed(current());
       return;
     }
-    for (const failure of tracker.fresh(current())) void offerFix(failure.agent, `Foundry: "${failure.subject}" failed: ${failure.message}`);
+    // The agent's reason now, not the error recorded then (an install may have finished meanwhile).
+    for (const failure of tracker.fresh(current())) void offerFix(failure.agent, `Foundry: "${failure.subject}" failed: ${failure.agent.reason ?? failure.message}`);
   };
   return [controller.store.onDidChange(check), controller.agents.onDidChange(check)];
 }
