@@ -406,7 +406,11 @@ export type AgentDefinition = z.infer<typeof AgentDefinition>;
 // initialize, settings and discovery
 // ---------------------------------------------------------------------------
 
-/** The sidecar's own settings, shared by every client. */
+/**
+ * The sidecar's own settings, shared by every client. With `--listen` they are read from
+ * `D/settings.json` at start, and `agentEnv` and `stalledAfterMs` again whenever a client rewrites
+ * that file (the others take effect at the next start).
+ */
 export const SidecarSettings = z.object({
   /** How many provisioning jobs run at once. */
   jobConcurrency: z.number().int().min(1).max(64).optional(),
