@@ -13,7 +13,7 @@ function queueDigest(sc: Sidecar, sessionId: string, fromId: string, worktree: s
   function* events(): Generator<TranscriptEvent> {
     let after = 0;
     for (;;) {
-      const page = sc.store.transcript(fromId, after, 1000);
+      const page = sc.transcripts.read(fromId, after, 1000);
       if (!page.length) return;
       yield* page;
       after = page.at(-1)!.seq;
