@@ -14,7 +14,7 @@ import { knob, log, ms, percentile, ratio, table } from './stats.mjs';
 
 const INGEST = knob('BENCH_INGEST_EVENTS', 20_000);
 const STAMPS = knob('BENCH_STAMPS', 300);
-const FIRST = knob('BENCH_FIRST_CHUNK_SAMPLES', 30);
+const FIRST = knob('BENCH_FIRST_CHUNK_SAMPLES', 100);
 
 const stampJs = fileURLToPath(new URL('./stampAgent.mjs', import.meta.url));
 const demoJs = join(serverJs, '..', 'demo-agent.js');
