@@ -101,7 +101,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 }
 
-function treeItem(row: Row): vscode.TreeItem {
+export function treeItem(row: Row): vscode.TreeItem {
   const item = new vscode.TreeItem(row.label, row.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = row.id;
   item.description = row.description;
