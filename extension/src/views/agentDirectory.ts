@@ -1,13 +1,14 @@
 /**
  * The agents' names and ways out (install, set credentials) for the Attention view and the
  * notifications, from `foundry/listAgents`. Read after each sidecar (re)start and again whenever
- * the set of failed sessions changes (an agent that cannot run fails its sessions, and the user may
+ * the set of failed sessions (or sessions waiting on a failed task) changes (an agent that cannot run fails its sessions, and the user may
  * have installed or configured one since). Nothing polls.
  */
 import * as vscode from 'vscode';
 import { ListAgents, type AgentInfo } from '../../../shared/protocol';
 import type { Controller } from '../controller';
 import { errorMessage } from '../errors';
+import { attentionItems } from './attention';
 import type { AgentFacts } from './attentionRows';
 
 export class AgentDirectory implements vscode.Disposable {
@@ -64,10 +65,9 @@ export class AgentDirectory implements vscode.Disposable {
   }
 
   private refreshOnNewFailures(): void {
-    const failed = this.controller.store.tasks
-      .flatMap((t) => t.sessions)
-      .filter((s) => s.status === 'error')
-      .map((s) => `${s.id}:${s.errorMessage ?? ''}`)
+    const failed = attentionItems(this.controller.store.tasks)
+      .filter((i) => i.kind === 'error')
+      .map((i) => `${i.sessionId}:${i.reason}`)
       .sort()
       .join('|');
     if (failed === this.failedKey) return;

@@ -4,7 +4,8 @@
  * plain Node).
  *
  * A session needs the user when its agent waits on a permission answer (`needs_input`), it failed
- * (`error`), its turn went quiet (`stalled`), or a turn ended while no client watched (`unread`).
+ * (`error`, or it waits on a task whose provisioning failed: a missing agent, a failed setup
+ * script), its turn went quiet (`stalled`), or a turn ended while no client watched (`unread`).
  * Each session counts once, for its most urgent reason, in that order. Closed sessions and
  * archived tasks never do.
  */
@@ -27,6 +28,8 @@ export interface AttentionItem {
   readonly reason: string;
   /** The open request of a `needs_input` session. */
   readonly permission?: PendingPermission;
+  /** An `error` of the task's provisioning, which the session waits on: Retry Task, not Retry Session. */
+  readonly taskFailed?: boolean;
   readonly createdAt: number;
 }
 
@@ -34,17 +37,23 @@ export interface AttentionItem {
 export function attentionKind(session: SessionSummary, task: TaskSummary): AttentionKind | undefined {
   if (task.status === 'archived' || task.status === 'archive_remove_sandbox' || session.status === 'closed') return undefined;
   if (session.status === 'needs_input' && session.pendingPermission) return 'needs_input';
-  if (session.status === 'error') return 'error';
+  if (session.status === 'error' || taskFailedUnder(session, task)) return 'error';
   if (session.stalled && (session.status === 'running' || session.status === 'needs_input')) return 'stalled';
   if (session.unread) return 'unread';
   return undefined;
 }
 
-function reasonFor(kind: AttentionKind, session: SessionSummary): string {
+/** The session waits on its task's provisioning, which failed. */
+function taskFailedUnder(session: SessionSummary, task: TaskSummary): boolean {
+  return task.status === 'error' && session.status.startsWith('pending_');
+}
+
+function reasonFor(kind: AttentionKind, session: SessionSummary, task: TaskSummary): string {
   switch (kind) {
     case 'needs_input':
       return session.pendingPermission?.title || 'The agent asks for permission';
     case 'error':
+      if (taskFailedUnder(session, task)) return task.errorMessage || 'Provisioning failed';
       return session.errorMessage || 'The agent session failed';
     case 'stalled':
       return 'No output from the agent for a while';
@@ -67,8 +76,9 @@ export function attentionItems(tasks: readonly TaskSummary[]): AttentionItem[] {
         taskTitle: task.title,
         sessionName: session.name,
         agent: session.agent,
-        reason: reasonFor(kind, session),
+        reason: reasonFor(kind, session, task),
         ...(kind === 'needs_input' && session.pendingPermission ? { permission: session.pendingPermission } : {}),
+        ...(kind === 'error' && taskFailedUnder(session, task) ? { taskFailed: true } : {}),
         createdAt: task.createdAt,
       });
     }

@@ -28,24 +28,26 @@ const KindLabel: Record<AttentionKind, string> = {
 };
 
 /**
- * One item: `<task> › <session>`, described by the agent and why. Its `contextValue` is
- * `attention:<kind>[:install|:set_credentials]` for the inline actions in package.json.
+ * One item: `<session> — <task>`, described by the agent and why. Its `contextValue` is
+ * `attention:<kind>[:task][:install|:set_credentials]` for the inline actions in package.json
+ * (`:task`: the task's provisioning failed, so Retry Task rather than Retry Session).
  */
 export function attentionRow(item: AttentionItem, agent: AgentFacts | undefined): Row {
   const agentName = agent?.name ?? item.agent;
   const action = item.kind === 'error' ? agent?.action : undefined;
-  let tooltip = `**${escape(item.taskTitle)}** › ${escape(item.sessionName)}\n\n`;
+  let tooltip = `**${escape(item.sessionName)}** of ${escape(item.taskTitle)}\n\n`;
   tooltip += `Agent: ${escape(agentName)}\n\n${KindLabel[item.kind]}: ${escape(item.reason)}`;
   if (action === 'install') tooltip += `\n\n$(cloud-download) Install ${escape(agentName)} to go on.`;
   if (action === 'set_credentials') tooltip += `\n\n$(key) Configure ${escape(agentName)}'s credentials to go on.`;
   return {
     // A new request gets a new id, so its options show expanded even if an earlier one was collapsed.
     id: `attention:${item.sessionId}:${item.kind}${item.permission ? `:${item.permission.requestId}` : ''}`,
-    label: `${clip(item.taskTitle, 60)} › ${item.sessionName}`,
+    // The session first: a narrow side bar cuts the end of the label off.
+    label: `${item.sessionName} — ${clip(item.taskTitle, 60)}`,
     description: `${agentName} · ${KindLabel[item.kind]}: ${clip(item.reason, 80)}`,
     icon: KindIcon[item.kind],
     tooltip: { markdown: tooltip },
-    contextValue: `attention:${item.kind}${action ? `:${action}` : ''}`,
+    contextValue: `attention:${item.kind}${item.taskFailed ? ':task' : ''}${action ? `:${action}` : ''}`,
     expanded: item.permission !== undefined && item.permission.options.length > 0,
   };
 }
@@ -60,6 +62,8 @@ export function permissionOptionRow(item: AttentionItem, option: PermissionOptio
     tooltip: `Answer "${clip(item.reason, 120)}" with "${option.name}"`,
     contextValue: `attention:option:${option.kind}`,
     expanded: false,
+    // Every request offers "Allow once": say whose.
+    ariaLabel: `${option.name}: answer ${item.sessionName} of ${clip(item.taskTitle, 60)}`,
   };
 }
 

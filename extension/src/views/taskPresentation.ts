@@ -25,6 +25,8 @@ export interface Row {
   readonly contextValue: string;
   /** Shown expanded with children, or a leaf. */
   readonly expanded: boolean;
+  /** What a screen reader says, when the label alone is ambiguous. */
+  readonly ariaLabel?: string;
 }
 
 export const SpinnerIcon: Icon = { id: 'loading~spin' };
@@ -141,11 +143,6 @@ export function sessionRow(session: SessionSummary, task: TaskSummary | undefine
     contextValue: `session:${session.status}${session.unread ? ':unread' : ''}`,
     expanded: false,
   };
-}
-
-/** The view's badge: how many sessions are unread, or none. */
-export function unreadBadge(unread: number): { value: number; tooltip: string } | undefined {
-  return unread > 0 ? { value: unread, tooltip: `${unread} unread session${unread === 1 ? '' : 's'}` } : undefined;
 }
 
 /** Escape text for markdown, so a title or an error message shows as written. */

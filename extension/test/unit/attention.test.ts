@@ -71,6 +71,16 @@ test('a session counts once, for its most urgent reason; closed sessions and arc
   assert.deepEqual(attentionItems([task()]), [], 'a ready, read session needs nothing');
 });
 
+test('a session waiting on a task whose provisioning failed needs the user, with the task error as its reason', () => {
+  const failed = task({ status: 'error', errorMessage: 'Claude Code is not installed', agent: 'claude', sessions: [session({ status: 'pending_provision', agent: 'claude' })] });
+  const [item] = attentionItems([failed]);
+  assert.equal(item?.kind, 'error');
+  assert.equal(item?.reason, 'Claude Code is not installed');
+  assert.equal(item?.taskFailed, true);
+  // Still provisioning is not a failure.
+  assert.deepEqual(attentionItems([task({ status: 'init_create_sandbox', sessions: [session({ status: 'pending_provision' })] })]), []);
+});
+
 test('the badge and the status bar count what needs the user, and say nothing when nothing does', () => {
   assert.deepEqual(attentionBadge(2), { value: 2, tooltip: '2 sessions need you' });
   assert.deepEqual(attentionBadge(1), { value: 1, tooltip: '1 session needs you' });
@@ -84,7 +94,7 @@ test('an item names the task, the session, the agent and why; a permission item 
   const [item] = attentionItems([task({ title: 'Add a greeting', sessions: [session({ status: 'needs_input', pendingPermission: permission, name: 'Chat 2' })] })]);
   assert.ok(item);
   const row = attentionRow(item, { name: 'Demo' });
-  assert.equal(row.label, 'Add a greeting › Chat 2');
+  assert.equal(row.label, 'Chat 2 — Add a greeting');
   assert.equal(row.description, 'Demo · Needs input: Write src/hello.txt');
   assert.equal(row.expanded, true);
   assert.equal(row.icon.id, 'question');
@@ -98,6 +108,7 @@ test('an item names the task, the session, the agent and why; a permission item 
       tooltip: 'Answer "Write src/hello.txt" with "Allow once"',
       contextValue: 'attention:option:allow_once',
       expanded: false,
+      ariaLabel: 'Allow once: answer Chat 2 of Add a greeting',
     },
   );
   assert.equal(permissionOptionRow(item, permission.options[2]!).icon.id, 'close');
@@ -111,7 +122,7 @@ test('a long task title and a long error are clipped to one line in the row, and
   const [item] = attentionItems([task({ title, sessions: [session({ status: 'error', errorMessage: error })] })]);
   assert.ok(item);
   const row = attentionRow(item, { name: 'Demo' });
-  assert.ok(row.label.length <= 60 + ' › Session 1'.length, row.label);
+  assert.ok(row.label.length <= 'Session 1 — '.length + 60, row.label);
   assert.ok(!row.description?.includes('\n'));
   assert.match(row.description ?? '', /…$/);
   assert.match((row.tooltip as { markdown: string }).markdown, /stack line/);
@@ -128,6 +139,13 @@ test('a failed session whose agent is missing offers Install inline, one lacking
   const credentials = attentionRow(item, { name: 'Claude Code', action: 'set_credentials' });
   assert.deepEqual(menuActions('foundry.attention', credentials.contextValue, 'inline'), ['attention.configureAgent', 'openSession', 'retrySession']);
   assert.match((credentials.tooltip as { markdown: string }).markdown, /Configure Claude Code/);
+  // A task whose provisioning failed on the missing agent: Install, then Retry Task (the session has nothing to retry).
+  const [waiting] = attentionItems([task({ status: 'error', errorMessage: 'Claude Code is not installed', sessions: [session({ status: 'pending_provision', agent: 'claude' })] })]);
+  assert.ok(waiting);
+  const taskRow = attentionRow(waiting, { name: 'Claude Code', action: 'install' });
+  assert.equal(taskRow.contextValue, 'attention:error:task:install');
+  assert.deepEqual(menuActions('foundry.attention', taskRow.contextValue, 'inline'), ['attention.installAgent', 'openSession', 'retryTask']);
+  assert.deepEqual(menuActions('foundry.attention', attentionRow(waiting, undefined).contextValue, 'inline'), ['openSession', 'retryTask']);
   const plain = attentionRow(item, { name: 'Claude Code' });
   assert.deepEqual(menuActions('foundry.attention', plain.contextValue, 'inline'), ['openSession', 'retrySession']);
   // An unread item only opens; an option row offers nothing but its click.

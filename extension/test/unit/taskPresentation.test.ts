@@ -11,7 +11,6 @@ import {
   SpinnerIcon,
   taskDescription,
   taskRow,
-  unreadBadge,
   type Row,
 } from '../../src/views/taskPresentation';
 import { repo, session, task } from './fixtures';
@@ -117,12 +116,6 @@ test('repositories are sorted by name; one without active tasks is collapsed and
   const busy = repoRow(repo(), 2);
   assert.equal(busy.description, undefined);
   assert.equal(busy.expanded, true);
-});
-
-test('the view badge counts unread sessions, and is gone when there are none', () => {
-  assert.deepEqual(unreadBadge(1), { value: 1, tooltip: '1 unread session' });
-  assert.deepEqual(unreadBadge(3), { value: 3, tooltip: '3 unread sessions' });
-  assert.equal(unreadBadge(0), undefined);
 });
 
 // ---------------------------------------------------------------------------
