@@ -2,7 +2,8 @@
 // permission: the view, its badge and the status bar count both, and a notification offers to
 // open the one no tab shows. The user answers the other one's file write from the view with the
 // agent's own "Allow once": the file appears in the worktree and its item goes, while the first
-// session's request stays as it was, until it too is answered from the view.
+// session's request stays as it was, until it too is answered from the view. A task whose agent is
+// missing shows with Install and Retry; an unread session goes once its tab is opened from the view.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -122,4 +123,24 @@ test('a task whose agent is not installed shows in the Attention view with the w
   }
   assert.equal(await item.locator('.actions .action-label[aria-label="Configure Agent"]').count(), 0, 'it lacks an install, not credentials');
   await f.shot('attention-missing-agent');
+});
+
+test('a turn that ended while no tab watched is listed as unread; clicking it opens the tab and it goes', async (t) => {
+  const f = await openFoundry(t);
+  const { page } = f;
+  await openFoundryView(page);
+  const prompt = 'Summarise the readme';
+  // The task's first turn runs and ends with no chat tab open.
+  await createTask(page, prompt, { branch: 'e2e/unread' });
+  const item = attentionItem(page, `Chat 1 — ${prompt}`).filter({ hasText: 'Unread: Finished while you were away' });
+  await item.waitFor({ state: 'visible' });
+  await foundryBadge(page).filter({ hasText: /^1$/ }).waitFor({ state: 'visible' });
+  await foundryStatus(page).filter({ hasText: /^\W*Foundry: 1 needs you\W*$/ }).waitFor({ state: 'visible' });
+
+  await item.click();
+  await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+  await waitForAgentText(await waitForChat(page), prompt);
+  await item.waitFor({ state: 'detached' });
+  await foundryView(page).getByText('Nothing needs you.').waitFor({ state: 'visible' });
+  await foundryBadge(page).filter({ hasText: /^\d+$/ }).waitFor({ state: 'hidden' });
 });

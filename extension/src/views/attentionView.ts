@@ -31,7 +31,7 @@ export class AttentionTreeProvider implements vscode.TreeDataProvider<AttentionN
 
   constructor(
     private readonly store: WorkbenchStore,
-    private readonly agents: AgentDirectory,
+    readonly agents: AgentDirectory,
   ) {
     this.subscriptions = [store.onDidChange(() => this.changed.fire(undefined)), agents.onDidChange(() => this.changed.fire(undefined))];
   }
@@ -103,7 +103,13 @@ export class AttentionView implements vscode.Disposable {
     readonly provider: AttentionTreeProvider,
   ) {
     this.view = vscode.window.createTreeView(AttentionViewId, { treeDataProvider: provider });
-    this.subscriptions = [store.onDidChange(() => this.render())];
+    this.subscriptions = [
+      store.onDidChange(() => this.render()),
+      // The user may have installed or configured an agent meanwhile: show the way out as it is now.
+      this.view.onDidChangeVisibility(({ visible }) => {
+        if (visible && provider.current().some((i) => i.kind === 'error')) provider.agents.refresh();
+      }),
+    ];
     this.render();
   }
 
