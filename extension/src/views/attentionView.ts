@@ -28,12 +28,21 @@ export class AttentionTreeProvider implements vscode.TreeDataProvider<AttentionN
   private readonly nodes = new Map<string, AttentionNode>();
   private items = new Map<string, AttentionItem>();
   private readonly subscriptions: vscode.Disposable[];
+  /** What the view last showed: most pushes (a stage, a change count) leave it as it is. */
+  private shown = '';
 
   constructor(
     private readonly store: WorkbenchStore,
     readonly agents: AgentDirectory,
   ) {
-    this.subscriptions = [store.onDidChange(() => this.changed.fire(undefined)), agents.onDidChange(() => this.changed.fire(undefined))];
+    this.subscriptions = [store.onDidChange(() => this.refresh(false)), agents.onDidChange(() => this.refresh(true))];
+  }
+
+  private refresh(always: boolean): void {
+    const now = JSON.stringify(this.current());
+    if (!always && now === this.shown) return;
+    this.shown = now;
+    this.changed.fire(undefined);
   }
 
   /** The items now, most urgent first (also what the badge and the status bar count). */
@@ -45,6 +54,11 @@ export class AttentionTreeProvider implements vscode.TreeDataProvider<AttentionN
     if (!node) {
       const items = this.current();
       this.items = new Map(items.map((i) => [i.sessionId, i]));
+      // Forget the nodes of sessions (and requests) that no longer need the user.
+      for (const [key, n] of this.nodes) {
+        const item = this.items.get(n.sessionId);
+        if (!item || (n.kind === 'permissionOption' && item.permission?.requestId !== n.requestId)) this.nodes.delete(key);
+      }
       return items.map((i) => this.intern(`session:${i.sessionId}`, () => ({ kind: 'session', sessionId: i.sessionId })));
     }
     if (node.kind !== 'session') return [];
