@@ -82,9 +82,24 @@ export async function openFoundryView(page, { timeout = DEFAULT_TIMEOUT } = {}) 
   }
 }
 
-/** A row of the Foundry task tree whose text contains `label` (a string or RegExp). */
+/** A row of the Foundry task tree (the Tasks view) whose text contains `label` (a string or RegExp). */
 export function treeItem(page, label) {
-  return foundryView(page).locator('.monaco-list-row[role="treeitem"]').filter({ hasText: label });
+  return foundryView(page).locator('[role="tree"][aria-label="Tasks"] .monaco-list-row[role="treeitem"]').filter({ hasText: label });
+}
+
+/** A row of the Attention view (above the task tree) whose text contains `label`. */
+export function attentionItem(page, label) {
+  return foundryView(page).locator('[role="tree"][aria-label="Attention"] .monaco-list-row[role="treeitem"]').filter({ hasText: label });
+}
+
+/** The Foundry activity bar item's badge (the count of sessions that need the user). */
+export function foundryBadge(page) {
+  return page.locator('.part.activitybar .action-item').filter({ has: page.locator('a[aria-label^="Foundry"]') }).locator('.badge-content');
+}
+
+/** Foundry's status bar item. */
+export function foundryStatus(page) {
+  return page.locator('.part.statusbar [id$=".foundry.status"]');
 }
 
 /** Waits for a tree row containing `label`; returns its locator. */

@@ -9,6 +9,9 @@ import { ControllerChatHost } from './chat/controllerChatHost';
 import { registerCommands } from './commands';
 import { RestartSettings } from './config';
 import { Controller } from './controller';
+import { Notifier, chatTabVisible } from './notifications/notifier';
+import { AgentDirectory } from './views/agentDirectory';
+import { AttentionTreeProvider, AttentionView, registerAttentionCommands } from './views/attentionView';
 import { FoundryStatusBar } from './views/statusBar';
 import { TaskLogDocuments } from './views/taskLogDocument';
 import { TaskTreeProvider, TaskTreeView } from './views/taskTree';
@@ -29,9 +32,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new TaskTreeView(controller.store, new TaskTreeProvider(controller.store, scope));
   context.subscriptions.push(scope, ...trackRepoScope(context, scope, log));
   const chat = registerChatPanels(context, new ControllerChatHost(controller));
+  const agents = new AgentDirectory(controller);
   context.subscriptions.push(
     tree,
     chat,
+    agents,
+    new AttentionView(controller.store, new AttentionTreeProvider(controller.store, agents)),
+    ...registerAttentionCommands(controller),
+    new Notifier({ store: controller.store, agentName: (id) => agents.name(id), open: (id) => chat.open(id), isTabVisible: chatTabVisible(controller.store) }),
     new FoundryStatusBar(
       controller.store,
       () => controller.state,
