@@ -57,7 +57,7 @@ export function composerModel(state: ChatState | undefined): ComposerModel {
       return { status: 'The agent asks for permission.', tone: 'busy', detail: 'Messages sent now wait in the queue.', ...sending };
     case 'error':
       // Typing stays possible; sending is refused with the reason until Restart (the banner above).
-      return { status: session.errorMessage ?? 'The agent could not start.', tone: 'error', detail: '', ...sending };
+      return { status: 'The session stopped with an error: Restart it (above) to send messages.', tone: 'error', detail: '', ...sending };
     case 'closed':
       return { status: 'This session is closed. Its transcript is read-only.', tone: 'info', detail: '', inputEnabled: false, send: 'hidden', retry: false };
   }

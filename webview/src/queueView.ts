@@ -42,7 +42,7 @@ export class QueueView {
     this.root.toggleAttribute('data-paused', paused);
     const count = queue.length === 1 ? '1 message' : `${queue.length} messages`;
     this.title.replaceChildren(icon('inbox'), ` Queued: ${count}${paused ? ' · paused after the last turn stopped or failed' : ' · sent in order when the agent is free'}`);
-    this.sendQueued.hidden = !paused;
+    this.sendQueued.hidden = !paused || queue.length === 0;
     const ids = new Set(queue.map((m) => m.id));
     // The editor closes when its message went out, or came back with the saved text.
     if (this.editing && !queue.some((m) => m.id === this.editing?.id && m.text === this.editing.text)) this.editing = undefined;
