@@ -1,7 +1,8 @@
 // The chat tab's session controls in a real VS Code (code-server) with the demo agent: Stop ends a
 // streaming turn; a message sent during a turn waits in the queue and goes once the turn ends; the
-// mode picker's "Accept edits" lets the next write through without a permission prompt; and
-// "Continue with…" opens a new session of the same task whose first message is the digest.
+// mode picker's "Accept edits" lets the next write through without a permission prompt;
+// "Continue with…" opens a new session of the same task whose first message is the digest; and an
+// agent that exits shows the error banner, whose Restart (then Send queued) carries on.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
@@ -95,5 +96,47 @@ test('the chat tab controls a session: Stop, the queue, the mode picker and Cont
     await link.locator('.notice-link').click();
     await page.locator('.part.editor .tabs-container .tab.active', { hasText: 'Chat 2' }).waitFor({ state: 'visible' });
     assert.equal(await editorTab(page, 'Chat 2').count(), 1, 'the open tab came to the front; no second one');
+  });
+
+  await t.test('an agent that exits shows the error banner; sending says to restart; Restart and Send queued carry on', async () => {
+    const frame2 = await waitForChat(page);
+    const n = chatParts(frame2);
+    await waitForAgentText(frame2, 'You are continuing a conversation');
+    await n.stop.waitFor({ state: 'hidden' });
+    await sendMessage(frame2, 'Going down after the answer.\npermission Crash now\nexit 3');
+    await n.permission.filter({ hasText: 'Crash now' }).waitFor({ state: 'visible' });
+    await n.input.fill('After the crash');
+    await n.send.click();
+    await n.queued.filter({ hasText: 'After the crash' }).waitFor({ state: 'visible' });
+    await n.permissionOptions.filter({ hasText: 'Allow once' }).click();
+
+    await n.errorBanner.filter({ hasText: 'The agent process exited with code 3' }).waitFor({ state: 'visible' });
+    await n.systemLine('agent_exited').filter({ hasText: 'exited with code 3' }).waitFor({ state: 'visible' });
+    assert.ok(await n.restart.isVisible(), 'the toolbar offers Restart too');
+    await n.queue.filter({ hasText: 'paused' }).waitFor({ state: 'visible' });
+    assert.equal(await n.sendQueued.count(), 0, 'Send queued waits for the Restart');
+    // The banner pushed the transcript up; it still shows its end.
+    const inView = await n.systemLine('agent_exited').evaluate(
+      (el) =>
+        new Promise((resolve) => {
+          const seen = new IntersectionObserver(([e]) => e.isIntersecting && resolve(true));
+          seen.observe(el);
+          setTimeout(() => resolve(false), 10_000); // a bound on the failure, not a wait
+        }),
+    );
+    assert.ok(inView, 'the end of the transcript is in view under the banner');
+    await f.shot('chat-error');
+
+    // A message to a session in error is refused with the reason; the box keeps it.
+    await n.input.fill('Are you there?');
+    await n.send.click();
+    await n.status.filter({ hasText: 'Restart it first' }).waitFor({ state: 'visible' });
+    assert.equal(await n.input.inputValue(), 'Are you there?');
+
+    await n.errorBanner.locator('[data-action="restart"]').click();
+    await n.errorBanner.waitFor({ state: 'hidden' });
+    await n.sendQueued.click();
+    await waitForAgentText(frame2, 'After the crash');
+    await n.queue.waitFor({ state: 'hidden' });
   });
 });

@@ -118,14 +118,15 @@ function schedulePaint(): void {
 }
 
 function paint(): void {
-  const pinned = restoreScroll ? (viewState?.pinnedToBottom ?? true) : isAtBottom();
+  const pinned = restoreScroll ? (viewState?.pinnedToBottom ?? true) : isAtBottom() || keptAtBottom;
   view.setRoot(state?.task?.worktreePath);
   view.render(transcript.items);
   paintHeader();
   toolbar.render(state?.session);
   banner.render(state?.session, state?.agent);
   paintPlaceholder();
-  queue.render(state?.session?.queue ?? [], state?.session?.queuePaused ?? false);
+  const session = state?.session;
+  queue.render(session?.queue ?? [], session?.queuePaused ?? false, session !== undefined && session.status !== 'error' && session.status !== 'closed');
   permission.render(state?.session?.pendingPermission);
   composer.setCommands(transcript.commands);
   composer.apply(composerModel(state));
@@ -134,6 +135,7 @@ function paint(): void {
     if (!pinned) log.scrollTop = viewState?.scrollTop ?? 0;
   }
   if (pinned) log.scrollTop = log.scrollHeight;
+  keptAtBottom = pinned;
 }
 
 /** What the header last showed, to rebuild it only when that changes. */
@@ -167,9 +169,20 @@ function isAtBottom(): boolean {
   return log.scrollHeight - log.scrollTop - log.clientHeight < 8;
 }
 
+/**
+ * The last paint left the transcript at its bottom and the user has not scrolled away since. The
+ * banner, queue and toolbar around the transcript finish rendering after the paint (their buttons
+ * are custom elements), which shrinks the transcript: it stays at the bottom all the same.
+ */
+let keptAtBottom = true;
+new ResizeObserver(() => {
+  if (keptAtBottom && !restoreScroll) log.scrollTop = log.scrollHeight;
+}).observe(log);
+
 let scrollSave: number | undefined;
 log.addEventListener('scroll', () => {
   if (restoreScroll) return;
+  keptAtBottom = isAtBottom();
   scrollSave ??= requestAnimationFrame(() => {
     scrollSave = undefined;
     saveState({ scrollTop: log.scrollTop, pinnedToBottom: isAtBottom() });

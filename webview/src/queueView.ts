@@ -37,12 +37,13 @@ export class QueueView {
     root.append(element('div', { class: 'queue-head' }, this.title, this.sendQueued), this.list);
   }
 
-  render(queue: readonly QueuedMessage[], paused: boolean): void {
+  /** `canResume`: the session can take Send queued now (not in error or closed: Restart comes first). */
+  render(queue: readonly QueuedMessage[], paused: boolean, canResume: boolean): void {
     this.root.hidden = queue.length === 0;
     this.root.toggleAttribute('data-paused', paused);
     const count = queue.length === 1 ? '1 message' : `${queue.length} messages`;
     this.title.replaceChildren(icon('inbox'), ` Queued: ${count}${paused ? ' · paused after the last turn stopped or failed' : ' · sent in order when the agent is free'}`);
-    this.sendQueued.hidden = !paused || queue.length === 0;
+    this.sendQueued.hidden = !paused || !canResume || queue.length === 0;
     const ids = new Set(queue.map((m) => m.id));
     // The editor closes when its message went out, or came back with the saved text.
     if (this.editing && !queue.some((m) => m.id === this.editing?.id && m.text === this.editing.text)) this.editing = undefined;

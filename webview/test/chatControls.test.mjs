@@ -181,6 +181,20 @@ test('a paused queue says so and offers Send queued', { skip }, async (t) => {
   assert.deepEqual((await lastRequest(chat)).request, { action: 'sendQueued' });
 });
 
+test('a transcript at its end stays there when the error banner and the queue appear around it', { skip }, async (t) => {
+  const events = Array.from({ length: 40 }, (_, i) => chunk(i + 1, `Line ${i} of a long answer.\n\n`, `m${i}`));
+  const chat = await tab(t, withSession({ status: 'running' }), events);
+  const { page } = chat;
+  const atBottom = () => page.evaluate(() => { const l = document.getElementById('transcript'); return l.scrollHeight > l.clientHeight && l.scrollHeight - l.scrollTop - l.clientHeight < 8; });
+  assert.ok(await atBottom(), 'opened at the end');
+  const queue = [{ id: 'msg_1', turnId: 'turn_1', text: 'waiting', createdAt: 1 }];
+  await chat.send({ type: 'state', state: withSession({ status: 'error', errorMessage: 'The agent process exited with code 3.', queue, queuePaused: true }) });
+  await page.locator('[data-role="error-banner"] vscode-button').waitFor();
+  await page.locator('[data-role="queue"]').waitFor();
+  await page.waitForFunction(() => { const l = document.getElementById('transcript'); return l.scrollHeight - l.scrollTop - l.clientHeight < 8; });
+  assert.equal(await page.isVisible('[data-role="send-queued"]'), false, 'Send queued waits for the Restart');
+});
+
 test('a session in error shows a banner with the reason and Restart; a missing agent offers Install, missing credentials Configure', { skip }, async (t) => {
   const reason = 'Could not start the agent session: Claude Code is not installed';
   const errorState = (agent) => withSession({ status: 'error', agent: 'claude', errorMessage: reason }, agent ? { agent } : {});
