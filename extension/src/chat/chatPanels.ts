@@ -20,7 +20,7 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
   const store = new ChatTabStore(context.storageUri ?? context.globalStorageUri, host.log);
 
   const adopt = (sessionId: string, panel: vscode.WebviewPanel): ChatPanel => {
-    const chat = new ChatPanel(sessionId, panel, host, store);
+    const chat = new ChatPanel(sessionId, panel, host, store, (other) => open(other));
     panels.set(sessionId, chat);
     void store.addTab(sessionId, panel.title);
     // Only a tab the user closed is forgotten; at shutdown the tabs stay listed for the restore.
@@ -55,7 +55,7 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
     },
   });
 
-  const open = (sessionId: string): void => {
+  function open(sessionId: string): void {
     const existing = panels.get(sessionId);
     if (existing) {
       existing.reveal();
@@ -69,7 +69,7 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
       { ...chatWebviewOptions(host.extensionUri), enableFindWidget: true, retainContextWhenHidden: false },
     );
     adopt(sessionId, panel);
-  };
+  }
 
   const disposable = vscode.Disposable.from(serializer, {
     dispose: () => {
