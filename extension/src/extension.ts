@@ -9,7 +9,7 @@ import { ControllerChatHost } from './chat/controllerChatHost';
 import { registerCommands } from './commands';
 import { RestartSettings } from './config';
 import { Controller } from './controller';
-import { Notifier, chatTabVisible } from './notifications/notifier';
+import { Notifier } from './notifications/notifier';
 import { AgentDirectory } from './views/agentDirectory';
 import { AttentionTreeProvider, AttentionView, registerAttentionCommands } from './views/attentionView';
 import { FoundryStatusBar } from './views/statusBar';
@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     agents,
     new AttentionView(controller.store, new AttentionTreeProvider(controller.store, agents)),
     ...registerAttentionCommands(controller),
-    new Notifier({ store: controller.store, agentName: (id) => agents.name(id), open: (id) => chat.open(id), isTabVisible: chatTabVisible(controller.store) }),
+    new Notifier({ store: controller.store, agentName: (id) => agents.name(id), open: (id) => chat.open(id), isTabVisible: (id) => chat.isVisible(id) }),
     new FoundryStatusBar(
       controller.store,
       () => controller.state,

@@ -79,6 +79,10 @@ export class ChatPanel implements vscode.Disposable {
     this.readAgent();
   }
 
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
   reveal(): void {
     this.panel.reveal();
   }

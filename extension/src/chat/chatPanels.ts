@@ -12,6 +12,8 @@ import type { ChatHost } from './host';
 export interface ChatPanels extends vscode.Disposable {
   /** Open the session's chat tab, or reveal it when it is already open. */
   open(sessionId: string): void;
+  /** Whether the session's chat tab is open and visible in this window. */
+  isVisible(sessionId: string): boolean;
 }
 
 export function registerChatPanels(context: vscode.ExtensionContext, host: ChatHost): ChatPanels {
@@ -78,6 +80,6 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
     },
   });
   context.subscriptions.push(disposable);
-  return { open, dispose: () => disposable.dispose() };
+  return { open, isVisible: (sessionId) => panels.get(sessionId)?.visible === true, dispose: () => disposable.dispose() };
 }
 

@@ -5,7 +5,6 @@
  * (`all`, `needsInput`, `off`) chooses which.
  */
 import * as vscode from 'vscode';
-import { ChatViewType } from '../../../shared/webview-protocol';
 import type { WorkbenchStore } from '../workbenchStore';
 import { LongTurnMs, parseLevel, planNotifications, type Notice, type NotifyState } from './notificationPlan';
 
@@ -55,20 +54,4 @@ export class Notifier implements vscode.Disposable {
       if (choice === 'Open') this.deps.open(notice.sessionId);
     });
   }
-}
-
-/**
- * Whether a chat tab titled with the session's name is the visible tab of an editor group. Chat
- * tabs are titled with their session's name, which other tasks' sessions may share ("Chat 1"): a
- * visible tab of that name counts, so an ambiguous name never notifies about what may be on screen.
- */
-export function chatTabVisible(store: WorkbenchStore): (sessionId: string) => boolean {
-  return (sessionId) => {
-    const name = store.session(sessionId)?.session.name;
-    if (!name) return false;
-    return vscode.window.tabGroups.all.some((group) => {
-      const tab = group.activeTab;
-      return tab !== undefined && tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(ChatViewType) && tab.label === name;
-    });
-  };
 }
