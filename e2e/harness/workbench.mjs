@@ -107,9 +107,24 @@ export async function openFoundryView(page, { timeout = DEFAULT_TIMEOUT } = {}) 
   }
 }
 
-/** A row of the Foundry task tree whose text contains `label` (a string or RegExp). */
+/** A row of the Foundry task tree (the Tasks view) whose text contains `label` (a string or RegExp). */
 export function treeItem(page, label) {
-  return foundryView(page).locator('.monaco-list-row[role="treeitem"]').filter({ hasText: label });
+  return foundryView(page).locator('[role="tree"][aria-label="Tasks"] .monaco-list-row[role="treeitem"]').filter({ hasText: label });
+}
+
+/** A row of the Attention view (above the task tree) whose text contains `label`. */
+export function attentionItem(page, label) {
+  return foundryView(page).locator('[role="tree"][aria-label="Attention"] .monaco-list-row[role="treeitem"]').filter({ hasText: label });
+}
+
+/** The Foundry activity bar item's badge (the count of sessions that need the user). */
+export function foundryBadge(page) {
+  return page.locator('.part.activitybar .action-item').filter({ has: page.locator('a[aria-label^="Foundry"]') }).locator('.badge-content');
+}
+
+/** Foundry's status bar item. */
+export function foundryStatus(page) {
+  return page.locator('.part.statusbar [id$=".foundry.status"]');
 }
 
 /** Waits for a tree row containing `label`; returns its locator. */
@@ -131,15 +146,21 @@ export const IDLE = /^(Idle|\+\d+ -\d+)$/;
 
 /**
  * Creates a task from the palette as a user does: "Foundry: Create Task", the prompt, the branch
- * name (empty: Foundry names it), the agent (its name; none: the highlighted default). Waits for
- * the task's row and then, unless `until` is null, for its description to match `until`. Returns
- * when Enter was pressed on the agent, the last step (performance.now(), as answerInput).
+ * name (empty: Foundry names it), the agent (its name; none: the highlighted default). An agent
+ * that is not ready asks first (install, set a key, or create anyway): `notReady` is the button
+ * pressed then. Waits for the task's row and then, unless `until` is null, for its description to
+ * match `until`. Returns when Enter was pressed on the agent (performance.now(), as answerInput).
  */
-export async function createTask(page, prompt, { branch = '', agent, until = IDLE } = {}) {
+export async function createTask(page, prompt, { branch = '', agent, notReady = 'Create Anyway', until = IDLE } = {}) {
   await runCommand(page, 'Foundry: Create Task');
   await answerInput(page, 'What should the agent do?', prompt);
   await answerInput(page, 'Branch name', branch);
   const enterAt = await answerPick(page, 'Which agent works on the task?', agent);
+  // Whichever the user meets first: the not-ready question, or the new task in the tree.
+  const dialog = page.locator('.monaco-dialog-box');
+  const row = treeItem(page, prompt).first();
+  await Promise.race([dialog.waitFor({ state: 'visible' }), row.waitFor({ state: 'visible' })].map((p) => p.catch(() => {})));
+  if (await dialog.isVisible()) await dialog.getByRole('button', { name: notReady }).click();
   await waitForTreeItem(page, prompt);
   if (until !== null) await waitForTreeDescription(page, prompt, until);
   return enterAt;

@@ -88,7 +88,7 @@ export class Sidecar {
     this.db = new Db(dbFile);
     this.store = new Store(this.db);
     this.publisher = new Publisher(this.store, channels.workbenchUpdated);
-    this.transcripts = new Transcripts(this.store, channels.transcripts);
+    this.transcripts = new Transcripts(this.store, channels.transcripts, (m) => this.log(m));
     this.effects = new Effects(opts.bundleDir, channels.log, () => {
       // Exit so the client restarts the sidecar; jobs resume from their recorded steps.
       process.exit(70);

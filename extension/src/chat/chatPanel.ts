@@ -4,13 +4,29 @@
  * requests into sidecar requests.
  */
 import * as vscode from 'vscode';
-import { CancelTurn, MarkSessionRead, ReplyPermission, RetrySession, SendMessage, type TranscriptEvent } from '../../../shared/protocol';
+import {
+  type AgentInfo,
+  CancelTurn,
+  EditQueuedMessage,
+  ListAgents,
+  MarkSessionRead,
+  RemoveQueuedMessage,
+  ReplyPermission,
+  RetrySession,
+  SendMessage,
+  SendQueued,
+  SetSessionMode,
+  SetSessionModel,
+  type TranscriptEvent,
+} from '../../../shared/protocol';
 import { type ChatAction, type ChatState, ChatTask, FromWebview, type ToWebview } from '../../../shared/webview-protocol';
 import { DisposableScope } from '../disposable';
 import { errorMessage } from '../errors';
+import { agentCommands, continueWith } from './agentActions';
 import { chatHtml, chatWebviewOptions } from './chatHtml';
 import type { ChatTabStore } from './chatTabStore';
 import type { ChatHost } from './host';
+import { refusalText } from './refusals';
 import { TranscriptSync } from './transcriptSync';
 import { fileInWorktree } from './worktreeFile';
 
@@ -22,6 +38,10 @@ export class ChatPanel implements vscode.Disposable {
   /** Last state posted, to post only changes. */
   private lastState = '';
   private disposed = false;
+  /** The session's agent as listAgents described it, read when the session went into error. */
+  private agent: AgentInfo | undefined;
+  /** The error message `agent` was read for, so each new error reads it once. */
+  private agentReadFor: string | undefined;
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDidDisposeEmitter.event;
 
@@ -31,6 +51,8 @@ export class ChatPanel implements vscode.Disposable {
     private readonly host: ChatHost,
     /** Where the tab's draft and scroll are kept so they survive a reload right after typing. */
     private readonly store: ChatTabStore,
+    /** Open (or reveal) another session's chat tab. */
+    private readonly openSession: (sessionId: string) => void,
   ) {
     panel.webview.options = chatWebviewOptions(host.extensionUri);
     this.sync = this.scope.register(
@@ -54,6 +76,11 @@ export class ChatPanel implements vscode.Disposable {
     this.updateTitle(host.getSession(sessionId)?.session.name);
     panel.webview.html = chatHtml(panel.webview, host.extensionUri, panel.title, sessionId);
     this.markRead();
+    this.readAgent();
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
   }
 
   reveal(): void {
@@ -96,7 +123,7 @@ export class ChatPanel implements vscode.Disposable {
     }
     void this.perform(message.request).then(
       () => this.post({ type: 'reply', requestId: message.requestId }),
-      (err: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: errorMessage(err) }),
+      (err: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: refusalText(message.request.action, err) }),
     );
   }
 
@@ -125,6 +152,38 @@ export class ChatPanel implements vscode.Disposable {
       case 'openFile':
         await this.openFile(action.path, action.line);
         return;
+      case 'setMode':
+        await this.host.request(SetSessionMode, { sessionId, mode: action.mode });
+        return;
+      case 'setModel':
+        await this.host.request(SetSessionModel, { sessionId, model: action.model });
+        return;
+      case 'editQueued':
+        await this.host.request(EditQueuedMessage, { sessionId, messageId: action.messageId, text: action.text });
+        return;
+      case 'removeQueued':
+        await this.host.request(RemoveQueuedMessage, { sessionId, messageId: action.messageId });
+        return;
+      case 'sendQueued':
+        await this.host.request(SendQueued, { sessionId });
+        return;
+      case 'handoff': {
+        const next = await continueWith(this.host, sessionId);
+        if (next) this.openSession(next.id);
+        return;
+      }
+      case 'openSession':
+        this.openSession(action.sessionId);
+        return;
+      case 'agentAction': {
+        const agentId = this.host.getSession(sessionId)?.session.agent;
+        if (!agentId) throw new Error('The session no longer exists.');
+        await vscode.commands.executeCommand(agentCommands[action.agentAction], agentId);
+        // Installed or configured, the agent may be ready now: the banner reads it again.
+        this.agentReadFor = undefined;
+        this.stateChanged();
+        return;
+      }
     }
   }
 
@@ -153,11 +212,32 @@ export class ChatPanel implements vscode.Disposable {
       task: current ? ChatTask.parse(current.task) : undefined,
       workbenchLoaded: current !== undefined || this.host.isWorkbenchLoaded(),
       sync: this.sync.state,
+      ...(this.agent && current?.session.status === 'error' && this.agent.id === current.session.agent ? { agent: this.agent } : {}),
     };
+  }
+
+  /** A session in error: read its agent's readiness once per error, for the banner's way out. */
+  private readAgent(): void {
+    const session = this.host.getSession(this.sessionId)?.session;
+    if (session?.status !== 'error') {
+      this.agentReadFor = undefined;
+      return;
+    }
+    const key = `${session.agent}\n${session.errorMessage ?? ''}`;
+    if (this.agentReadFor === key) return;
+    this.agentReadFor = key;
+    this.host.request(ListAgents, {}).then(
+      ({ agents }) => {
+        this.agent = agents.find((a) => a.id === session.agent);
+        this.stateChanged();
+      },
+      (err: unknown) => this.host.log.debug(`chat ${this.sessionId}: listAgents failed: ${errorMessage(err)}`),
+    );
   }
 
   private stateChanged(): void {
     if (this.disposed) return;
+    this.readAgent();
     const state = this.state();
     this.updateTitle(state.session?.name);
     if (state.session?.unread) this.markRead();
