@@ -13,7 +13,6 @@ import { agentSyncHook } from './agents/agentSync';
 import { LiveSidecarSettings, readConfig, RestartSettings, writeSidecarSettings } from './config';
 import { Controller } from './controller';
 import { Notifier } from './notifications/notifier';
-import { AgentDirectory } from './views/agentDirectory';
 import { AttentionTreeProvider, AttentionView, registerAttentionCommands } from './views/attentionView';
 import { FoundryStatusBar } from './views/statusBar';
 import { TaskLogDocuments } from './views/taskLogDocument';
@@ -35,14 +34,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new TaskTreeView(controller.store, new TaskTreeProvider(controller.store, scope));
   context.subscriptions.push(scope, ...trackRepoScope(context, scope, log));
   const chat = registerChatPanels(context, new ControllerChatHost(controller));
-  const agents = new AgentDirectory(controller);
   context.subscriptions.push(
     tree,
     chat,
-    agents,
-    new AttentionView(controller.store, new AttentionTreeProvider(controller.store, agents)),
+    new AttentionView(controller.store, new AttentionTreeProvider(controller.store, controller.agents)),
     ...registerAttentionCommands(controller),
-    new Notifier({ store: controller.store, agentName: (id) => agents.name(id), open: (id) => chat.open(id), isTabVisible: (id) => chat.isVisible(id) }),
+    new Notifier({ store: controller.store, agentName: (id) => controller.agents.get(id)?.name ?? id, open: (id) => chat.open(id), isTabVisible: (id) => chat.isVisible(id) }),
     new FoundryStatusBar(
       controller.store,
       () => controller.state,

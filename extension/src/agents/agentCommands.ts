@@ -21,7 +21,6 @@ import { withAgentVar } from './agentSettings';
 import { AgentCredentials } from './credentials';
 
 const ConfigureTitle = 'Foundry: Configure Agent';
-const InstallTitle = 'Foundry: Install Agent';
 
 export const credentialsOf = (controller: Controller) => new AgentCredentials(controller.context.secrets, controller.secretValues);
 

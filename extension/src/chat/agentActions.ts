@@ -3,7 +3,7 @@
  * over to a new session of the same task) and the commands that make a missing agent usable.
  */
 import * as vscode from 'vscode';
-import { type AgentInfo, ApprovalPolicy, HandoffSession, ListAgents, type SessionSummary } from '../../../shared/protocol';
+import { type AgentInfo, ApprovalPolicy, HandoffSession, type SessionSummary } from '../../../shared/protocol';
 import type { ChatHost } from './host';
 
 /** The VS Code command of each way out of an agent that is not ready; each takes the agent id. */
@@ -20,7 +20,7 @@ const actionLabels: Record<NonNullable<AgentInfo['action']>, string> = { install
  */
 export async function continueWith(host: ChatHost, sessionId: string): Promise<SessionSummary | undefined> {
   const current = host.getSession(sessionId)?.session;
-  const { agents } = await host.request(ListAgents, {});
+  const agents = host.agents();
   const items = agents.map((agent) => ({
     label: agent.name,
     description: [agent.id === current?.agent ? 'this session\'s agent' : '', agent.ready ? (agent.version ?? '') : `$(warning) ${agent.reason ?? 'not ready'}`]

@@ -5,10 +5,8 @@
  */
 import * as vscode from 'vscode';
 import {
-  type AgentInfo,
   CancelTurn,
   EditQueuedMessage,
-  ListAgents,
   MarkSessionRead,
   RemoveQueuedMessage,
   ReplyPermission,
@@ -38,10 +36,6 @@ export class ChatPanel implements vscode.Disposable {
   /** Last state posted, to post only changes. */
   private lastState = '';
   private disposed = false;
-  /** The session's agent as listAgents described it, read when the session went into error. */
-  private agent: AgentInfo | undefined;
-  /** The error message `agent` was read for, so each new error reads it once. */
-  private agentReadFor: string | undefined;
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDidDisposeEmitter.event;
 
@@ -70,13 +64,13 @@ export class ChatPanel implements vscode.Disposable {
       }),
     );
     this.scope.register(host.onDidChangeWorkbench(() => this.stateChanged()));
+    this.scope.register(host.onDidChangeAgents(() => this.stateChanged()));
     // After a (re)start the store is bootstrapped again: catch up, and retry a load that failed.
     this.scope.register(host.onDidRestart(() => this.sync.resubscribe()));
     this.scope.register(panel.onDidDispose(() => this.dispose()));
     this.updateTitle(host.getSession(sessionId)?.session.name);
     panel.webview.html = chatHtml(panel.webview, host.extensionUri, panel.title, sessionId);
     this.markRead();
-    this.readAgent();
   }
 
   get visible(): boolean {
@@ -178,10 +172,8 @@ export class ChatPanel implements vscode.Disposable {
       case 'agentAction': {
         const agentId = this.host.getSession(sessionId)?.session.agent;
         if (!agentId) throw new Error('The session no longer exists.');
+        // Installed or configured, the agent's new state reaches the banner as agentsUpdated.
         await vscode.commands.executeCommand(agentCommands[action.agentAction], agentId);
-        // Installed or configured, the agent may be ready now: the banner reads it again.
-        this.agentReadFor = undefined;
-        this.stateChanged();
         return;
       }
     }
@@ -206,38 +198,19 @@ export class ChatPanel implements vscode.Disposable {
 
   private state(): ChatState {
     const current = this.host.getSession(this.sessionId);
+    const agent = current ? this.host.agent(current.session.agent) : undefined;
     return {
       sessionId: this.sessionId,
       session: current?.session,
       task: current ? ChatTask.parse(current.task) : undefined,
       workbenchLoaded: current !== undefined || this.host.isWorkbenchLoaded(),
       sync: this.sync.state,
-      ...(this.agent && current?.session.status === 'error' && this.agent.id === current.session.agent ? { agent: this.agent } : {}),
+      ...(agent && current?.session.status === 'error' ? { agent } : {}),
     };
-  }
-
-  /** A session in error: read its agent's readiness once per error, for the banner's way out. */
-  private readAgent(): void {
-    const session = this.host.getSession(this.sessionId)?.session;
-    if (session?.status !== 'error') {
-      this.agentReadFor = undefined;
-      return;
-    }
-    const key = `${session.agent}\n${session.errorMessage ?? ''}`;
-    if (this.agentReadFor === key) return;
-    this.agentReadFor = key;
-    this.host.request(ListAgents, {}).then(
-      ({ agents }) => {
-        this.agent = agents.find((a) => a.id === session.agent);
-        this.stateChanged();
-      },
-      (err: unknown) => this.host.log.debug(`chat ${this.sessionId}: listAgents failed: ${errorMessage(err)}`),
-    );
   }
 
   private stateChanged(): void {
     if (this.disposed) return;
-    this.readAgent();
     const state = this.state();
     this.updateTitle(state.session?.name);
     if (state.session?.unread) this.markRead();

@@ -11,7 +11,7 @@ import type { Controller } from '../controller';
 import { errorMessage } from '../errors';
 import type { WorkbenchStore } from '../workbenchStore';
 import { attentionBadge, attentionItems, type AttentionItem } from './attention';
-import type { AgentDirectory } from './agentDirectory';
+import type { AgentStore } from '../agents/agentStore';
 import { attentionRow, permissionOptionRow } from './attentionRows';
 import { treeItem } from './taskTree';
 
@@ -33,7 +33,7 @@ export class AttentionTreeProvider implements vscode.TreeDataProvider<AttentionN
 
   constructor(
     private readonly store: WorkbenchStore,
-    readonly agents: AgentDirectory,
+    readonly agents: Pick<AgentStore, 'get' | 'onDidChange'>,
   ) {
     this.subscriptions = [store.onDidChange(() => this.refresh(false)), agents.onDidChange(() => this.refresh(true))];
   }
@@ -117,13 +117,7 @@ export class AttentionView implements vscode.Disposable {
     readonly provider: AttentionTreeProvider,
   ) {
     this.view = vscode.window.createTreeView(AttentionViewId, { treeDataProvider: provider });
-    this.subscriptions = [
-      store.onDidChange(() => this.render()),
-      // The user may have installed or configured an agent meanwhile: show the way out as it is now.
-      this.view.onDidChangeVisibility(({ visible }) => {
-        if (visible && provider.current().some((i) => i.kind === 'error')) provider.agents.refresh();
-      }),
-    ];
+    this.subscriptions = [store.onDidChange(() => this.render())];
     this.render();
   }
 

@@ -108,7 +108,6 @@ export class Turns {
     this.running.add(sessionId);
     this.sc.stalls.heard(sessionId, false);
     this.sc.activityChanged();
-    let sent = false;
     let outcome: 'ended' | 'cancelled' | 'failed' = 'ended';
     try {
       await this.attach(sessionId);
@@ -119,7 +118,6 @@ export class Turns {
         this.sc.transcripts.foundry(sessionId, { kind: 'turn_ended', turnId, stopReason: 'cancelled' });
         return;
       }
-      sent = true;
       const { stopReason } = await this.sc.effects.call('agentPrompt', { key: sessionId, acpSessionId: s.acp_session_id!, text });
       if (stopReason === 'cancelled') outcome = 'cancelled';
       this.sc.transcripts.foundry(sessionId, { kind: 'turn_ended', turnId, stopReason });
