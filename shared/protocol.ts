@@ -315,7 +315,10 @@ export const FoundryEvent = z.object({
     /** The session's mode or model changed (`text` says to what). */
     'mode_changed',
     'model_changed',
-    /** The session started as a continuation of another (`text`: the digest it was given). */
+    /**
+     * A handoff (`foundry/handoffSession`): in the new session, it continues `otherSessionId`; in the
+     * earlier one, `otherSessionId` continues it. `text` says which agent.
+     */
     'handoff',
   ]),
   /** The turn it concerns (`foundry/sendMessage`'s `turnId`). */
@@ -326,6 +329,8 @@ export const FoundryEvent = z.object({
   stopReason: z.string().optional(),
   /** The user's message of a turn that failed before it reached the agent (so it is never lost). */
   prompt: z.string().optional(),
+  /** `handoff`: the session on the other side (the one continued, or the one continuing it). */
+  otherSessionId: z.string().optional(),
 });
 export type FoundryEvent = z.infer<typeof FoundryEvent>;
 
@@ -406,7 +411,11 @@ export type AgentDefinition = z.infer<typeof AgentDefinition>;
 // initialize, settings and discovery
 // ---------------------------------------------------------------------------
 
-/** The sidecar's own settings, shared by every client. */
+/**
+ * The sidecar's own settings, shared by every client. With `--listen` they are read from
+ * `D/settings.json` at start, and `agentEnv` and `stalledAfterMs` again whenever a client rewrites
+ * that file (the others take effect at the next start).
+ */
 export const SidecarSettings = z.object({
   /** How many provisioning jobs run at once. */
   jobConcurrency: z.number().int().min(1).max(64).optional(),

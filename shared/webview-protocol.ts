@@ -8,7 +8,7 @@
  * the panel answers each with a `reply`.
  */
 import { z } from 'zod';
-import { SessionSummary, TaskSummary, TranscriptEvent } from './protocol';
+import { AgentInfo, SessionSummary, TaskSummary, TranscriptEvent } from './protocol';
 
 // ---------------------------------------------------------------------------
 // What the chat tab shows about its session
@@ -38,6 +38,11 @@ export const ChatState = z.object({
   /** True once the store has bootstrapped: a missing session is then really gone. */
   workbenchLoaded: z.boolean(),
   sync: SyncState,
+  /**
+   * The session's agent as `foundry/listAgents` last described it, read when the session went into
+   * `error`: its `action` is the way out the error banner offers (install it, set its credentials).
+   */
+  agent: AgentInfo.optional(),
 });
 export type ChatState = z.infer<typeof ChatState>;
 
@@ -95,6 +100,22 @@ export const ChatAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('replyPermission'), requestId: z.string().min(1).max(200), optionId: z.string().min(1).max(200) }),
   /** foundry/retrySession, or foundry/retryTask when the task's provisioning failed. */
   z.object({ action: z.literal('retry') }),
+  /** foundry/setSessionMode: an approval policy or one of the agent's modes. */
+  z.object({ action: z.literal('setMode'), mode: z.string().min(1).max(100) }),
+  /** foundry/setSessionModel. */
+  z.object({ action: z.literal('setModel'), model: z.string().min(1).max(200) }),
+  /** foundry/editQueuedMessage. */
+  z.object({ action: z.literal('editQueued'), messageId: z.string().min(1).max(200), text: z.string().min(1, 'text must not be empty') }),
+  /** foundry/removeQueuedMessage. */
+  z.object({ action: z.literal('removeQueued'), messageId: z.string().min(1).max(200) }),
+  /** foundry/sendQueued: resume a paused queue. */
+  z.object({ action: z.literal('sendQueued') }),
+  /** "Continue with…": the panel asks which agent, calls foundry/handoffSession and opens the new session's tab. */
+  z.object({ action: z.literal('handoff') }),
+  /** Open another session's chat tab (the other side of a handoff). */
+  z.object({ action: z.literal('openSession'), sessionId: z.string().min(1).max(200) }),
+  /** The way out of an agent that is not ready: `foundry.installAgent` or `foundry.configureAgent` for the session's agent. */
+  z.object({ action: z.literal('agentAction'), agentAction: z.enum(['install', 'set_credentials']) }),
   /**
    * Open a file the transcript names (a tool call's location or diff) in an editor, at `line`
    * (1-based). `path` is absolute; the panel refuses one outside the task's worktree.

@@ -1,10 +1,12 @@
-// The chat tab as a user sees it: the transcript and the composer (message box, Send / Stop /
-// Retry, status line). Locators pierce the @vscode-elements shadow roots.
+// The chat tab as a user sees it: the toolbar (mode and model pickers, Stop, Restart, Continue
+// with…), the error banner, the transcript, the queued messages and the composer (message box,
+// Send / Retry, status line). Locators pierce the @vscode-elements shadow roots.
 import { DEFAULT_TIMEOUT } from './workbench.mjs';
 
 /** Locators for the composer and transcript inside a chat webview frame. */
 export function chatParts(frame) {
-  const button = (label) => frame.locator('vscode-button:not([hidden])').filter({ hasText: label });
+  // The whole label: "Send" is not "Send queued".
+  const button = (label) => frame.locator('vscode-button:not([hidden])').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) });
   return {
     input: frame.locator('textarea[aria-label="Message"]'),
     disabledInput: frame.locator('textarea[aria-label="Message"]:disabled'),
@@ -13,6 +15,22 @@ export function chatParts(frame) {
     send: button('Send'),
     stop: button('Stop'),
     retry: button('Retry'),
+    /** The toolbar's pickers (native selects: use selectOption) and its Restart / Continue with…. */
+    modePicker: frame.locator('[data-role="mode-picker"]'),
+    modelPicker: frame.locator('[data-role="model-picker"]'),
+    restart: frame.locator('[data-role="toolbar"] [data-role="restart"]:not([hidden])'),
+    continueWith: frame.locator('[data-role="toolbar"] [data-role="handoff"]:not([hidden])'),
+    /** Why the toolbar's last request was refused. */
+    toolbarNote: frame.locator('[data-role="toolbar-note"]'),
+    /** A session in error: its reason and the ways out (data-action restart / install / set_credentials). */
+    errorBanner: frame.locator('[data-role="error-banner"]'),
+    /** Messages waiting in the session's queue, oldest first; each has Edit and Remove (data-action). */
+    queue: frame.locator('[data-role="queue"]'),
+    queued: frame.locator('[data-role="queued"]'),
+    sendQueued: frame.locator('[data-role="send-queued"]:not([hidden])'),
+    /** Foundry's system lines by event kind: `systemLine('mode_changed')`. */
+    systemLine: (kind) => frame.locator(`[data-role="notice"][data-event="${kind}"]`),
+    tools: frame.locator('[data-role="tool"]'),
     agentMessages: frame.locator('[data-role="agent"]'),
     userMessages: frame.locator('[data-role="user"]'),
     notices: frame.locator('[data-role="notice"]'),

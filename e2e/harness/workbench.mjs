@@ -43,7 +43,7 @@ async function dismissQuickInput(page) {
  * types `value`, presses Enter and waits for that prompt to go away. Returns the time Enter was
  * pressed (performance.now()).
  */
-async function answerInput(page, promptText, value, { timeout = DEFAULT_TIMEOUT } = {}) {
+export async function answerInput(page, promptText, value, { timeout = DEFAULT_TIMEOUT } = {}) {
   const message = page.locator('.quick-input-widget .quick-input-message', { hasText: promptText });
   await message.waitFor({ state: 'visible', timeout });
   await quickInputBox(page).fill(value);
@@ -51,6 +51,31 @@ async function answerInput(page, promptText, value, { timeout = DEFAULT_TIMEOUT 
   await quickInputBox(page).press('Enter');
   await message.waitFor({ state: 'hidden', timeout });
   return pressedAt;
+}
+
+/**
+ * Answers the open quick pick whose placeholder contains `placeholderText`: Enter on the entry
+ * containing `label`, or on the highlighted one (the default) without a label. Waits for that pick
+ * to go away; returns the time Enter was pressed (performance.now()).
+ */
+export async function answerPick(page, placeholderText, label, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const box = page.locator('.quick-input-widget .quick-input-box input').and(page.locator(`[placeholder*="${placeholderText}"]`));
+  await box.waitFor({ state: 'visible', timeout });
+  if (label) await box.fill(label);
+  const focused = page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused');
+  await (label ? focused.filter({ hasText: label }) : focused).waitFor({ state: 'visible', timeout });
+  const pressedAt = performance.now();
+  await box.press('Enter');
+  await box.waitFor({ state: 'hidden', timeout });
+  return pressedAt;
+}
+
+/** Enter on the entry containing `label` of whatever quick pick is open (one with no placeholder to wait on). */
+export async function pickFocused(page, label, { timeout = DEFAULT_TIMEOUT } = {}) {
+  await quickInputBox(page).waitFor({ state: 'visible', timeout });
+  await quickInputBox(page).fill(label);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: label }).waitFor({ state: 'visible', timeout });
+  await quickInputBox(page).press('Enter');
 }
 
 /** Picks the quick-pick entry whose label contains `label`. */
@@ -82,9 +107,24 @@ export async function openFoundryView(page, { timeout = DEFAULT_TIMEOUT } = {}) 
   }
 }
 
-/** A row of the Foundry task tree whose text contains `label` (a string or RegExp). */
+/** A row of the Foundry task tree (the Tasks view) whose text contains `label` (a string or RegExp). */
 export function treeItem(page, label) {
-  return foundryView(page).locator('.monaco-list-row[role="treeitem"]').filter({ hasText: label });
+  return foundryView(page).locator('[role="tree"][aria-label="Tasks"] .monaco-list-row[role="treeitem"]').filter({ hasText: label });
+}
+
+/** A row of the Attention view (above the task tree) whose text contains `label`. */
+export function attentionItem(page, label) {
+  return foundryView(page).locator('[role="tree"][aria-label="Attention"] .monaco-list-row[role="treeitem"]').filter({ hasText: label });
+}
+
+/** The Foundry activity bar item's badge (the count of sessions that need the user). */
+export function foundryBadge(page) {
+  return page.locator('.part.activitybar .action-item').filter({ has: page.locator('a[aria-label^="Foundry"]') }).locator('.badge-content');
+}
+
+/** Foundry's status bar item. */
+export function foundryStatus(page) {
+  return page.locator('.part.statusbar [id$=".foundry.status"]');
 }
 
 /** Waits for a tree row containing `label`; returns its locator. */
@@ -106,14 +146,21 @@ export const IDLE = /^(Idle|\+\d+ -\d+)$/;
 
 /**
  * Creates a task from the palette as a user does: "Foundry: Create Task", the prompt, the branch
- * name (empty: Foundry names it). Waits for the task's row and then, unless `until` is null, for
- * its description to match `until`. Returns when Enter was pressed on the branch name
- * (performance.now(), as answerInput).
+ * name (empty: Foundry names it), the agent (its name; none: the highlighted default). An agent
+ * that is not ready asks first (install, set a key, or create anyway): `notReady` is the button
+ * pressed then. Waits for the task's row and then, unless `until` is null, for its description to
+ * match `until`. Returns when Enter was pressed on the agent (performance.now(), as answerInput).
  */
-export async function createTask(page, prompt, { branch = '', until = IDLE } = {}) {
+export async function createTask(page, prompt, { branch = '', agent, notReady = 'Create Anyway', until = IDLE } = {}) {
   await runCommand(page, 'Foundry: Create Task');
   await answerInput(page, 'What should the agent do?', prompt);
-  const enterAt = await answerInput(page, 'Branch name', branch);
+  await answerInput(page, 'Branch name', branch);
+  const enterAt = await answerPick(page, 'Which agent works on the task?', agent);
+  // Whichever the user meets first: the not-ready question, or the new task in the tree.
+  const dialog = page.locator('.monaco-dialog-box');
+  const row = treeItem(page, prompt).first();
+  await Promise.race([dialog.waitFor({ state: 'visible' }), row.waitFor({ state: 'visible' })].map((p) => p.catch(() => {})));
+  if (await dialog.isVisible()) await dialog.getByRole('button', { name: notReady }).click();
   await waitForTreeItem(page, prompt);
   if (until !== null) await waitForTreeDescription(page, prompt, until);
   return enterAt;

@@ -29,6 +29,6 @@ test('the user answers a permission request in the chat tab with the agent optio
   await c.permission.waitFor({ state: 'hidden' });
   await waitForAgentText(frame, 'permission: allow_once');
   await waitForAgentText(frame, 'All tests ran.');
-  await c.send.waitFor({ state: 'visible' });
+  await c.stop.waitFor({ state: 'hidden' });
   assert.equal(await c.permissionOptions.count(), 0, 'the buttons are gone once answered');
 });

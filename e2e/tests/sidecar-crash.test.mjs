@@ -24,11 +24,12 @@ test('a crashed sidecar is restarted, the user is told once, and work goes on', 
   await f.shot('sidecar-crash-notice');
 
   // It comes back on its own after the backoff: the extension logs the restart it scheduled and
-  // then a sidecar started and bootstrapped after it. (The status bar reads "Foundry" both before
+  // then a sidecar started and bootstrapped after it. (The status bar reads the same both before
   // the crash and after the restart, and its "starting" lasts only the ~1 s backoff, so it cannot
   // tell by itself that the restart happened.)
   await waitForLogLine(f.dirs.userData, /Restarting in \d+ ms[\s\S]*Sidecar ready in \d+ ms/, 30_000);
-  await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Foundry\s*$/ }).waitFor({ state: 'visible' });
+  // The first turn ended with no tab open: its session is unread, so the status bar counts it.
+  await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Foundry: 1 needs you\s*$/ }).waitFor({ state: 'visible' });
   const restarted = sidecars(f.token);
   assert.equal(restarted.length, 1, `exactly one sidecar runs after the restart: ${restarted.map((p) => p.pid).join(', ')}`);
   assert.notEqual(restarted[0].pid, before.pid, 'it is a new sidecar process');

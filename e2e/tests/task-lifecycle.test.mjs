@@ -60,18 +60,19 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
     await f.shot('explorer-provisioning');
   });
 
-  await t.test('a second tab opened while the task provisions has its composer disabled, then enabled', async () => {
+  await t.test('a second tab opened while the task provisions says so, and its composer already takes messages (they queue)', async () => {
     await runCommand(page, 'Foundry: New Session');
     await pickQuickItem(page, PROMPT);
     await editorTab(page, 'Chat 2').waitFor({ state: 'visible' });
     const frame = await waitForChat(page);
     const c = chatParts(frame);
-    await c.disabledInput.waitFor({ state: 'visible' });
     await c.status.filter({ hasText: 'Preparing environment' }).waitFor({ state: 'visible' });
-    assert.ok(f.gates.isHeld(BRANCH), 'the setup script is still held while the composer is disabled');
+    await frame.locator('.status-detail', { hasText: 'wait in the queue' }).waitFor({ state: 'visible' });
+    assert.ok(await c.enabledInput.isVisible(), 'the box takes text while the task provisions');
+    assert.ok(f.gates.isHeld(BRANCH), 'the setup script is still held');
 
     f.gates.release(BRANCH);
-    await c.enabledInput.waitFor({ state: 'visible' });
+    await c.status.filter({ hasText: 'Preparing environment' }).waitFor({ state: 'hidden' });
   });
 
   await t.test('released, the task reaches idle', async () => {
@@ -89,7 +90,6 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
     assert.ok(await c.stop.isVisible(), 'Stop is shown while the turn runs');
     assert.equal(await c.agentMessages.filter({ hasText: 'Second part of the reply.' }).count(), 0);
     await waitForAgentText(frame, 'Second part of the reply.');
-    await c.send.waitFor({ state: 'visible' });
     await c.stop.waitFor({ state: 'hidden' });
     await f.shot('chat-tab');
   });
@@ -104,7 +104,7 @@ test('a task from the palette: instant in the tree, tabs, streaming, stop, reloa
     await c.stop.click();
     // The transcript records the turn as cancelled (not as finished or failed).
     await cancelled.waitFor({ state: 'visible' });
-    await c.send.waitFor({ state: 'visible' });
+    await c.stop.waitFor({ state: 'hidden' });
     await sendMessage(frame, 'Back after the stop.');
     await waitForAgentText(frame, 'Back after the stop.');
     assert.equal(await cancelled.count(), 1, 'exactly the stopped turn shows as cancelled');

@@ -6,8 +6,15 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { SidecarSettings } from '../../shared/protocol';
 import { settingsPath } from '../../shared/sidecarLocation';
+import { agentEnvOf } from './agents/agentSettings';
 
 export const Section = 'foundry';
+
+/**
+ * Settings written to `D/settings.json` that a running sidecar applies at once (it watches the
+ * file): the extension rewrites the file when one changes, no restart needed.
+ */
+export const LiveSidecarSettings = ['foundry.agents', 'foundry.stalledAfterSeconds'] as const;
 
 /** Settings the sidecar reads at start: changing one needs a sidecar restart. */
 export const RestartSettings = [
@@ -28,6 +35,10 @@ export interface FoundryConfig {
   readonly agentIdleStopSeconds: number;
   /** Empty: the extension host's own runtime. */
   readonly sidecarRuntime: string;
+  /** `foundry.agents`: non-secret environment per agent id (API keys go through Configure Agent). */
+  readonly agentEnv: Record<string, Record<string, string>>;
+  /** A turn that has sent nothing this long is shown as stalled. */
+  readonly stalledAfterSeconds: number;
 }
 
 export function readConfig(): FoundryConfig {
@@ -39,6 +50,8 @@ export function readConfig(): FoundryConfig {
     jobConcurrency: clampInt(c.get<number>('jobConcurrency', 4), 1, 64),
     agentIdleStopSeconds: Math.max(1, c.get<number>('agentIdleStopSeconds', 300)),
     sidecarRuntime: c.get<string>('sidecar.runtime', '').trim(),
+    agentEnv: agentEnvOf(c.get<unknown>('agents', {})),
+    stalledAfterSeconds: Math.max(1, c.get<number>('stalledAfterSeconds', 120)),
   };
 }
 
@@ -50,13 +63,16 @@ export function setupScriptSetting(folder: vscode.Uri): string | undefined {
 
 /**
  * The sidecar's own settings, shared by every client, written to `D/settings.json` from this
- * window's application-scoped settings (the sidecar reads them when it starts). Written only
+ * window's application-scoped settings (the sidecar reads them when it starts, and applies
+ * LiveSidecarSettings again whenever the file changes). Written only
  * when they differ, atomically, so two windows never leave a half-written file.
  */
 export async function writeSidecarSettings(dataDir: string, config: FoundryConfig): Promise<void> {
   const settings: SidecarSettings = {
     jobConcurrency: config.jobConcurrency,
     agentIdleStopMs: Math.round(config.agentIdleStopSeconds * 1000),
+    agentEnv: config.agentEnv,
+    stalledAfterMs: Math.round(config.stalledAfterSeconds * 1000),
   };
   const file = settingsPath(dataDir);
   const text = `${JSON.stringify(settings, null, 2)}\n`;

@@ -31,6 +31,8 @@ import {
   type TranscriptEvent,
   type WorkbenchUpdatedParams,
 } from '../../shared/protocol';
+import { AgentStore } from './agents/agentStore';
+import { redactingChannel, SecretValues } from './agents/redaction';
 import { readConfig, writeSidecarSettings } from './config';
 import { DisposableScope } from './disposable';
 import { errorMessage, SidecarNotRunningError, toSidecarError } from './errors';
@@ -40,6 +42,20 @@ import { TrafficCounter } from './sidecar/traffic';
 import { WorkbenchStore } from './workbenchStore';
 
 export type SidecarState = 'starting' | 'running' | 'stopped' | 'failed';
+
+/** What a connection hook may do with the sidecar it is given. */
+export interface SidecarSession {
+  request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>>;
+  /** Listen to a notification for this connection's lifetime. */
+  onNotification<P>(def: { method: string }, handler: (params: P) => void): void;
+}
+
+/**
+ * Runs on every connection to a sidecar (first start, reconnect after a crash, hand-over to a new
+ * one), after `initialize` and before the workbench bootstrap - so before any command or view
+ * reaches that sidecar. A hook that throws is logged; the connection goes on.
+ */
+export type ConnectionHook = (session: SidecarSession) => Promise<void>;
 
 /** Consecutive failed starts or early crashes before Foundry stops retrying on its own. */
 const MaxAutoRestarts = 6;
@@ -53,6 +69,11 @@ const TakeOverWaitMs = 10_000;
 export class Controller implements vscode.Disposable {
   readonly store = new WorkbenchStore();
   readonly traffic = new TrafficCounter();
+  /** The sidecar's agents: listAgents at each connection, then agentsUpdated pushes. */
+  readonly agents = new AgentStore();
+  /** Every credential value this window knows: redacted from the log the language client writes. */
+  readonly secretValues = new SecretValues();
+  private readonly connectionHooks = new Set<ConnectionHook>();
   private readonly stateChanged = new vscode.EventEmitter<SidecarState>();
   readonly onDidChangeState = this.stateChanged.event;
   private readonly restarted = new vscode.EventEmitter<void>();
@@ -85,7 +106,7 @@ export class Controller implements vscode.Disposable {
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
   ) {
-    context.subscriptions.push(this.store, this.traffic, this.stateChanged, this.restarted, this.serverStatusChanged, this);
+    context.subscriptions.push(this.store, this.agents, this.traffic, this.stateChanged, this.restarted, this.serverStatusChanged, this);
   }
 
   get state(): SidecarState {
@@ -184,6 +205,12 @@ export class Controller implements vscode.Disposable {
     }
   }
 
+  /** Add a hook run on every connection before the bootstrap (see ConnectionHook). */
+  addConnectionHook(hook: ConnectionHook): vscode.Disposable {
+    this.connectionHooks.add(hook);
+    return new vscode.Disposable(() => this.connectionHooks.delete(hook));
+  }
+
   /** Listen to transcript events pushed for a session this window subscribed to. */
   onTranscript(sessionId: string, listener: (events: TranscriptEvent[]) => void): vscode.Disposable {
     let listeners = this.transcriptListeners.get(sessionId);
@@ -235,7 +262,7 @@ export class Controller implements vscode.Disposable {
       initializationOptions: { dataDir },
       clientInfo: { name: `Foundry (${vscode.env.appName})`, version: FOUNDRY_VERSION },
       idleExitSeconds: config.sidecarIdleExitSeconds,
-      log: this.log,
+      log: redactingChannel(this.log, (text) => this.secretValues.redact(text)),
       traffic: this.traffic,
       onUnexpectedClose: () => this.onUnexpectedClose(sidecar),
     });
@@ -267,6 +294,7 @@ export class Controller implements vscode.Disposable {
         return this.doStart(true);
       }
       if (verdict === 'incompatible') throw new Error(`the running sidecar speaks protocol ${sidecar.serverInfo?.protocolVersion ?? 'unknown'}, this window ${PROTOCOL_VERSION}`);
+      await this.runConnectionHooks(sidecar);
       await this.bootstrap(sidecar);
     } catch (error) {
       if (this.sidecar !== sidecar) return undefined;
@@ -395,6 +423,29 @@ export class Controller implements vscode.Disposable {
       if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'foundry.sidecar.runtime');
       if (choice === 'Restart Sidecar') await this.restart();
     });
+  }
+
+  private async runConnectionHooks(sidecar: SidecarConnection): Promise<void> {
+    const session: SidecarSession = {
+      request: async (def, params) => {
+        try {
+          return await sidecar.client.sendRequest(def.method, params);
+        } catch (error) {
+          throw toSidecarError(error);
+        }
+      },
+      onNotification: (def, handler) => {
+        this.clientScope.register(
+          sidecar.client.onNotification(def.method, (params: Parameters<typeof handler>[0]) => {
+            if (this.sidecar === sidecar) handler(params);
+          }),
+        );
+      },
+    };
+    for (const hook of this.connectionHooks) {
+      if (this.sidecar !== sidecar) return;
+      await hook(session).catch((error) => this.log.error(`Sidecar connection hook failed: ${errorMessage(error)}`));
+    }
   }
 
   /** Bootstrap from GetWorkbench; pushes arriving meanwhile are buffered and applied after. */

@@ -7,8 +7,13 @@ import * as vscode from 'vscode';
 import { registerChatPanels } from './chat/chatPanels';
 import { ControllerChatHost } from './chat/controllerChatHost';
 import { registerCommands } from './commands';
-import { RestartSettings } from './config';
+import { credentialsOf } from './agents/agentCommands';
+import { watchAgentFailures } from './agents/agentNotices';
+import { agentSyncHook } from './agents/agentSync';
+import { LiveSidecarSettings, readConfig, RestartSettings, writeSidecarSettings } from './config';
 import { Controller } from './controller';
+import { Notifier } from './notifications/notifier';
+import { AttentionTreeProvider, AttentionView, registerAttentionCommands } from './views/attentionView';
 import { FoundryStatusBar } from './views/statusBar';
 import { TaskLogDocuments } from './views/taskLogDocument';
 import { TaskTreeProvider, TaskTreeView } from './views/taskTree';
@@ -32,6 +37,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     tree,
     chat,
+    new AttentionView(controller.store, new AttentionTreeProvider(controller.store, controller.agents)),
+    ...registerAttentionCommands(controller),
+    new Notifier({ store: controller.store, agentName: (id) => controller.agents.get(id)?.name ?? id, open: (id) => chat.open(id), isTabVisible: (id) => chat.isVisible(id) }),
     new FoundryStatusBar(
       controller.store,
       () => controller.state,
@@ -42,6 +50,9 @@ export function activate(context: vscode.ExtensionContext): void {
     new TaskLogDocuments(controller),
     ...registerCommands({ controller, tree, chat }),
     vscode.workspace.onDidChangeConfiguration((event) => offerRestart(controller, event)),
+    controller.addConnectionHook(agentSyncHook(controller, credentialsOf(controller))),
+    ...watchAgentFailures(controller),
+    vscode.workspace.onDidChangeConfiguration((event) => rewriteLiveSettings(controller, event)),
   );
 
   void controller.start();
@@ -60,6 +71,12 @@ function offerRestart(controller: Controller, event: vscode.ConfigurationChangeE
   void vscode.window.showInformationMessage('Foundry: the changed setting takes effect when the sidecar restarts.', 'Restart now').then((choice) => {
     if (choice === 'Restart now') void vscode.commands.executeCommand('foundry.restartSidecar');
   });
+}
+
+/** The running sidecar applies these from D/settings.json as soon as the file changes. */
+function rewriteLiveSettings(controller: Controller, event: vscode.ConfigurationChangeEvent): void {
+  if (!LiveSidecarSettings.some((key) => event.affectsConfiguration(key))) return;
+  writeSidecarSettings(controller.dataDir, readConfig()).catch((error) => controller.log.warn(`Could not write the sidecar's settings: ${(error as Error).message}`));
 }
 
 const ShowAllKey = 'foundry.showAllRepositories';

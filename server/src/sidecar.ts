@@ -88,7 +88,7 @@ export class Sidecar {
     this.db = new Db(dbFile);
     this.store = new Store(this.db);
     this.publisher = new Publisher(this.store, channels.workbenchUpdated);
-    this.transcripts = new Transcripts(this.store, channels.transcripts);
+    this.transcripts = new Transcripts(this.store, channels.transcripts, (m) => this.log(m));
     this.effects = new Effects(opts.bundleDir, channels.log, () => {
       // Exit so the client restarts the sidecar; jobs resume from their recorded steps.
       process.exit(70);
@@ -154,6 +154,21 @@ export class Sidecar {
       this.agentsScheduled = false;
       if (!this.draining) this.channels.agentsUpdated({ agents: this.agents.list() });
     });
+  }
+
+  /**
+   * The settings a running sidecar applies at once when D/settings.json changes (modes/listen.ts
+   * watches it): the agents' non-secret environment and the stall delay. The others are read at start.
+   */
+  applyLiveSettings(settings: SidecarSettings): void {
+    const resolved = resolveOptions(this.opts.dataDir, settings, this.opts.bundleDir);
+    const envChanged = JSON.stringify(resolved.agentEnv) !== JSON.stringify(this.opts.agentEnv);
+    this.opts.stalledAfterMs = resolved.stalledAfterMs;
+    if (!envChanged) return;
+    this.opts.agentEnv = resolved.agentEnv;
+    this.agents.setAgentEnv(resolved.agentEnv);
+    this.agentsChanged();
+    for (const id of this.agents.ids()) this.retryWaitingOn(id);
   }
 
   worktreePath(taskId: string): string {

@@ -34,9 +34,13 @@ test('the new session starts with the digest of the old one, in the same worktre
   assert.match(digest, /- src\/greeting\.txt/, 'the files changed');
   assert.match(digest, /- \[ \] Write tests/, 'the plan still open');
   assert.match(digest, /## Last error\n> .*fail requested/, 'the last error');
-  assert.ok(events.some((e) => e.sender === 'foundry' && e.payload.kind === 'handoff'));
-  // The old session is left as it is.
+  const handoff = (list) => list.find((e) => e.sender === 'foundry' && e.payload.kind === 'handoff')?.payload;
+  assert.equal(handoff(events)?.otherSessionId, from.id, 'the new session names the one it continues');
+  // The old session is left as it is, but for a line naming the session that continues it.
   assert.equal(sc.session(t.id, from.id).status, 'ready');
+  const back = handoff(await sc.transcript(from.id));
+  assert.equal(back?.otherSessionId, next.id);
+  assert.match(back.text, /^Continued in Chat 2 /);
 });
 
 test('a long conversation is cut to 8 KB, oldest turns first, keeping files and the open plan', async () => {

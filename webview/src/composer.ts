@@ -1,7 +1,7 @@
 /**
- * The composer: status line, message box and Send / Stop / Retry. It renders a
- * ComposerModel and reports what the user does; it sends nothing itself. Typing `/` at the
- * start offers the agent's slash commands (slashMenu.ts).
+ * The composer: status line, message box and Send (and Retry for a task whose setup failed). It
+ * renders a ComposerModel and reports what the user does; it sends nothing itself. Typing `/` at
+ * the start offers the agent's slash commands (slashMenu.ts).
  */
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
@@ -12,7 +12,6 @@ import { SlashMenu } from './slashMenu';
 
 export interface ComposerEvents {
   send(text: string): void;
-  stop(): void;
   retry(): void;
   draftChanged(text: string): void;
 }
@@ -26,7 +25,6 @@ export class Composer {
     placeholder: 'Message the agent (Enter to send, Shift+Enter for a new line)',
   }) as VscodeTextarea;
   private readonly sendButton = button('Send', 'send');
-  private readonly stopButton = button('Stop', 'debug-stop', true);
   private readonly retryButton = button('Retry', 'refresh', true);
   private readonly menu = new SlashMenu((command) => this.complete(command));
   private model: ComposerModel | undefined;
@@ -43,7 +41,7 @@ export class Composer {
     // `label` is a property only; it becomes the inner textarea's aria-label ("Message").
     this.input.label = 'Message';
     this.input.value = draft;
-    const actions = element('div', { class: 'actions' }, this.retryButton, this.stopButton, this.sendButton);
+    const actions = element('div', { class: 'actions' }, this.retryButton, this.sendButton);
     root.append(this.menu.el, this.menu.announcer, element('div', { class: 'status-row' }, this.status, this.detail), this.input, actions);
 
     root.dataset.role = 'composer';
@@ -62,7 +60,6 @@ export class Composer {
       this.trySend();
     });
     this.sendButton.addEventListener('click', () => this.trySend());
-    this.stopButton.addEventListener('click', () => this.act(() => events.stop()));
     this.retryButton.addEventListener('click', () => this.act(() => events.retry()));
   }
 
@@ -157,7 +154,6 @@ export class Composer {
     this.detail.hidden = this.refusal !== undefined || m.detail === '';
     this.input.disabled = !m.inputEnabled;
     show(this.sendButton, m.send !== 'hidden', m.send === 'enabled' && !this.busy);
-    show(this.stopButton, m.stop, !this.busy);
     show(this.retryButton, m.retry, !this.busy);
   }
 }

@@ -11,7 +11,10 @@ import { type ChatAction, type ChatState, ChatViewState, type FromWebview, ToWeb
 import { Composer } from './composer';
 import { composerModel } from './composerModel';
 import { element } from './dom';
+import { ErrorBanner } from './errorBanner';
 import { PermissionPrompt } from './permissionPrompt';
+import { QueueView } from './queueView';
+import { Toolbar } from './toolbar';
 import { applyEvents, emptyTranscript, type TranscriptModel } from './transcript';
 import { TranscriptView } from './transcriptView';
 import { contextText } from './usage';
@@ -35,35 +38,61 @@ if (pageSessionId && viewState?.sessionId !== pageSessionId) {
 }
 
 const header = element('header', { class: 'header' });
+const toolbarRoot = element('div', { class: 'toolbar' });
+const bannerRoot = element('section', { class: 'error-banner' });
 const log = element('main', { id: 'transcript', class: 'transcript', role: 'log', 'aria-label': 'Transcript', 'aria-live': 'polite' });
 const placeholder = element('div', { class: 'placeholder' });
+const queueRoot = element('section', { class: 'queue' });
 const permissionRoot = element('section', { class: 'permission' });
 const footer = element('footer', { class: 'composer' });
-document.body.append(header, log, placeholder, permissionRoot, footer);
+const top = element('div', { class: 'top' }, header, toolbarRoot);
+document.body.append(top, bannerRoot, log, placeholder, queueRoot, permissionRoot, footer);
+
+/** Which part of the tab asked, so its reply settles that part. */
+type Origin = 'composer' | 'toolbar' | 'banner' | 'queue' | 'transcript' | 'permission';
 
 const view = new TranscriptView(log, {
-  openFile: (path, line) => request({ action: 'openFile', path, ...(line ? { line } : {}) }),
+  openFile: (path, line) => request({ action: 'openFile', path, ...(line ? { line } : {}) }, 'transcript'),
+  openSession: (sessionId) => request({ action: 'openSession', sessionId }, 'transcript'),
 });
 let transcript: TranscriptModel = emptyTranscript;
 let state: ChatState | undefined;
 /** Restore the saved scroll position at the next paint (after a snapshot). */
 let restoreScroll = true;
 let nextRequestId = 1;
-const pending = new Map<number, ChatAction>();
+const pending = new Map<number, { action: ChatAction; origin: Origin }>();
 
 const restoredDraft = viewState?.draft ?? '';
 const composer = new Composer(footer, restoredDraft, {
-  send: (text) => request({ action: 'send', text }),
-  stop: () => request({ action: 'stop' }),
-  retry: () => request({ action: 'retry' }),
+  send: (text) => request({ action: 'send', text }, 'composer'),
+  retry: () => request({ action: 'retry' }, 'composer'),
   draftChanged: (draft) => saveState({ draft }),
 });
 
-const permission = new PermissionPrompt(permissionRoot, (requestId, optionId) => request({ action: 'replyPermission', requestId, optionId }));
+const toolbar = new Toolbar(toolbarRoot, {
+  setMode: (mode) => request({ action: 'setMode', mode }, 'toolbar'),
+  setModel: (model) => request({ action: 'setModel', model }, 'toolbar'),
+  stop: () => request({ action: 'stop' }, 'toolbar'),
+  restart: () => request({ action: 'retry' }, 'toolbar'),
+  handoff: () => request({ action: 'handoff' }, 'toolbar'),
+});
 
-function request(action: ChatAction): void {
+const banner = new ErrorBanner(bannerRoot, {
+  restart: () => request({ action: 'retry' }, 'banner'),
+  agentAction: (agentAction) => request({ action: 'agentAction', agentAction }, 'banner'),
+});
+
+const queue = new QueueView(queueRoot, {
+  edit: (messageId, text) => request({ action: 'editQueued', messageId, text }, 'queue'),
+  remove: (messageId) => request({ action: 'removeQueued', messageId }, 'queue'),
+  sendQueued: () => request({ action: 'sendQueued' }, 'queue'),
+});
+
+const permission = new PermissionPrompt(permissionRoot, (requestId, optionId) => request({ action: 'replyPermission', requestId, optionId }, 'permission'));
+
+function request(action: ChatAction, origin: Origin): void {
   const requestId = nextRequestId++;
-  pending.set(requestId, action);
+  pending.set(requestId, { action, origin });
   vscode.postMessage({ type: 'request', requestId, request: action });
 }
 
@@ -89,11 +118,15 @@ function schedulePaint(): void {
 }
 
 function paint(): void {
-  const pinned = restoreScroll ? (viewState?.pinnedToBottom ?? true) : isAtBottom();
+  const pinned = restoreScroll ? (viewState?.pinnedToBottom ?? true) : isAtBottom() || keptAtBottom;
   view.setRoot(state?.task?.worktreePath);
   view.render(transcript.items);
   paintHeader();
+  toolbar.render(state?.session);
+  banner.render(state?.session, state?.agent);
   paintPlaceholder();
+  const session = state?.session;
+  queue.render(session?.queue ?? [], session?.queuePaused ?? false, session !== undefined && session.status !== 'error' && session.status !== 'closed');
   permission.render(state?.session?.pendingPermission);
   composer.setCommands(transcript.commands);
   composer.apply(composerModel(state));
@@ -102,6 +135,7 @@ function paint(): void {
     if (!pinned) log.scrollTop = viewState?.scrollTop ?? 0;
   }
   if (pinned) log.scrollTop = log.scrollHeight;
+  keptAtBottom = pinned;
 }
 
 /** What the header last showed, to rebuild it only when that changes. */
@@ -135,9 +169,20 @@ function isAtBottom(): boolean {
   return log.scrollHeight - log.scrollTop - log.clientHeight < 8;
 }
 
+/**
+ * The last paint left the transcript at its bottom and the user has not scrolled away since. The
+ * banner, queue and toolbar around the transcript finish rendering after the paint (their buttons
+ * are custom elements), which shrinks the transcript: it stays at the bottom all the same.
+ */
+let keptAtBottom = true;
+new ResizeObserver(() => {
+  if (keptAtBottom && !restoreScroll) log.scrollTop = log.scrollHeight;
+}).observe(log);
+
 let scrollSave: number | undefined;
 log.addEventListener('scroll', () => {
   if (restoreScroll) return;
+  keptAtBottom = isAtBottom();
   scrollSave ??= requestAnimationFrame(() => {
     scrollSave = undefined;
     saveState({ scrollTop: log.scrollTop, pinnedToBottom: isAtBottom() });
@@ -185,21 +230,42 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       composer.draftSaved(message.draft);
       return;
     case 'reply': {
-      const action = pending.get(message.requestId);
-      if (!action) return;
+      const asked = pending.get(message.requestId);
+      if (!asked) return;
       pending.delete(message.requestId);
-      if (action.action === 'openFile') {
-        if (message.error) composer.refuse(message.error);
-        return;
-      }
-      if (action.action === 'replyPermission' && message.error) {
-        permission.refused(action.requestId);
-        schedulePaint();
-      }
-      composer.settle(message.error, action.action === 'send' ? action.text : undefined);
+      settle(asked.action, asked.origin, message.error);
       return;
     }
   }
 });
+
+/** A request's answer reached the tab: the part that asked shows the outcome. */
+function settle(action: ChatAction, origin: Origin, error: string | undefined): void {
+  switch (origin) {
+    case 'composer':
+      composer.settle(error, action.action === 'send' ? action.text : undefined);
+      return;
+    case 'toolbar':
+    case 'banner':
+      toolbar.settle(error, origin === 'toolbar' && action.action !== 'handoff');
+      return;
+    case 'queue':
+      queue.settle();
+      if (error && action.action === 'editQueued') queue.editRefused(action.messageId);
+      if (error) composer.refuse(error);
+      schedulePaint();
+      return;
+    case 'permission':
+      if (error && action.action === 'replyPermission') {
+        permission.refused(action.requestId);
+        schedulePaint();
+      }
+      if (error) composer.refuse(error);
+      return;
+    case 'transcript':
+      if (error) composer.refuse(error);
+      return;
+  }
+}
 
 vscode.postMessage({ type: 'ready' });

@@ -44,7 +44,20 @@ export type TranscriptItem =
       readonly diffs: readonly ToolDiff[];
     }
   | { readonly kind: 'plan'; readonly key: string; readonly entries: readonly PlanEntry[] }
-  | { readonly kind: 'notice'; readonly key: string; readonly tone: 'info' | 'error'; readonly text: string; readonly at: number }
+  /**
+   * A line of Foundry's own. `event`: the FoundryEvent kind it shows, if any; `icon`: a codicon other
+   * than the tone's; `openSession`: the other session of a handoff, which the line links to.
+   */
+  | {
+      readonly kind: 'notice';
+      readonly key: string;
+      readonly tone: 'info' | 'error';
+      readonly text: string;
+      readonly at: number;
+      readonly event?: string;
+      readonly icon?: string;
+      readonly openSession?: string;
+    }
   /**
    * The agent answered the prompt. `usage`: the response's token counts, when it has them;
    * `context`: the context window (and cost) the agent last reported during the turn.
@@ -368,7 +381,17 @@ function setContext(d: Draft, update: Record<string, unknown>): void {
 // foundry: events Foundry itself recorded
 // ---------------------------------------------------------------------------
 
-const processEvents = new Set<FoundryEvent['kind']>(['agent_started', 'agent_stopped', 'agent_restarted', 'session_replaced', 'turn_interrupted']);
+const processEvents = new Set<FoundryEvent['kind']>(['agent_started', 'agent_stopped', 'agent_restarted', 'agent_exited', 'session_replaced', 'turn_interrupted']);
+
+/** Foundry's system lines: the icon and fallback text of each event kind shown as one. */
+const systemLines: Partial<Record<FoundryEvent['kind'], { icon: string; tone: 'info' | 'error'; text: string }>> = {
+  agent_exited: { icon: 'debug-disconnect', tone: 'error', text: 'The agent process exited.' },
+  fs_refused: { icon: 'lock', tone: 'info', text: 'A file access outside the worktree was refused.' },
+  mode_changed: { icon: 'shield', tone: 'info', text: 'The mode changed.' },
+  model_changed: { icon: 'chip', tone: 'info', text: 'The model changed.' },
+  handoff: { icon: 'arrow-swap', tone: 'info', text: 'Handed over to another session.' },
+  permission_expired: { icon: 'shield', tone: 'info', text: 'The permission request expired.' },
+};
 
 function reduceFoundry(d: Draft, info: EventInfo, payload: unknown): void {
   const event = asRecord(payload) as Partial<FoundryEvent> | undefined;
@@ -377,6 +400,16 @@ function reduceFoundry(d: Draft, info: EventInfo, payload: unknown): void {
   const notice = (tone: 'info' | 'error', noticeText: string) => d.add({ kind: 'notice', key: info.key, tone, text: noticeText, at: info.at });
   // The agent process came or went: requests to the old one will never be answered.
   if (event.kind && processEvents.has(event.kind)) d.pendingRequests = {};
+  if (event.kind === 'agent_exited') {
+    d.closeStream();
+    d.settleTools();
+  }
+  const line = event.kind ? systemLines[event.kind] : undefined;
+  if (line && event.kind) {
+    const other = str(event.otherSessionId);
+    d.add({ kind: 'notice', key: info.key, tone: line.tone, text: text ?? line.text, at: info.at, event: event.kind, icon: line.icon, ...(other ? { openSession: other } : {}) });
+    return;
+  }
   switch (event.kind) {
     case 'turn_failed': {
       d.closeStream();
@@ -397,9 +430,6 @@ function reduceFoundry(d: Draft, info: EventInfo, payload: unknown): void {
       return;
     case 'session_replaced':
       notice('info', text ?? 'The agent could not resume the conversation; a new agent session started.');
-      return;
-    case 'permission_expired':
-      notice('info', text ?? 'The permission request expired.');
       return;
     case 'permission_rejected':
       notice('info', text ? `Permission request rejected: ${text}` : 'Permission request rejected.');

@@ -22,6 +22,8 @@ interface Rendered {
 export interface TranscriptViewOptions {
   /** A file location was clicked: open `path` (absolute) at `line` (1-based). */
   openFile(path: string, line: number | undefined): void;
+  /** A link to another session (a handoff line) was clicked. */
+  openSession?(sessionId: string): void;
   /** Items a snapshot renders at first. */
   initialItems?: number;
   /** Items each "earlier" step adds above. */
@@ -59,6 +61,12 @@ export class TranscriptView {
       if (container.scrollTop < Math.max(200, container.clientHeight)) this.showEarlier();
     });
     container.addEventListener('click', (e) => {
+      const session = (e.target as Element | null)?.closest<HTMLElement>('[data-open-session]');
+      if (session && container.contains(session)) {
+        e.preventDefault();
+        options.openSession?.(session.dataset.openSession ?? '');
+        return;
+      }
       const target = (e.target as Element | null)?.closest<HTMLElement>('[data-open-path]');
       if (!target || !container.contains(target)) return;
       e.preventDefault();
@@ -160,7 +168,13 @@ function create(item: TranscriptItem): HTMLElement {
     case 'plan':
       return element('div', { class: 'plan', 'data-role': 'plan' }, element('div', { class: 'plan-title' }, icon('checklist'), ' Plan'), element('ul'));
     case 'notice':
-      return element('div', { class: 'notice', 'data-role': 'notice' }, element('span', { class: 'notice-icon' }), element('span', { class: 'text' }));
+      return element(
+        'div',
+        { class: 'notice', 'data-role': 'notice' },
+        element('span', { class: 'notice-icon' }),
+        element('span', { class: 'text' }),
+        element('button', { type: 'button', class: 'notice-link', hidden: '' }, 'Open that session'),
+      );
     case 'turnEnd':
       return element(
         'div',
@@ -186,12 +200,21 @@ function update(el: HTMLElement, item: Exclude<TranscriptItem, { kind: 'tool' }>
     case 'plan':
       child(el, 'ul').replaceChildren(...item.entries.map(planEntry));
       return;
-    case 'notice':
+    case 'notice': {
       el.dataset.tone = item.tone;
+      if (item.event) el.dataset.event = item.event;
       el.title = fullTime(item.at);
-      child(el, '.notice-icon').replaceChildren(icon(item.tone === 'error' ? 'error' : 'info'));
+      child(el, '.notice-icon').replaceChildren(icon(item.icon ?? (item.tone === 'error' ? 'error' : 'info')));
       child(el, '.text').textContent = item.text;
+      const link = child(el, '.notice-link');
+      link.hidden = !item.openSession;
+      if (item.openSession) link.dataset.openSession = item.openSession;
+      if (item.event === 'permission_expired' && !el.querySelector('.badge')) {
+        el.dataset.expired = '';
+        link.before(element('span', { class: 'badge' }, 'Expired'));
+      }
       return;
+    }
     case 'turnEnd': {
       setStamp(child(el, 'time'), item.at);
       const usage = item.usage ? turnUsageText(item.usage) : undefined;

@@ -128,27 +128,32 @@ const session = (status, extra = {}) => ({ id: 's1', taskId: 't1', name: 'Sessio
 const task = (status, extra = {}) => ({ id: 't1', title: 'Fix it', status, ...extra });
 const chat = (s, t) => ({ sessionId: 's1', session: s, task: t, workbenchLoaded: true, sync: { phase: 'live' } });
 
-test('the composer follows the session status', () => {
+test('the composer follows the session status: it takes messages while provisioning and during a turn (they queue)', () => {
   const pending = composerModel(chat(session('pending_provision'), task('init_create_sandbox')));
   assert.equal(pending.status, 'Preparing environment...');
-  assert.equal(pending.inputEnabled, false);
-  assert.equal(pending.send, 'disabled');
+  assert.match(pending.detail, /wait in the queue/);
+  assert.deepEqual([pending.inputEnabled, pending.send], [true, 'enabled']);
 
   const ready = composerModel(chat(session('ready'), task('idle')));
-  assert.deepEqual([ready.inputEnabled, ready.send, ready.stop, ready.retry], [true, 'enabled', false, false]);
+  assert.deepEqual([ready.inputEnabled, ready.send, ready.retry], [true, 'enabled', false]);
 
   const running = composerModel(chat(session('running'), task('running')));
-  assert.deepEqual([running.send, running.stop, running.retry], ['hidden', true, false]);
+  assert.deepEqual([running.inputEnabled, running.send, running.retry], [true, 'enabled', false]);
+  assert.match(running.detail, /wait in the queue/);
+  assert.match(composerModel(chat(session('running', { stalled: true }), task('running'))).status, /sent nothing for a while/);
+  assert.deepEqual(composerModel(chat(session('needs_input'), task('running'))).send, 'enabled');
 
+  // In error the box keeps taking text; the banner offers Restart, and a send says why it cannot go.
   const failed = composerModel(chat(session('error', { errorMessage: 'agent not found' }), task('idle')));
-  assert.deepEqual([failed.status, failed.tone, failed.retry, failed.inputEnabled], ['agent not found', 'error', true, false]);
+  assert.deepEqual([failed.tone, failed.retry, failed.inputEnabled], ['error', false, true]);
+  assert.match(failed.status, /Restart it/, 'the reason itself is in the banner');
 
   const taskFailed = composerModel(chat(session('pending_provision'), task('error', { errorMessage: 'setup.sh exited with 1' })));
   assert.match(taskFailed.status, /setup\.sh exited with 1/);
-  assert.equal(taskFailed.retry, true);
+  assert.deepEqual([taskFailed.retry, taskFailed.inputEnabled], [true, false]);
 
   const closed = composerModel(chat(session('closed'), task('idle')));
-  assert.deepEqual([closed.inputEnabled, closed.send, closed.stop, closed.retry], [false, 'hidden', false, false]);
+  assert.deepEqual([closed.inputEnabled, closed.send, closed.retry], [false, 'hidden', false]);
   assert.match(closed.status, /closed/);
 
   assert.match(composerModel({ ...chat(undefined, undefined), workbenchLoaded: false }).status, /Loading/);

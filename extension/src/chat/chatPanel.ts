@@ -4,13 +4,27 @@
  * requests into sidecar requests.
  */
 import * as vscode from 'vscode';
-import { CancelTurn, MarkSessionRead, ReplyPermission, RetrySession, SendMessage, type TranscriptEvent } from '../../../shared/protocol';
+import {
+  CancelTurn,
+  EditQueuedMessage,
+  MarkSessionRead,
+  RemoveQueuedMessage,
+  ReplyPermission,
+  RetrySession,
+  SendMessage,
+  SendQueued,
+  SetSessionMode,
+  SetSessionModel,
+  type TranscriptEvent,
+} from '../../../shared/protocol';
 import { type ChatAction, type ChatState, ChatTask, FromWebview, type ToWebview } from '../../../shared/webview-protocol';
 import { DisposableScope } from '../disposable';
 import { errorMessage } from '../errors';
+import { agentCommands, continueWith } from './agentActions';
 import { chatHtml, chatWebviewOptions } from './chatHtml';
 import type { ChatTabStore } from './chatTabStore';
 import type { ChatHost } from './host';
+import { refusalText } from './refusals';
 import { TranscriptSync } from './transcriptSync';
 import { fileInWorktree } from './worktreeFile';
 
@@ -31,6 +45,8 @@ export class ChatPanel implements vscode.Disposable {
     private readonly host: ChatHost,
     /** Where the tab's draft and scroll are kept so they survive a reload right after typing. */
     private readonly store: ChatTabStore,
+    /** Open (or reveal) another session's chat tab. */
+    private readonly openSession: (sessionId: string) => void,
   ) {
     panel.webview.options = chatWebviewOptions(host.extensionUri);
     this.sync = this.scope.register(
@@ -48,12 +64,17 @@ export class ChatPanel implements vscode.Disposable {
       }),
     );
     this.scope.register(host.onDidChangeWorkbench(() => this.stateChanged()));
+    this.scope.register(host.onDidChangeAgents(() => this.stateChanged()));
     // After a (re)start the store is bootstrapped again: catch up, and retry a load that failed.
     this.scope.register(host.onDidRestart(() => this.sync.resubscribe()));
     this.scope.register(panel.onDidDispose(() => this.dispose()));
     this.updateTitle(host.getSession(sessionId)?.session.name);
     panel.webview.html = chatHtml(panel.webview, host.extensionUri, panel.title, sessionId);
     this.markRead();
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
   }
 
   reveal(): void {
@@ -96,7 +117,7 @@ export class ChatPanel implements vscode.Disposable {
     }
     void this.perform(message.request).then(
       () => this.post({ type: 'reply', requestId: message.requestId }),
-      (err: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: errorMessage(err) }),
+      (err: unknown) => this.post({ type: 'reply', requestId: message.requestId, error: refusalText(message.request.action, err) }),
     );
   }
 
@@ -125,6 +146,36 @@ export class ChatPanel implements vscode.Disposable {
       case 'openFile':
         await this.openFile(action.path, action.line);
         return;
+      case 'setMode':
+        await this.host.request(SetSessionMode, { sessionId, mode: action.mode });
+        return;
+      case 'setModel':
+        await this.host.request(SetSessionModel, { sessionId, model: action.model });
+        return;
+      case 'editQueued':
+        await this.host.request(EditQueuedMessage, { sessionId, messageId: action.messageId, text: action.text });
+        return;
+      case 'removeQueued':
+        await this.host.request(RemoveQueuedMessage, { sessionId, messageId: action.messageId });
+        return;
+      case 'sendQueued':
+        await this.host.request(SendQueued, { sessionId });
+        return;
+      case 'handoff': {
+        const next = await continueWith(this.host, sessionId);
+        if (next) this.openSession(next.id);
+        return;
+      }
+      case 'openSession':
+        this.openSession(action.sessionId);
+        return;
+      case 'agentAction': {
+        const agentId = this.host.getSession(sessionId)?.session.agent;
+        if (!agentId) throw new Error('The session no longer exists.');
+        // Installed or configured, the agent's new state reaches the banner as agentsUpdated.
+        await vscode.commands.executeCommand(agentCommands[action.agentAction], agentId);
+        return;
+      }
     }
   }
 
@@ -147,12 +198,14 @@ export class ChatPanel implements vscode.Disposable {
 
   private state(): ChatState {
     const current = this.host.getSession(this.sessionId);
+    const agent = current ? this.host.agent(current.session.agent) : undefined;
     return {
       sessionId: this.sessionId,
       session: current?.session,
       task: current ? ChatTask.parse(current.task) : undefined,
       workbenchLoaded: current !== undefined || this.host.isWorkbenchLoaded(),
       sync: this.sync.state,
+      ...(agent && current?.session.status === 'error' ? { agent } : {}),
     };
   }
 

@@ -12,6 +12,8 @@ import type { ChatHost } from './host';
 export interface ChatPanels extends vscode.Disposable {
   /** Open the session's chat tab, or reveal it when it is already open. */
   open(sessionId: string): void;
+  /** Whether the session's chat tab is open and visible in this window. */
+  isVisible(sessionId: string): boolean;
 }
 
 export function registerChatPanels(context: vscode.ExtensionContext, host: ChatHost): ChatPanels {
@@ -20,7 +22,7 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
   const store = new ChatTabStore(context.storageUri ?? context.globalStorageUri, host.log);
 
   const adopt = (sessionId: string, panel: vscode.WebviewPanel): ChatPanel => {
-    const chat = new ChatPanel(sessionId, panel, host, store);
+    const chat = new ChatPanel(sessionId, panel, host, store, (other) => open(other));
     panels.set(sessionId, chat);
     void store.addTab(sessionId, panel.title);
     // Only a tab the user closed is forgotten; at shutdown the tabs stay listed for the restore.
@@ -55,7 +57,7 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
     },
   });
 
-  const open = (sessionId: string): void => {
+  function open(sessionId: string): void {
     const existing = panels.get(sessionId);
     if (existing) {
       existing.reveal();
@@ -69,7 +71,7 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
       { ...chatWebviewOptions(host.extensionUri), enableFindWidget: true, retainContextWhenHidden: false },
     );
     adopt(sessionId, panel);
-  };
+  }
 
   const disposable = vscode.Disposable.from(serializer, {
     dispose: () => {
@@ -78,6 +80,6 @@ export function registerChatPanels(context: vscode.ExtensionContext, host: ChatH
     },
   });
   context.subscriptions.push(disposable);
-  return { open, dispose: () => disposable.dispose() };
+  return { open, isVisible: (sessionId) => panels.get(sessionId)?.visible === true, dispose: () => disposable.dispose() };
 }
 

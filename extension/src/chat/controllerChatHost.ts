@@ -1,7 +1,7 @@
 /** The ChatHost the chat panels use, implemented over the controller's client and store. */
 import type * as vscode from 'vscode';
 import type { z } from 'zod';
-import { type ParamsOf, type RequestDef, type ResultOf, type SessionSummary, type TaskSummary, type TranscriptEvent } from '../../../shared/protocol';
+import { type AgentInfo, type ParamsOf, type RequestDef, type ResultOf, type SessionSummary, type TaskSummary, type TranscriptEvent } from '../../../shared/protocol';
 import { retryTaskWithCurrentSetup } from '../commands/repoRegistration';
 import type { ChatHost } from './host';
 import type { Controller } from '../controller';
@@ -9,12 +9,14 @@ import type { Controller } from '../controller';
 export class ControllerChatHost implements ChatHost {
   readonly onDidChangeWorkbench: vscode.Event<void>;
   readonly onDidRestart: vscode.Event<void>;
+  readonly onDidChangeAgents: ChatHost['onDidChangeAgents'];
   readonly log: vscode.LogOutputChannel;
   readonly extensionUri: vscode.Uri;
 
   constructor(private readonly controller: Controller) {
     this.onDidChangeWorkbench = controller.store.onDidChange;
     this.onDidRestart = controller.onDidRestart;
+    this.onDidChangeAgents = (listener) => controller.agents.onDidChange(listener);
     this.log = controller.log;
     this.extensionUri = controller.context.extensionUri;
   }
@@ -34,6 +36,14 @@ export class ControllerChatHost implements ChatHost {
 
   getSession(sessionId: string): { session: SessionSummary; task: TaskSummary } | undefined {
     return this.controller.store.session(sessionId);
+  }
+
+  agents(): readonly AgentInfo[] {
+    return this.controller.agents.list;
+  }
+
+  agent(id: string): AgentInfo | undefined {
+    return this.controller.agents.get(id);
   }
 
   isWorkbenchLoaded(): boolean {

@@ -4,7 +4,7 @@
  * the chat module depends on nothing else.
  */
 import type * as vscode from 'vscode';
-import type { ParamsOf, RequestDef, ResultOf, SessionSummary, TaskSummary, TranscriptEvent } from '../../../shared/protocol';
+import type { AgentInfo, ParamsOf, RequestDef, ResultOf, SessionSummary, TaskSummary, TranscriptEvent } from '../../../shared/protocol';
 import type { z } from 'zod';
 
 export interface ChatHost {
@@ -18,6 +18,11 @@ export interface ChatHost {
   retryTask(taskId: string): Promise<TaskSummary>;
   /** True once the workbench store has bootstrapped (a session it lacks is then really gone). */
   isWorkbenchLoaded(): boolean;
+  /** The sidecar's agents as last pushed (listAgents at connect, then agentsUpdated). */
+  agents(): readonly AgentInfo[];
+  agent(id: string): AgentInfo | undefined;
+  /** Fires after every change of the agent list. */
+  readonly onDidChangeAgents: (listener: () => void) => { dispose(): void };
   /** Fires after every workbench store change. */
   readonly onDidChangeWorkbench: vscode.Event<void>;
   /** Fires after the sidecar (re)started and the store bootstrapped again: re-subscribe. */

@@ -3,6 +3,7 @@
  * user with what happened and a way to the logs ("Foundry sidecar is not running" when down).
  */
 import * as vscode from 'vscode';
+import { configureAgent, installAgent } from '../agents/agentCommands';
 import { errorMessage, NoFolderError, SidecarNotRunningError } from '../errors';
 import type { CommandEnv, CommandTable } from './commandEnv';
 import { installCli } from './installCli';
@@ -27,6 +28,8 @@ export const Commands: CommandTable = {
   'foundry.retrySession': { title: 'Retry Session', make: retrySession },
   'foundry.renameSession': { title: 'Rename Session', make: renameSession },
   'foundry.installCli': { title: 'Install CLI', make: installCli },
+  'foundry.configureAgent': { title: 'Configure Agent', make: configureAgent },
+  'foundry.installAgent': { title: 'Install Agent', make: installAgent },
 };
 
 export function registerCommands(env: CommandEnv): vscode.Disposable[] {

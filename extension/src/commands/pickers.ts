@@ -3,7 +3,8 @@
  * otherwise a QuickPick over the workbench store, once it is bootstrapped (`whenReady`).
  */
 import * as vscode from 'vscode';
-import { statusLabel, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
+import { statusLabel, type AgentInfo, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
+import { agentPickRow, pickerOrder } from '../agents/agentPresentation';
 import type { Controller } from '../controller';
 import type { TreeNode } from '../views/taskTree';
 import { taskDescription } from '../views/taskPresentation';
@@ -63,6 +64,34 @@ export async function pickWorkspaceFolder(placeHolder: string): Promise<vscode.W
     { placeHolder },
   );
   return picked?.folder;
+}
+
+/**
+ * An agent: the one an id names, else a QuickPick of the agents `include` keeps (name, version,
+ * ready or why not), the default first. Waits for a sidecar start in progress (its agent list).
+ */
+export async function resolveAgent(
+  controller: Controller,
+  arg: unknown,
+  placeHolder: string,
+  include: (agent: AgentInfo) => boolean = () => true,
+  defaultId?: string,
+): Promise<AgentInfo | undefined> {
+  // A (re)start in progress lists the agents again: wait for it. With no sidecar, the last list is still the agents'.
+  await controller.whenReady().catch((error: unknown) => {
+    if (!controller.agents.loaded) throw error;
+  });
+  if (typeof arg === 'string') return controller.agents.get(arg) ?? missing(`agent ${arg}`);
+  const agents = pickerOrder(controller.agents.list.filter(include), defaultId);
+  if (agents.length === 0) {
+    void vscode.window.showInformationMessage('Foundry: no agent fits.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    agents.map((agent) => ({ ...agentPickRow(agent, defaultId), agent })),
+    { placeHolder, matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
+  );
+  return picked?.agent;
 }
 
 function missing(what: string): never {

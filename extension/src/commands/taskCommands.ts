@@ -1,6 +1,7 @@
 /** Task commands: create, rename, retry, archive, open worktree, show log, add repository. */
 import * as vscode from 'vscode';
 import { ArchiveTask, CreateTask, RenameTask } from '../../../shared/protocol';
+import { chooseTaskAgent } from '../agents/taskAgent';
 import { readConfig } from '../config';
 import { errorMessage } from '../errors';
 import { TaskLogDocuments } from '../views/taskLogDocument';
@@ -36,9 +37,10 @@ export const createTask: CommandFactory =
       },
     });
     if (branch === undefined) return;
+    // The agent is this window's choice (the default first): it travels on the request.
+    const agent = await chooseTaskAgent(controller, readConfig().defaultAgent);
+    if (agent === undefined) return;
     const { repoId, setupScript } = await repoForCreate(controller, folder.uri);
-    // The default agent is this window's choice: it travels on the request.
-    const agent = readConfig().defaultAgent;
     const task = await controller.request(CreateTask, { repoId, prompt: prompt.trim(), agent, setupScript, ...(branch.trim() ? { branch: branch.trim() } : {}) });
     controller.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
     revealWhenPresent(controller.store, task.id, (id) => tree.revealTask(id)).catch((error) => controller.log.warn(`Could not reveal the new task: ${errorMessage(error)}`));

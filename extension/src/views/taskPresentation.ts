@@ -25,6 +25,8 @@ export interface Row {
   readonly contextValue: string;
   /** Shown expanded with children, or a leaf. */
   readonly expanded: boolean;
+  /** What a screen reader says, when the label alone is ambiguous. */
+  readonly ariaLabel?: string;
 }
 
 export const SpinnerIcon: Icon = { id: 'loading~spin' };
@@ -55,15 +57,15 @@ export function taskIcon(task: TaskSummary): Icon {
 
 /** Markdown: title, branch and repository, status (with the stage's message), the error, changes, agent. */
 export function taskTooltip(task: TaskSummary, repoName: string | undefined): string {
-  let md = `**${escape(task.title)}**\n\n`;
-  md += `$(git-branch) \`${escape(task.branch)}\`${repoName ? ` in ${escape(repoName)}` : ''}\n\n`;
+  let md = `**${escapeMarkdown(task.title)}**\n\n`;
+  md += `$(git-branch) \`${escapeMarkdown(task.branch)}\`${repoName ? ` in ${escapeMarkdown(repoName)}` : ''}\n\n`;
   md += `Status: ${statusLabel[task.status]}`;
-  if (task.statusMessage && task.status !== 'error') md += ` - ${escape(task.statusMessage)}`;
+  if (task.statusMessage && task.status !== 'error') md += ` - ${escapeMarkdown(task.statusMessage)}`;
   md += '\n\n';
-  if (task.status === 'error') md += `$(error) ${escape(task.errorMessage ?? 'Provisioning failed.')}\n\n`;
+  if (task.status === 'error') md += `$(error) ${escapeMarkdown(task.errorMessage ?? 'Provisioning failed.')}\n\n`;
   const { files, added, removed } = task.changes;
   md += `${files} file${files === 1 ? '' : 's'} changed, +${added} -${removed}\n\n`;
-  md += `Agent: ${escape(task.agent)}`;
+  md += `Agent: ${escapeMarkdown(task.agent)}`;
   return md;
 }
 
@@ -95,9 +97,9 @@ export function sessionIcon(session: SessionSummary, task?: TaskSummary): Icon {
 
 /** Markdown: name, agent and model, status, and the error of a failed session. */
 export function sessionTooltip(session: SessionSummary): string {
-  let md = `**${escape(session.name)}** (${escape(session.agent)}${session.model ? `, ${escape(session.model)}` : ''})\n\n`;
+  let md = `**${escapeMarkdown(session.name)}** (${escapeMarkdown(session.agent)}${session.model ? `, ${escapeMarkdown(session.model)}` : ''})\n\n`;
   md += `Status: ${statusLabel[session.status]}${session.unread ? ' - unread' : ''}`;
-  if (session.status === 'error') md += `\n\n$(error) ${escape(session.errorMessage ?? 'The agent session failed.')}`;
+  if (session.status === 'error') md += `\n\n$(error) ${escapeMarkdown(session.errorMessage ?? 'The agent session failed.')}`;
   return md;
 }
 
@@ -143,12 +145,7 @@ export function sessionRow(session: SessionSummary, task: TaskSummary | undefine
   };
 }
 
-/** The view's badge: how many sessions are unread, or none. */
-export function unreadBadge(unread: number): { value: number; tooltip: string } | undefined {
-  return unread > 0 ? { value: unread, tooltip: `${unread} unread session${unread === 1 ? '' : 's'}` } : undefined;
-}
-
 /** Escape text for markdown, so a title or an error message shows as written. */
-function escape(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
 }

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { WorkbenchStore } from '../workbenchStore';
 import type { RepoScope } from './repoScope';
-import { repoRow, sessionRow, sortRepos, taskRow, unreadBadge, type Row } from './taskPresentation';
+import { repoRow, sessionRow, sortRepos, taskRow, type Row } from './taskPresentation';
 
 export const TaskViewId = 'foundry.tasks';
 
@@ -101,28 +101,29 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 }
 
-function treeItem(row: Row): vscode.TreeItem {
+export function treeItem(row: Row): vscode.TreeItem {
   const item = new vscode.TreeItem(row.label, row.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = row.id;
   item.description = row.description;
   item.tooltip = typeof row.tooltip === 'string' ? row.tooltip : new vscode.MarkdownString(row.tooltip.markdown, true);
   item.iconPath = new vscode.ThemeIcon(row.icon.id, row.icon.color === undefined ? undefined : new vscode.ThemeColor(row.icon.color));
   item.contextValue = row.contextValue;
+  if (row.ariaLabel) item.accessibilityInformation = { label: row.ariaLabel };
   return item;
 }
 
-/** The tree view and its unread badge, both following the store. */
+/**
+ * The tree view. It has no badge of its own: the Attention view's badge counts unread sessions
+ * with everything else that needs the user, and the activity bar adds up the views' badges.
+ */
 export class TaskTreeView implements vscode.Disposable {
   readonly view: vscode.TreeView<TreeNode>;
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly store: WorkbenchStore,
     readonly provider: TaskTreeProvider,
   ) {
     this.view = vscode.window.createTreeView(TaskViewId, { treeDataProvider: provider, showCollapseAll: true });
-    this.subscription = store.onDidChange(() => this.renderBadge());
-    this.renderBadge();
   }
 
   /** Reveal and select a task once it is in the store. */
@@ -132,12 +133,7 @@ export class TaskTreeView implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
     this.view.dispose();
     this.provider.dispose();
-  }
-
-  private renderBadge(): void {
-    this.view.badge = unreadBadge(this.store.unreadSessionCount());
   }
 }

@@ -1,8 +1,6 @@
 // What the task explorer shows for a repository, a task and a session: labels, descriptions, icons,
 // tooltips, the badge, and (through package.json's menus) which actions a row offers.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { ProvisionStages, statusLabel } from '../../../shared/protocol';
 import {
@@ -13,10 +11,10 @@ import {
   SpinnerIcon,
   taskDescription,
   taskRow,
-  unreadBadge,
   type Row,
 } from '../../src/views/taskPresentation';
 import { repo, session, task } from './fixtures';
+import { menuActions } from './menus';
 
 const markdown = (row: Row): string => {
   assert.equal(typeof row.tooltip, 'object', `${row.id} has a markdown tooltip`);
@@ -120,36 +118,12 @@ test('repositories are sorted by name; one without active tasks is collapsed and
   assert.equal(busy.expanded, true);
 });
 
-test('the view badge counts unread sessions, and is gone when there are none', () => {
-  assert.deepEqual(unreadBadge(1), { value: 1, tooltip: '1 unread session' });
-  assert.deepEqual(unreadBadge(3), { value: 3, tooltip: '3 unread sessions' });
-  assert.equal(unreadBadge(0), undefined);
-});
-
 // ---------------------------------------------------------------------------
 // Actions: a row's contextValue against the `view/item/context` menus in package.json
 // ---------------------------------------------------------------------------
 
-interface MenuItem {
-  command: string;
-  when: string;
-  group?: string;
-}
-const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-  contributes: { menus: { 'view/item/context': MenuItem[] } };
-};
-
 /** The commands a row offers, inline (the buttons on hover) or in its context menu. */
-function actions(row: Row, where: 'inline' | 'menu'): string[] {
-  const offered = manifest.contributes.menus['view/item/context'].filter((item) => {
-    if (!item.when.includes('view == foundry.tasks')) return false;
-    if ((item.group?.startsWith('inline') ?? false) !== (where === 'inline')) return false;
-    const match = /viewItem =~ \/(.+)\/$/.exec(item.when);
-    assert.ok(match, `menu item ${item.command} matches on viewItem`);
-    return new RegExp(match[1]).test(row.contextValue);
-  });
-  return offered.map((item) => item.command.replace('foundry.', '')).sort();
-}
+const actions = (row: Row, where: 'inline' | 'menu'): string[] => menuActions('foundry.tasks', row.contextValue, where);
 
 test('a failed task offers Retry inline; an idle one offers a new session, and Open Worktree once it has one', () => {
   assert.deepEqual(actions(taskRow(task({ status: 'error' }), undefined), 'inline'), ['newSession', 'retryTask']);

@@ -10,7 +10,7 @@
  * resumes it. A turn that fails before its prompt reached the agent puts its message back at the
  * head, paused.
  */
-import type { SessionRow } from '../db/schema';
+import type { QueuedMessageRow, SessionRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { invalidState } from '../errors';
 import { newId } from '../ids';
@@ -31,14 +31,16 @@ export class MessageQueue {
       throw invalidState('sendMessage', s.status, s.status === 'error' ? 'restart the session first (Retry Session)' : '');
     }
     let m: { turnId: string; messageId: string };
+    let head: QueuedMessageRow | undefined;
     this.sc.db.tx(() => {
       m = this.enqueue(s.id, text);
       // Sending again is the user's way to carry on after Stop or a failure.
       if (s.queue_paused === 1) this.store.updateSession(s.id, { queue_paused: 0 });
+      head = this.claimHead(s.id)?.head;
     });
     this.sc.publisher.taskChanged(s.task_id);
-    const started = this.dispatch(s.id) === m!.messageId;
-    return started ? { turnId: m!.turnId, queued: false } : { turnId: m!.turnId, queued: true, messageId: m!.messageId };
+    if (head) void this.sc.turns.runTurn(s.id, head.turn_id, head.text);
+    return head?.id === m!.messageId ? { turnId: m!.turnId, queued: false } : { turnId: m!.turnId, queued: true, messageId: m!.messageId };
   }
 
   /** Queue a message without starting anything (a task's prompt, a handoff digest). Caller's transaction. */
@@ -80,18 +82,23 @@ export class MessageQueue {
 
   /** The session may take a message: start the oldest one's turn, unless paused or busy. Returns the message started. */
   dispatch(sessionId: string): string | undefined {
+    const claimed = this.sc.db.tx(() => this.claimHead(sessionId));
+    if (!claimed) return undefined;
+    this.sc.publisher.taskChanged(claimed.taskId);
+    void this.sc.turns.runTurn(sessionId, claimed.head.turn_id, claimed.head.text);
+    return claimed.head.id;
+  }
+
+  /** The oldest message, marked sent and its turn begun, if the session can take it now. Caller's transaction. */
+  private claimHead(sessionId: string): { head: QueuedMessageRow; taskId: string } | undefined {
     if (this.sc.draining) return undefined;
     const s = this.store.session(sessionId);
     if (!s || s.status !== 'ready' || s.queue_paused === 1) return undefined;
     const head = this.store.queued(sessionId)[0];
     if (!head) return undefined;
-    this.sc.db.tx(() => {
-      this.store.updateQueued(head.id, { dispatched: 1 });
-      this.startTurnRows(s, head.turn_id);
-    });
-    this.sc.publisher.taskChanged(s.task_id);
-    void this.sc.turns.runTurn(sessionId, head.turn_id, head.text);
-    return head.id;
+    this.store.updateQueued(head.id, { dispatched: 1 });
+    this.startTurnRows(s, head.turn_id);
+    return { head, taskId: s.task_id };
   }
 
   /** The turn's session/prompt is in the transcript: its queued row has done its job. Caller's transaction. */

@@ -109,6 +109,12 @@ export class AgentRegistry {
     this.refresh();
   }
 
+  /** New non-secret environment per agent (the settings changed): processes started from now on get it. */
+  setAgentEnv(agentEnv: Record<string, Record<string, string>>): void {
+    this.cx.agentEnv = agentEnv;
+    this.refresh();
+  }
+
   setInstall(id: string, state: InstallState | undefined): void {
     if (state) this.installs.set(id, state);
     else this.installs.delete(id);

@@ -77,7 +77,9 @@ export class Turns {
   }
 
   private async doAttach(sessionId: string): Promise<void> {
-    if (this.attached.has(sessionId) && (await this.sc.effects.call('agentRunning', { key: sessionId }))) return;
+    // `attached` is cleared when its process is stopped or reported gone (onAgentExited), so no
+    // round trip to the worker is needed here: a crash still in flight fails the turn with its reason.
+    if (this.attached.has(sessionId)) return;
     const s = this.mustSession(sessionId);
     const cwd = this.store.task(s.task_id)!.worktree_path!;
     const { loadSession } = await this.startProcess(s);
@@ -109,7 +111,6 @@ export class Turns {
     this.running.add(sessionId);
     this.sc.stalls.heard(sessionId, false);
     this.sc.activityChanged();
-    let sent = false;
     let outcome: 'ended' | 'cancelled' | 'failed' = 'ended';
     try {
       await this.attach(sessionId);
@@ -120,7 +121,6 @@ export class Turns {
         this.sc.transcripts.foundry(sessionId, { kind: 'turn_ended', turnId, stopReason: 'cancelled' });
         return;
       }
-      sent = true;
       const { stopReason } = await this.sc.effects.call('agentPrompt', { key: sessionId, acpSessionId: s.acp_session_id!, text });
       if (stopReason === 'cancelled') outcome = 'cancelled';
       this.sc.transcripts.foundry(sessionId, { kind: 'turn_ended', turnId, stopReason });
@@ -234,7 +234,7 @@ export class Turns {
   }
 
   onAcpMessage(sessionId: string, sender: 'client' | 'agent', message: unknown): void {
-    const s = this.store.session(sessionId);
+    const s = this.store.sessionTurnState(sessionId);
     if (!s) return;
     if (sender === 'client' && (message as { method?: string }).method === 'session/prompt' && s.turn_id) {
       // The prompt is in the transcript now: its queued row goes in the same transaction.

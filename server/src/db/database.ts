@@ -64,6 +64,34 @@ export class Db {
     }
   }
 
+  /**
+   * A statement on a hot path (one per streamed agent update), built and compiled by kysely once,
+   * then only bound: `build`'s query must take exactly its arguments as parameters, in order
+   * (checked on the first call).
+   */
+  hot<A extends unknown[], R>(build: (...args: A) => Compilable<R>): { get(...args: A): R | undefined; run(...args: A): void } {
+    let stmt: BetterSqlite3.Statement | undefined;
+    const prepared = (args: A): BetterSqlite3.Statement => {
+      if (stmt) return stmt;
+      const { sql, parameters } = build(...args).compile();
+      if (parameters.length !== args.length || parameters.some((p, i) => p !== args[i])) {
+        throw new Error(`a hot statement's parameters must be its arguments, in order: ${sql}`);
+      }
+      return (stmt = this.raw.prepare(sql));
+    };
+    return {
+      get: (...args) => prepared(args).get(...args) as R | undefined,
+      run: (...args) => {
+        prepared(args).run(...args);
+        this.wrote();
+      },
+    };
+  }
+
+  private wrote(): void {
+    if (++this.writes % CHECKPOINT_EVERY === 0) queueMicrotask(() => this.onCheckpointDue());
+  }
+
   private prepare(query: Compilable): { stmt: BetterSqlite3.Statement; params: unknown[] } {
     const { sql, parameters } = query.compile();
     let stmt = this.statements.get(sql);
@@ -87,7 +115,7 @@ export class Db {
   run(query: Compilable): BetterSqlite3.RunResult {
     const { stmt, params } = this.prepare(query);
     const r = stmt.run(...params);
-    if (++this.writes % CHECKPOINT_EVERY === 0) queueMicrotask(() => this.onCheckpointDue());
+    this.wrote();
     return r;
   }
 

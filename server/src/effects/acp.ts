@@ -105,7 +105,6 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
     | 'agentCancel'
     | 'agentReplyPermission'
     | 'agentStop'
-    | 'agentRunning'
     | 'agentSetMode'
     | 'agentSetModel'
   > = {
@@ -213,7 +212,6 @@ export function createAgentEffects(emit: (e: EffectsEvent) => void, processes: P
     agentReplyPermission: ({ key, requestId, optionId }) => permissions.reply(key, requestId, optionId),
 
     agentStop: ({ key }) => stop(key),
-    agentRunning: ({ key }) => agents.has(key),
   };
 
   return {

@@ -81,7 +81,6 @@ export interface EffectsApi {
   agentStop(p: { key: string }): Async<void>;
   /** Install npm `spec` into `target` (agents/install/installer.ts); progress as `installProgress` events. */
   installAgent(p: { key: string; target: string; spec: string }): Async<void>;
-  agentRunning(p: { key: string }): Async<boolean>;
   /** Copy the main connection's WAL back into the database (PASSIVE: never blocks writers). */
   checkpoint(p: { dbFile: string }): Async<{ walPages: number; checkpointed: number }>;
   /** Stop every agent and script (sidecar shutdown). */

@@ -131,7 +131,7 @@ export const sessionHandlers: Pick<
 
   GetTranscript(sc, { sessionId, after = 0, limit = 1000 }) {
     mustSession(sc, sessionId);
-    const events = sc.store.transcript(sessionId, after, limit);
+    const events = sc.transcripts.read(sessionId, after, limit);
     return { events, next: events.at(-1)?.seq ?? after };
   },
 

@@ -13,7 +13,7 @@ function queueDigest(sc: Sidecar, sessionId: string, fromId: string, worktree: s
   function* events(): Generator<TranscriptEvent> {
     let after = 0;
     for (;;) {
-      const page = sc.store.transcript(fromId, after, 1000);
+      const page = sc.transcripts.read(fromId, after, 1000);
       if (!page.length) return;
       yield* page;
       after = page.at(-1)!.seq;
@@ -24,7 +24,9 @@ function queueDigest(sc: Sidecar, sessionId: string, fromId: string, worktree: s
     sc.queue.enqueue(sessionId, digest);
     sc.store.updateSession(sessionId, { handoff_from: null });
   });
-  sc.transcripts.foundry(sessionId, { kind: 'handoff', text: `Continues ${from?.name ?? fromId} (${name}); its digest is the first message.` });
+  sc.transcripts.foundry(sessionId, { kind: 'handoff', otherSessionId: fromId, text: `Continues ${from?.name ?? fromId} (${name}); its digest is the first message.` });
+  const to = sc.store.session(sessionId);
+  if (from && to) sc.transcripts.foundry(fromId, { kind: 'handoff', otherSessionId: sessionId, text: `Continued in ${to.name} (${sc.agents.info(to.agent)?.name ?? to.agent}).` });
 }
 
 export function createSessionJob(sc: Sidecar) {

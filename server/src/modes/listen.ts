@@ -5,9 +5,9 @@
  * `D/sidecar.json`. On stdout it prints exactly one JSON line for whoever started it
  * (`{"ready":…}`, `{"held":true}` or `{"error":…}`) and never writes there again.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, watch, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { PROTOCOL_VERSION, SidecarSettings, type SidecarInfo } from '../../../shared/protocol';
 import { readSidecarInfo, settingsPath, sidecarInfoPath, socketPath } from '../../../shared/sidecarLocation';
 import { FOUNDRY_VERSION } from '../../../shared/version';
@@ -102,9 +102,44 @@ export async function runListen(args: ListenArgs, bundleDir: string, log: (m: st
   });
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void host.exit(0, signal, 'signal'));
 
+  host.onExit(watchSettings(dataDir, log, (settings) => host.sidecar?.applyLiveSettings(settings)));
+
   log(`listening on ${socket} (pid ${process.pid}, version ${FOUNDRY_VERSION}, data in ${dataDir})`);
   report({ ready: true, pid: process.pid, socket });
   return host;
+}
+
+/**
+ * Re-read D/settings.json whenever a client rewrites it (atomically: a rename into the folder),
+ * so the settings a running sidecar can apply (Sidecar.applyLiveSettings) take effect without a
+ * restart. Returns the function that stops watching.
+ */
+function watchSettings(dataDir: string, log: (m: string) => void, apply: (settings: SidecarSettings) => void): () => void {
+  const name = basename(settingsPath(dataDir));
+  let timer: NodeJS.Timeout | undefined;
+  let last = existsSync(settingsPath(dataDir)) ? readFileSync(settingsPath(dataDir), 'utf8') : '';
+  try {
+    const watcher = watch(dataDir, { persistent: false }, (_event, file) => {
+      if (file !== name) return;
+      clearTimeout(timer);
+      // The writer's rename lands as one or two events: read once they settled.
+      timer = setTimeout(() => {
+        const text = existsSync(settingsPath(dataDir)) ? readFileSync(settingsPath(dataDir), 'utf8') : '';
+        if (text === last) return;
+        last = text;
+        log(`${name} changed: applying the agents' environment and the stall delay`);
+        apply(readSettings(dataDir, log));
+      }, 50);
+    });
+    watcher.on('error', (e) => log(`watching ${name}: ${errorMessage(e)}`));
+    return () => {
+      clearTimeout(timer);
+      watcher.close();
+    };
+  } catch (e) {
+    log(`cannot watch ${name} (settings apply at the next start): ${errorMessage(e)}`);
+    return () => {};
+  }
 }
 
 function listenOn(path: string, host: SidecarHost): Promise<Server> {

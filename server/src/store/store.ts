@@ -9,7 +9,18 @@ import type { HistoryEvent, SessionSummary, TaskSummary, TranscriptEvent, Transc
 import { toSession, toTask } from './summaries';
 
 export class Store {
-  constructor(readonly db: Db) {}
+  // Hot paths: each streamed agent update reads its session and appends a transcript row.
+  private readonly sessionById;
+  private readonly turnStateById;
+  private readonly insertTranscript;
+
+  constructor(readonly db: Db) {
+    this.sessionById = db.hot((id: string) => db.q.selectFrom('sessions').selectAll().where('id', '=', id));
+    this.turnStateById = db.hot((id: string) => db.q.selectFrom('sessions').select(['status', 'turn_id', 'stalled']).where('id', '=', id));
+    this.insertTranscript = db.hot((session_id: string, seq: number, at: number, sender: string, payload: string) =>
+      db.q.insertInto('transcript').values({ session_id, seq, at, sender, payload }),
+    );
+  }
   private get q() {
     return this.db.q;
   }
@@ -61,7 +72,11 @@ export class Store {
 
   // --- sessions
   session(id: string): SessionRow | undefined {
-    return this.db.get(this.q.selectFrom('sessions').selectAll().where('id', '=', id));
+    return this.sessionById.get(id);
+  }
+  /** What a streamed update needs of its session (no JSON columns to read). */
+  sessionTurnState(id: string): Pick<SessionRow, 'status' | 'turn_id' | 'stalled'> | undefined {
+    return this.turnStateById.get(id);
   }
   sessionsOf(taskId: string): SessionRow[] {
     return this.db.all(this.q.selectFrom('sessions').selectAll().where('task_id', '=', taskId).orderBy('position'));
@@ -151,7 +166,7 @@ export class Store {
     return (row?.m as number | null) ?? 0;
   }
   appendTranscript(row: TranscriptRow): void {
-    this.db.run(this.q.insertInto('transcript').values(row));
+    this.insertTranscript.run(row.session_id, row.seq, row.at, row.sender, row.payload);
   }
   /** Rows copied from elsewhere (an import): a row already there (same session and seq) is kept as it is. */
   copyTranscript(rows: TranscriptRow[]): void {

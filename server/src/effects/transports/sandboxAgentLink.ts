@@ -9,6 +9,14 @@
  * Requests run concurrently: a session/prompt POST stays open for the whole turn. node:http is
  * used because fetch's default header timeout (300 s) would cut long turns; sandbox-agent's own
  * per-request limit is SANDBOX_AGENT_ACP_REQUEST_TIMEOUT_MS, set where it is started.
+ *
+ * Measured with 0.4.2 (test/server/sandbox-agent.test.mjs): every answer to a request comes on the
+ * event stream, in order with the agent's updates, and most also come in their POST's body, where
+ * a prompt's answer can overtake the updates still in flight on the stream (the turn would end
+ * before its reply). So an answer is delivered once, from the stream; a body's copy waits for it
+ * and is used only if the stream has not brought it within ANSWER_GRACE_MS (the stream does not
+ * exist yet for `initialize`, whose body is used at once). The request timeout does not cut a
+ * turn whose answer comes on the stream: a 3 s turn under a 1.5 s limit completes.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -18,6 +26,9 @@ import type { AgentLink, LinkEnd } from './link';
 
 /** Sandbox-agent's ACP request timeout Foundry sets when it starts one: longer than any turn (a day). */
 export const SANDBOX_AGENT_REQUEST_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/** How long an answer read from a POST's body waits for its copy on the event stream. */
+const ANSWER_GRACE_MS = 1000;
 
 interface Target {
   url: string;
@@ -100,12 +111,30 @@ export function sandboxAgentLink(target: Target, key: string): AgentLink {
     }
   }
 
-  function deliverEnvelope(text: string): void {
+  /** Answers delivered (by id), and answers read from a body that wait for the stream's copy. */
+  const answered = new Set<string>();
+  const waiting = new Map<string, NodeJS.Timeout>();
+  const answerId = (m: AnyMessage): string | undefined => (!('method' in m) && 'id' in m && m.id !== undefined && m.id !== null ? String(m.id) : undefined);
+  const answerOnce = (id: string, m: AnyMessage) => {
+    clearTimeout(waiting.get(id));
+    waiting.delete(id);
+    if (answered.has(id)) return;
+    answered.add(id);
+    deliver(m);
+  };
+
+  /** A message from the event stream (`fromBody`: the body of a POST, the first one's at once). */
+  function deliverEnvelope(text: string, fromBody?: { first: boolean }): void {
+    let m: AnyMessage;
     try {
-      deliver(JSON.parse(text) as AnyMessage);
+      m = JSON.parse(text) as AnyMessage;
     } catch {
-      // not a JSON-RPC envelope (a keep-alive comment)
+      return; // not a JSON-RPC envelope (a keep-alive comment)
     }
+    const id = answerId(m);
+    if (id === undefined) deliver(m);
+    else if (!fromBody || fromBody.first) answerOnce(id, m);
+    else if (!answered.has(id) && !waiting.has(id)) waiting.set(id, setTimeout(() => answerOnce(id, m), ANSWER_GRACE_MS).unref());
   }
 
   async function post(m: AnyMessage): Promise<void> {
@@ -117,14 +146,14 @@ export function sandboxAgentLink(target: Target, key: string): AgentLink {
     try {
       res = await call(target, 'POST', path, m);
     } catch (e) {
-      if (isRequest) deliver({ jsonrpc: '2.0', id: (m as { id: string | number }).id, error: { code: -32603, message: `sandbox-agent unreachable: ${(e as Error).message}` } } as AnyMessage);
+      if (isRequest) answerOnce(String((m as { id: string | number }).id), { jsonrpc: '2.0', id: (m as { id: string | number }).id, error: { code: -32603, message: `sandbox-agent unreachable: ${(e as Error).message}` } } as AnyMessage);
       if (first) finish(`sandbox-agent unreachable: ${(e as Error).message}`);
       return;
     }
     const body = await readBody(res);
-    if (res.statusCode === 200 && body) deliverEnvelope(body);
+    if (res.statusCode === 200 && body) deliverEnvelope(body, { first });
     else if (res.statusCode !== 202 && isRequest) {
-      deliver({ jsonrpc: '2.0', id: (m as { id: string | number }).id, error: { code: -32603, message: `sandbox-agent answered ${res.statusCode}: ${body.slice(0, 300)}` } } as AnyMessage);
+      answerOnce(String((m as { id: string | number }).id), { jsonrpc: '2.0', id: (m as { id: string | number }).id, error: { code: -32603, message: `sandbox-agent answered ${res.statusCode}: ${body.slice(0, 300)}` } } as AnyMessage);
     }
     if (first && res.statusCode === 200) void listen();
     else if (first) finish(`sandbox-agent refused the agent (${res.statusCode})`);
