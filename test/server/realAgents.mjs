@@ -13,7 +13,7 @@ import { startFakeModel } from '../fixtures/fakeModel/server.mjs';
 
 /** Each agent's launch settings and credentials for a fake model at `url`, with its folders under `home`. */
 const SETUPS = {
-  claude: (url, home) => ({
+  claude: (url) => ({
     env: { ANTHROPIC_BASE_URL: url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
     keyVar: 'ANTHROPIC_API_KEY',
   }),
