@@ -6,7 +6,7 @@
 // The agents get their settings through `foundry.agents` and their keys from the environment the
 // sidecar inherits; the fake model's request log shows what each agent sent.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -37,6 +37,11 @@ const TURN = { timeout: 90_000 };
 const exactly = (label) => new RegExp(`^\\s*${label}\\s*$`);
 
 test('real Claude Code and Codex in VS Code: permissions, the queue, Stop and Continue with…', async (t) => {
+  // A missing agent fails the file: it exists to run the real ones.
+  const installed = existsSync(PINNED_AGENTS_DIR) ? readdirSync(PINNED_AGENTS_DIR) : [];
+  for (const id of ['claude', 'codex']) {
+    assert.ok(installed.some((d) => d.startsWith(`${id}@`)), `the pinned ${id} is installed in ${PINNED_AGENTS_DIR} (scripts/setup.sh --install-agents)`);
+  }
   const model = await startFakeModel();
   const homes = mkdtempSync(join(tmpdir(), 'foundry-e2e-agents-'));
   t.after(async () => {
