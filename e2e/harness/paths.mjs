@@ -7,6 +7,8 @@ const E2E_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = join(E2E_DIR, '..');
 export const ARTIFACTS_DIR = join(ROOT, '.test-artifacts');
 export const CODE_SERVER_ENTRY = join(E2E_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+/** The pinned real agents (scripts/setup.sh --install-agents); a test passes it as FOUNDRY_AGENTS_DIR to use them. */
+export const PINNED_AGENTS_DIR = process.env.FOUNDRY_AGENTS_DIR || join(ROOT, '.cache', 'agents');
 export const CHROMIUM = process.env.FOUNDRY_E2E_CHROMIUM || '/usr/bin/chromium';
 
 /**

@@ -117,6 +117,14 @@ export function attentionItem(page, label) {
   return foundryView(page).locator('[role="tree"][aria-label="Attention"] .monaco-list-row[role="treeitem"]').filter({ hasText: label });
 }
 
+/**
+ * The option rows of one session's permission request in the Attention view, by the session's name
+ * (and the start of its task's title, when two tasks have a session of that name).
+ */
+export function attentionOptions(page, sessionName, taskTitle = '') {
+  return foundryView(page).locator(`[role="tree"][aria-label="Attention"] .monaco-list-row[role="treeitem"][aria-label*=": answer ${sessionName} of ${taskTitle}"]`);
+}
+
 /** The Foundry activity bar item's badge (the count of sessions that need the user). */
 export function foundryBadge(page) {
   return page.locator('.part.activitybar .action-item').filter({ has: page.locator('a[aria-label^="Foundry"]') }).locator('.badge-content');

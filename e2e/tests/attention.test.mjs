@@ -5,7 +5,6 @@
 // session's request stays as it was, until it too is answered from the view. A task whose agent is
 // missing shows with Install and Retry; an unread session goes once its tab is opened from the view.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,6 +12,7 @@ import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
 import {
   attentionItem,
+  attentionOptions,
   createTask,
   editorTab,
   foundryBadge,
@@ -25,22 +25,11 @@ import {
   waitForChat,
   waitForTreeDescription,
 } from '../harness/workbench.mjs';
+import { worktreeOf } from '../harness/worktrees.mjs';
 
 // The task's prompt is its first session's first message: a demo agent line that asks permission.
 const PROMPT = 'permission Publish the notes';
 const BRANCH = 'e2e/attention';
-
-/** The option rows of one session's request in the Attention view, by the session's name. */
-const optionRows = (page, sessionName) =>
-  foundryView(page).locator(`[role="tree"][aria-label="Attention"] .monaco-list-row[role="treeitem"][aria-label*=": answer ${sessionName} of "]`);
-
-/** The task's worktree, as git lists it for the repository. */
-function worktreeOf(repoPath, branch) {
-  const porcelain = execFileSync('git', ['-C', repoPath, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' });
-  const entry = porcelain.split('\n\n').find((block) => block.includes(`branch refs/heads/${branch}`));
-  assert.ok(entry, `a worktree for ${branch} in:\n${porcelain}`);
-  return entry.split('\n')[0].replace(/^worktree /, '');
-}
 
 test('a permission request is answered from the Attention view; the other session of the task keeps its own', async (t) => {
   const f = await openFoundry(t);
@@ -53,8 +42,8 @@ test('a permission request is answered from the Attention view; the other sessio
   await createTask(page, PROMPT, { branch: BRANCH, until: null });
   const first = attentionItem(page, `Chat 1 — ${PROMPT}`);
   await first.filter({ hasText: 'Needs input: Publish the notes' }).waitFor({ state: 'visible' });
-  await optionRows(page, 'Chat 1').first().waitFor({ state: 'visible' });
-  assert.deepEqual(await optionRows(page, 'Chat 1').allInnerTexts(), ['Allow once', 'Always allow', 'Reject'], "the agent's own options, in its order");
+  await attentionOptions(page, 'Chat 1').first().waitFor({ state: 'visible' });
+  assert.deepEqual(await attentionOptions(page, 'Chat 1').allInnerTexts(), ['Allow once', 'Always allow', 'Reject'], "the agent's own options, in its order");
   await foundryBadge(page).filter({ hasText: /^1$/ }).waitFor({ state: 'visible' });
   await foundryStatus(page).filter({ hasText: /Foundry: 1 running, +1 needs you/ }).waitFor({ state: 'visible' });
   const toast = notification(page, '"Chat 1" in "permission Publish the notes"').filter({ hasText: 'needs your input' });
@@ -77,12 +66,12 @@ test('a permission request is answered from the Attention view; the other sessio
   await second.filter({ hasText: 'Needs input: Write notes/attention.txt' }).waitFor({ state: 'visible' });
   await foundryBadge(page).filter({ hasText: /^2$/ }).waitFor({ state: 'visible' });
   await foundryStatus(page).filter({ hasText: /Foundry: 1 running, +2 need you/ }).waitFor({ state: 'visible' });
-  assert.deepEqual(await optionRows(page, 'Chat 2').allInnerTexts(), ['Allow once', 'Always allow', 'Reject']);
+  assert.deepEqual(await attentionOptions(page, 'Chat 2').allInnerTexts(), ['Allow once', 'Always allow', 'Reject']);
   assert.equal(await notification(page, '"Chat 2"').count(), 0, 'the request shows in the visible tab: no toast');
   await f.shot('attention-two-requests');
 
   // The user answers Chat 2 from the view with the agent's "Allow once".
-  await optionRows(page, 'Chat 2').filter({ hasText: 'Allow once' }).click();
+  await attentionOptions(page, 'Chat 2').filter({ hasText: 'Allow once' }).click();
   await waitForAgentText(frame2, 'Done.');
   await second.waitFor({ state: 'detached' });
   await chat2.permission.waitFor({ state: 'hidden' });
@@ -93,11 +82,11 @@ test('a permission request is answered from the Attention view; the other sessio
   await foundryBadge(page).filter({ hasText: /^1$/ }).waitFor({ state: 'visible' });
   await foundryStatus(page).filter({ hasText: /Foundry: 1 running, +1 needs you/ }).waitFor({ state: 'visible' });
   await first.filter({ hasText: 'Needs input: Publish the notes' }).waitFor({ state: 'visible' });
-  assert.deepEqual(await optionRows(page, 'Chat 1').allInnerTexts(), ['Allow once', 'Always allow', 'Reject']);
+  assert.deepEqual(await attentionOptions(page, 'Chat 1').allInnerTexts(), ['Allow once', 'Always allow', 'Reject']);
   await waitForTreeDescription(page, 'Chat 1', 'Needs input');
 
   // Answered from the view too, it goes; nothing needs the user any more.
-  await optionRows(page, 'Chat 1').filter({ hasText: 'Reject' }).click();
+  await attentionOptions(page, 'Chat 1').filter({ hasText: 'Reject' }).click();
   await first.waitFor({ state: 'detached' });
   await foundryView(page).getByText('Nothing needs you.').waitFor({ state: 'visible' });
   await foundryBadge(page).filter({ hasText: /^\d+$/ }).waitFor({ state: 'hidden' });

@@ -43,6 +43,20 @@ test('the new session starts with the digest of the old one, in the same worktre
   assert.match(back.text, /^Continued in Chat 2 /);
 });
 
+test('a write the user rejected is not among the files changed', async () => {
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'start' });
+  const from = (await sc.waitTask(t.id, 'idle')).sessions[0];
+  await sc.request(Requests.SendMessage.method, { sessionId: from.id, text: 'write refused.txt\nnever\nend' });
+  const asked = await sc.waitFor(() => sc.session(t.id, from.id)?.pendingPermission, 'the write asks');
+  await sc.request(Requests.ReplyPermission.method, { sessionId: from.id, requestId: asked.requestId, optionId: 'reject_once' });
+  await sc.waitTask(t.id, 'idle');
+  const next = await sc.request(Requests.HandoffSession.method, { sessionId: from.id, agent: 'demo' });
+  await sc.waitFor(() => sc.session(t.id, next.id)?.queue.length === 0 && sc.session(t.id, next.id)?.status === 'ready', 'digest delivered');
+  const digest = firstPrompt(await sc.transcript(next.id));
+  assert.match(digest, /> write refused\.txt/, "the user's message is there");
+  assert.doesNotMatch(digest, /Files changed/, 'no file changed');
+});
+
 test('a long conversation is cut to 8 KB, oldest turns first, keeping files and the open plan', async () => {
   const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'start', mode: 'accept_edits' });
   const idle = await sc.waitTask(t.id, 'idle');

@@ -1,62 +1,15 @@
 // Shared setup for the real-agent tests (real-agents-*.test.mjs): one sidecar per file, one pinned
 // real agent, pointed at a loopback fake model (test/fixtures/fakeModel) through the agent's
-// non-secret settings (SidecarSettings.agentEnv: an isolated HOME, CODEX_HOME and XDG folders, the
-// base URL) and a key through foundry/setCredentials, as the extension gives them.
+// non-secret settings (SidecarSettings.agentEnv, from test/fixtures/realAgentSetup.mjs) and a key
+// through foundry/setCredentials, as the extension gives them.
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Requests } from '../../shared/protocol.ts';
 import { agentsDir, agentText } from './harness.mjs';
 import { useSidecar } from './useSidecar.mjs';
 import { startFakeModel } from '../fixtures/fakeModel/server.mjs';
-
-/** Each agent's launch settings and credentials for a fake model at `url`, with its folders under `home`. */
-const SETUPS = {
-  claude: (url) => ({
-    env: { ANTHROPIC_BASE_URL: url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
-    keyVar: 'ANTHROPIC_API_KEY',
-  }),
-  codex: (url, home) => {
-    const codexHome = join(home, '.codex');
-    mkdirSync(codexHome, { recursive: true });
-    writeFileSync(
-      join(codexHome, 'config.toml'),
-      [
-        'model = "gpt-5.3-codex"',
-        'model_provider = "fake"',
-        '[model_providers.fake]',
-        'name = "Fake"',
-        `base_url = "${url}/v1"`,
-        'wire_api = "responses"',
-        'env_key = "OPENAI_API_KEY"',
-        'request_max_retries = 0',
-        'stream_max_retries = 0',
-        '',
-      ].join('\n'),
-    );
-    return { env: { CODEX_HOME: codexHome }, keyVar: 'OPENAI_API_KEY' };
-  },
-  opencode: (url) => ({
-    env: {
-      OPENCODE_CONFIG_CONTENT: JSON.stringify({
-        model: 'fake/fake-coder',
-        provider: {
-          fake: {
-            npm: '@ai-sdk/openai-compatible',
-            name: 'Fake',
-            options: { baseURL: `${url}/v1`, apiKey: '{env:OPENAI_API_KEY}' },
-            models: { 'fake-coder': { name: 'Fake Coder' }, 'fake-large': { name: 'Fake Large' } },
-          },
-        },
-      }),
-      OPENCODE_DISABLE_MODELS_FETCH: '1',
-      OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
-    },
-    keyVar: 'OPENAI_API_KEY',
-  }),
-  gemini: (url) => ({ env: { GOOGLE_GEMINI_BASE_URL: url }, keyVar: 'GEMINI_API_KEY' }),
-};
+import { fakeModelSetup } from '../fixtures/realAgentSetup.mjs';
 
 /**
  * One sidecar with `agent` (its default) for this test file. Returns a context filled in before
@@ -70,20 +23,9 @@ export function useRealAgent(agent, { options = {}, env = {}, key = `fake-key-${
     rt.model = await startFakeModel();
     rt.home = join(c.dir, 'home');
     env.FOUNDRY_TRAFFIC_LOG = rt.trafficLog = join(c.dir, 'traffic.log');
-    const xdg = (name) => join(rt.home, name);
-    for (const d of ['.config', '.local/share', '.cache', '.local/state']) mkdirSync(xdg(d), { recursive: true });
-    const setup = SETUPS[agent](rt.model.url, rt.home);
+    const setup = fakeModelSetup(agent, rt.model.url, rt.home);
     rt.keyVar = setup.keyVar;
-    settings.agentEnv = {
-      [agent]: {
-        HOME: rt.home,
-        XDG_CONFIG_HOME: xdg('.config'),
-        XDG_DATA_HOME: xdg('.local/share'),
-        XDG_CACHE_HOME: xdg('.cache'),
-        XDG_STATE_HOME: xdg('.local/state'),
-        ...setup.env,
-      },
-    };
+    settings.agentEnv = { [agent]: setup.env };
   };
   const ready = async () => {
     Object.assign(rt, { sc: ctx.sc, repo: ctx.repo, dataDir: ctx.dataDir, dir: ctx.dir });

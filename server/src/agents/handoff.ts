@@ -2,8 +2,9 @@
  * "Continue with another agent": the digest a handoff session starts with. Built from the earlier
  * session's transcript when the new session's agent session is created (a background job, never
  * in the request): the user's messages, the agent's final answer of each turn, the files it
- * changed, the plan entries still open and the last error. At most 8 KB: the oldest turns are
- * cut first; the files, the open plan and the last error are always kept.
+ * changed (written through the client, or by an edit tool call that completed: a rejected one
+ * changed nothing), the plan entries still open and the last error. At most 8 KB: the oldest turns
+ * are cut first; the files, the open plan and the last error are always kept.
  */
 import type { TranscriptEvent } from '../../../shared/protocol';
 
@@ -30,6 +31,7 @@ export function collectDigest(events: Iterable<TranscriptEvent>, worktree: strin
   const d: Digest = { turns: [], files: new Set(), openPlan: [] };
   let current: Turn | undefined;
   let message = '';
+  const edits = new Map<string, { kind?: string; locations?: { path?: string }[] }>();
   for (const e of events) {
     const p = e.payload as { method?: string; params?: Record<string, unknown>; kind?: string; text?: string };
     if (e.sender === 'client' && p.method === 'session/prompt') {
@@ -40,13 +42,19 @@ export function collectDigest(events: Iterable<TranscriptEvent>, worktree: strin
     } else if (e.sender === 'client' && p.method === 'fs/write_text_file' && typeof p.params?.path === 'string') {
       d.files.add(relative(p.params.path, worktree));
     } else if (e.sender === 'agent' && p.method === 'session/update') {
-      const u = p.params?.update as { sessionUpdate?: string; content?: unknown; kind?: string; locations?: { path?: string }[]; entries?: { content?: string; status?: string }[] } | undefined;
+      const u = p.params?.update as { sessionUpdate?: string; toolCallId?: string; status?: string; content?: unknown; kind?: string; locations?: { path?: string }[]; entries?: { content?: string; status?: string }[] } | undefined;
       if (u?.sessionUpdate === 'agent_message_chunk') {
         message += textOf(u.content);
         if (current) current.answer = message;
       } else if (u?.sessionUpdate === 'tool_call' || u?.sessionUpdate === 'tool_call_update') {
         message = ''; // the final answer is the text after the last tool call
-        if (u.kind === 'edit' || u.kind === 'delete' || u.kind === 'move') for (const l of u.locations ?? []) if (l.path) d.files.add(relative(l.path, worktree));
+        // An edit counts once it has completed: a rejected or failed one changed nothing.
+        const id = u.toolCallId ?? '';
+        const edit = { ...edits.get(id), ...(u.kind ? { kind: u.kind } : {}), ...(u.locations ? { locations: u.locations } : {}) };
+        edits.set(id, edit);
+        if (u.status === 'completed' && (edit.kind === 'edit' || edit.kind === 'delete' || edit.kind === 'move')) {
+          for (const l of edit.locations ?? []) if (l.path) d.files.add(relative(l.path, worktree));
+        }
       } else if (u?.sessionUpdate === 'plan') {
         d.openPlan = (u.entries ?? []).filter((x) => x.status !== 'completed' && x.content).map((x) => x.content!);
       }

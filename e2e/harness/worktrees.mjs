@@ -1,0 +1,11 @@
+// Where a task's worktree is, as git lists it for the repository (the tests check files there).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+
+/** The worktree of `branch` in the repository at `repoPath`. */
+export function worktreeOf(repoPath, branch) {
+  const porcelain = execFileSync('git', ['-C', repoPath, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' });
+  const entry = porcelain.split('\n\n').find((block) => block.includes(`branch refs/heads/${branch}`));
+  assert.ok(entry, `a worktree for ${branch} in:\n${porcelain}`);
+  return entry.split('\n')[0].replace(/^worktree /, '');
+}
