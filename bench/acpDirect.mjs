@@ -5,7 +5,8 @@ import { Readable, Writable } from 'node:stream';
 import { client, methods, ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 
 export async function directAgent({ command, args = [], env = process.env, cwd }) {
-  const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'ignore'] });
+  // Its own process group, so that close() can end what it started too (Claude Code runs its CLI).
+  const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'ignore'], detached: true });
   let onUpdate = () => {};
   const conn = client({ name: 'foundry-bench-direct' })
     .onNotification(methods.client.session.update, ({ params }) => onUpdate(params))
@@ -23,9 +24,24 @@ export async function directAgent({ command, args = [], env = process.env, cwd }
       onUpdate = (p) => p.sessionId === sessionId && update(p.update);
       return conn.agent.request(methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text }] });
     },
-    close() {
+    /** Closes its stdin; what is still running of its group 2 s later is killed. */
+    async close() {
+      const exited = new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve)));
       child.stdin.end();
-      return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 2000);
+      await exited;
+      clearTimeout(timer);
+      try {
+        process.kill(-child.pid, 'SIGKILL'); // the group's other processes, if any outlived it
+      } catch {
+        // none left
+      }
     },
   };
 }

@@ -4,17 +4,22 @@
 // - the delay from an agent writing a chunk to the client receiving it (monotonic-clock stamps
 //   written by bench/stampAgent.mjs);
 // - what Foundry adds to an agent's time to first chunk (goal < 5 ms at p50), for the stamp agent
-//   (pure transport) and the demo agent, sampled interleaved.
+//   (pure transport), the demo agent and the real Claude Code against the loopback fake model
+//   (test/fixtures/fakeModel), sampled interleaved.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Notifications, Requests } from '../shared/protocol.ts';
-import { startSidecar, serverJs } from '../test/server/harness.mjs';
+import { startSidecar, serverJs, agentsDir } from '../test/server/harness.mjs';
+import { startFakeModel } from '../test/fixtures/fakeModel/server.mjs';
+import { fakeModelSetup } from '../test/fixtures/realAgentSetup.mjs';
 import { directAgent } from './acpDirect.mjs';
 import { knob, log, ms, percentile, ratio, table } from './stats.mjs';
 
 const INGEST = knob('BENCH_INGEST_EVENTS', 20_000);
 const STAMPS = knob('BENCH_STAMPS', 300);
 const FIRST = knob('BENCH_FIRST_CHUNK_SAMPLES', 100);
+const CLAUDE_FIRST = knob('BENCH_CLAUDE_SAMPLES', 30);
 
 const stampJs = fileURLToPath(new URL('./stampAgent.mjs', import.meta.url));
 const demoJs = join(serverJs, '..', 'demo-agent.js');
@@ -25,29 +30,46 @@ const stampOf = (update) => {
 };
 const isChunk = (u) => u?.sessionUpdate === 'agent_message_chunk';
 
+/** Claude Code's pinned install pointed at the fake model: its settings, key and direct launch. */
+function claudeSetup(dir, model) {
+  const home = join(dir, 'claude-home');
+  mkdirSync(home, { recursive: true });
+  const { env, keyVar } = fakeModelSetup('claude', model.url, home);
+  const agentEnv = { HOME: home, ...env };
+  const key = { [keyVar]: 'bench-fake-key' };
+  const { IS_SANDBOX, ...inherited } = process.env; // as the sidecar launches it as root (localLaunch.ts)
+  const command = join(agentsDir, 'claude@0.16.2', 'node_modules', '.bin', 'claude-code-acp');
+  return { agentEnv, key, direct: { command, cwd: dir, env: { ...inherited, DISABLE_AUTOUPDATER: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1', ...agentEnv, ...key } } };
+}
+
 export async function transcripts({ dir, repoPath }) {
+  const model = await startFakeModel();
+  const claude = claudeSetup(dir, model);
   const sc = await startSidecar({
     dataDir: join(dir, 'data-transcripts'),
-    options: { agentIdleStopMs: 3_600_000, agents: { stamp: { command: process.execPath, args: [stampJs] } } },
+    options: { agentIdleStopMs: 3_600_000, agents: { stamp: { command: process.execPath, args: [stampJs] } }, agentEnv: { claude: claude.agentEnv } },
     env: { FOUNDRY_DEMO_CHUNK_DELAY_MS: '0' },
   });
+  await sc.request(Requests.SetCredentials.method, { agentId: 'claude', env: claude.key });
   const direct = {
     stamp: await directAgent({ command: process.execPath, args: [stampJs], cwd: dir }),
     demo: await directAgent({ command: process.execPath, args: [demoJs], cwd: dir, env: { ...process.env, FOUNDRY_DEMO_CHUNK_DELAY_MS: '0', FOUNDRY_DEMO_STATE_DIR: join(dir, 'demo-direct') } }),
+    claude: await directAgent(claude.direct),
   };
   try {
     const pushes = pushedEvents(sc);
     const repo = await sc.request(Requests.AddRepo.method, { path: repoPath });
     const viaFoundry = {};
-    for (const agent of ['stamp', 'demo']) {
+    for (const agent of ['stamp', 'demo', 'claude']) {
       const task = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: agent === 'stamp' ? 'stamp 1 0' : 'hello', agent });
-      await sc.waitTask(task.id, 'idle', 60_000);
+      const idle = await sc.waitTask(task.id, ['idle', 'error'], 120_000);
+      if (idle.status === 'error') throw new Error(`${agent} task failed: ${idle.errorMessage ?? idle.sessions[0]?.errorMessage}`);
       const sessionId = sc.task(task.id).sessions[0].id;
       await sc.request(Requests.SubscribeSession.method, { sessionId });
       viaFoundry[agent] = (text, onUpdate) => pushes.turn(sessionId, text, onUpdate);
       viaFoundry[`${agent}Session`] = sessionId;
     }
-    const directSession = { stamp: await direct.stamp.newSession(repoPath), demo: await direct.demo.newSession(repoPath) };
+    const directSession = { stamp: await direct.stamp.newSession(repoPath), demo: await direct.demo.newSession(repoPath), claude: await direct.claude.newSession(repoPath) };
     const viaDirect = (agent) => (text, onUpdate) => direct[agent].prompt(directSession[agent], text, (u) => onUpdate(u, process.hrtime.bigint()));
 
     // Ingest.
@@ -105,21 +127,25 @@ export async function transcripts({ dir, repoPath }) {
     // Time to first chunk, interleaved.
     log(`transcripts: time to first chunk, ${FIRST} interleaved samples per agent`);
     const rows = [];
-    for (const [agent, prompt] of [['stamp', 'stamp 1 0'], ['demo', 'hello there']]) {
+    for (const [agent, prompt, n] of [['stamp', 'stamp 1 0', FIRST], ['demo', 'hello there', FIRST], ['claude', 'hello there', CLAUDE_FIRST]]) {
       const a = [], b = [];
-      for (let i = 0; i < FIRST; i++) {
+      // The first prompt of a Claude session makes extra model calls: warm both sessions first.
+      if (agent === 'claude') for (const run of [viaDirect(agent), viaFoundry[agent]]) await firstChunk(run, prompt);
+      for (let i = 0; i < n; i++) {
         a.push(await firstChunk(viaDirect(agent), prompt));
         b.push(await firstChunk(viaFoundry[agent], prompt));
       }
       const added = percentile(b, 50) - percentile(a, 50);
-      rows.push({ agent, 'direct p50': ms(percentile(a, 50)), 'Foundry p50': ms(percentile(b, 50)), 'Foundry p99': ms(percentile(b, 99)), 'added at p50': ms(added) });
+      rows.push({ agent, n, 'direct p50': ms(percentile(a, 50)), 'Foundry p50': ms(percentile(b, 50)), 'Foundry p99': ms(percentile(b, 99)), 'added at p50': ms(added) });
     }
     console.log('Time from sending a message to its first agent chunk (warm agent process)');
-    console.log(table(rows, ['agent', 'direct p50', 'Foundry p50', 'Foundry p99', 'added at p50']));
+    console.log(table(rows, ['agent', 'n', 'direct p50', 'Foundry p50', 'Foundry p99', 'added at p50']));
+    console.log('claude: the real Claude Code (pinned), both ways against the same loopback fake model');
     console.log('goal: Foundry adds < 5 ms to the first chunk\n');
   } finally {
     for (const a of Object.values(direct)) await a.close();
     await sc.stop();
+    await model.close();
   }
 }
 
