@@ -19,7 +19,7 @@ import { knob, log, ms, percentile, ratio, table } from './stats.mjs';
 const INGEST = knob('BENCH_INGEST_EVENTS', 20_000);
 const STAMPS = knob('BENCH_STAMPS', 300);
 const FIRST = knob('BENCH_FIRST_CHUNK_SAMPLES', 100);
-const CLAUDE_FIRST = knob('BENCH_CLAUDE_SAMPLES', 30);
+const CLAUDE_FIRST = knob('BENCH_CLAUDE_SAMPLES', 40);
 
 const stampJs = fileURLToPath(new URL('./stampAgent.mjs', import.meta.url));
 const demoJs = join(serverJs, '..', 'demo-agent.js');
@@ -54,7 +54,8 @@ export async function transcripts({ dir, repoPath }) {
   const direct = {
     stamp: await directAgent({ command: process.execPath, args: [stampJs], cwd: dir }),
     demo: await directAgent({ command: process.execPath, args: [demoJs], cwd: dir, env: { ...process.env, FOUNDRY_DEMO_CHUNK_DELAY_MS: '0', FOUNDRY_DEMO_STATE_DIR: join(dir, 'demo-direct') } }),
-    claude: await directAgent(claude.direct),
+    // As Foundry does for a local agent: it serves the agent's file reads and writes.
+    claude: await directAgent({ ...claude.direct, fs: true }),
   };
   try {
     const pushes = pushedEvents(sc);

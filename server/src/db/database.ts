@@ -69,7 +69,7 @@ export class Db {
    * then only bound: `build`'s query must take exactly its arguments as parameters, in order
    * (checked on the first call).
    */
-  hot<A extends unknown[], R>(build: (...args: A) => Compilable<R>): { get(...args: A): R | undefined; run(...args: A): void } {
+  hot<A extends unknown[], R>(build: (...args: A) => Compilable<R>): { get(...args: A): R | undefined; all(...args: A): R[]; run(...args: A): void } {
     let stmt: BetterSqlite3.Statement | undefined;
     const prepared = (args: A): BetterSqlite3.Statement => {
       if (stmt) return stmt;
@@ -81,11 +81,30 @@ export class Db {
     };
     return {
       get: (...args) => prepared(args).get(...args) as R | undefined,
+      all: (...args) => prepared(args).all(...args) as R[],
       run: (...args) => {
         prepared(args).run(...args);
         this.wrote();
       },
     };
+  }
+
+  /**
+   * `UPDATE table SET <the patch's columns> WHERE id = ?`, prepared once per table and set of
+   * columns: the hot path's updates (a session's status, a task's) skip building and compiling a
+   * query. Columns are the row type's own keys; undefined values are left out, as kysely does.
+   */
+  updateById<T extends keyof Database & string>(table: T, id: string, patch: Partial<Database[T]>): void {
+    const cols = Object.keys(patch).filter((c) => (patch as Record<string, unknown>)[c] !== undefined);
+    if (cols.length === 0) return;
+    const key = `update ${table} ${cols.join(',')}`;
+    let stmt = this.statements.get(key);
+    if (!stmt) {
+      stmt = this.raw.prepare(`update "${table}" set ${cols.map((c) => `"${c}" = ?`).join(', ')} where "id" = ?`);
+      this.statements.set(key, stmt);
+    }
+    stmt.run(...cols.map((c) => (patch as Record<string, unknown>)[c]), id);
+    this.wrote();
   }
 
   private wrote(): void {

@@ -2,6 +2,7 @@
  * Typed access to the sidecar's rows. Every method is one short synchronous statement;
  * callers group writes with `db.tx`.
  */
+import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { HistoryRow, JobRow, ProcessRow, QueuedMessageRow, RepoRow, SessionRow, TaskRow, TranscriptRow } from '../db/schema';
 import type { ProcessIdentity } from '../effects/identity';
@@ -13,10 +14,22 @@ export class Store {
   private readonly sessionById;
   private readonly turnStateById;
   private readonly insertTranscript;
+  private readonly taskById;
+  private readonly sessionsOfTask;
+  private readonly waitingOf;
+  private readonly queueEdges;
 
   constructor(readonly db: Db) {
     this.sessionById = db.hot((id: string) => db.q.selectFrom('sessions').selectAll().where('id', '=', id));
     this.turnStateById = db.hot((id: string) => db.q.selectFrom('sessions').select(['status', 'turn_id', 'stalled']).where('id', '=', id));
+    this.taskById = db.hot((id: string) => db.q.selectFrom('tasks').selectAll().where('id', '=', id));
+    this.sessionsOfTask = db.hot((taskId: string) => db.q.selectFrom('sessions').selectAll().where('task_id', '=', taskId).orderBy('position'));
+    this.waitingOf = db.hot((sessionId: string) =>
+      db.q.selectFrom('queued_messages').selectAll().where('session_id', '=', sessionId).where('dispatched', '=', sql.lit(0)).orderBy('position'),
+    );
+    this.queueEdges = db.hot((sessionId: string) =>
+      db.q.selectFrom('queued_messages').select((eb) => [eb.fn.max('position').as('last'), eb.fn.min('position').as('first')]).where('session_id', '=', sessionId),
+    );
     this.insertTranscript = db.hot((session_id: string, seq: number, at: number, sender: string, payload: string) =>
       db.q.insertInto('transcript').values({ session_id, seq, at, sender, payload }),
     );
@@ -47,7 +60,7 @@ export class Store {
 
   // --- tasks
   task(id: string): TaskRow | undefined {
-    return this.db.get(this.q.selectFrom('tasks').selectAll().where('id', '=', id));
+    return this.taskById.get(id);
   }
   tasks(): TaskRow[] {
     return this.db.all(this.q.selectFrom('tasks').selectAll().orderBy('created_at'));
@@ -59,7 +72,7 @@ export class Store {
     this.db.run(this.q.insertInto('tasks').values(t));
   }
   updateTask(id: string, patch: Partial<TaskRow>): void {
-    this.db.run(this.q.updateTable('tasks').set({ ...patch, updated_at: Date.now() }).where('id', '=', id));
+    this.db.updateById('tasks', id, { ...patch, updated_at: Date.now() });
   }
   branchTaken(repoId: string, branch: string): boolean {
     return (
@@ -79,7 +92,7 @@ export class Store {
     return this.turnStateById.get(id);
   }
   sessionsOf(taskId: string): SessionRow[] {
-    return this.db.all(this.q.selectFrom('sessions').selectAll().where('task_id', '=', taskId).orderBy('position'));
+    return this.sessionsOfTask.all(taskId);
   }
   allSessions(): SessionRow[] {
     return this.db.all(this.q.selectFrom('sessions').selectAll().orderBy('task_id').orderBy('position'));
@@ -88,15 +101,13 @@ export class Store {
     this.db.run(this.q.insertInto('sessions').values(s));
   }
   updateSession(id: string, patch: Partial<SessionRow>): void {
-    this.db.run(this.q.updateTable('sessions').set({ ...patch, updated_at: Date.now() }).where('id', '=', id));
+    this.db.updateById('sessions', id, { ...patch, updated_at: Date.now() });
   }
 
   // --- the durable message queue
   /** Messages of a session still waiting (not dispatched), oldest first. */
   queued(sessionId: string): QueuedMessageRow[] {
-    return this.db.all(
-      this.q.selectFrom('queued_messages').selectAll().where('session_id', '=', sessionId).where('dispatched', '=', 0).orderBy('position'),
-    );
+    return this.waitingOf.all(sessionId);
   }
   /** Waiting messages by session: of one task, or of all (one read for the whole workbench). */
   private queuedBySession(taskId?: string): Map<string, QueuedMessageRow[]> {
@@ -122,17 +133,12 @@ export class Store {
     return this.db.all(this.q.selectFrom('queued_messages').selectAll().where('dispatched', '=', 1));
   }
   enqueue(m: Omit<QueuedMessageRow, 'position' | 'dispatched'>, atFront = false): void {
-    const edge = this.db.get(
-      this.q
-        .selectFrom('queued_messages')
-        .select((eb) => [eb.fn.max('position').as('last'), eb.fn.min('position').as('first')])
-        .where('session_id', '=', m.session_id),
-    );
+    const edge = this.queueEdges.get(m.session_id);
     const position = atFront ? ((edge?.first as number | null) ?? 1) - 1 : ((edge?.last as number | null) ?? 0) + 1;
     this.db.run(this.q.insertInto('queued_messages').values({ ...m, position, dispatched: 0 }));
   }
   updateQueued(id: string, patch: Partial<QueuedMessageRow>): void {
-    this.db.run(this.q.updateTable('queued_messages').set(patch).where('id', '=', id));
+    this.db.updateById('queued_messages', id, patch);
   }
   deleteQueued(id: string): void {
     this.db.run(this.q.deleteFrom('queued_messages').where('id', '=', id));
