@@ -1,7 +1,7 @@
 // The chat tab as a user sees it: the toolbar (mode and model pickers, Stop, Restart, Continue
 // with…), the error banner, the transcript, the queued messages and the composer (message box,
 // Send / Retry, status line). Locators pierce the @vscode-elements shadow roots.
-import { DEFAULT_TIMEOUT } from './workbench.mjs';
+import { DEFAULT_TIMEOUT, editorTab, pickQuickItem, waitForChat } from './workbench.mjs';
 
 /** Locators for the composer and transcript inside a chat webview frame. */
 export function chatParts(frame) {
@@ -59,3 +59,21 @@ export async function sendMessage(frame, text, { timeout = DEFAULT_TIMEOUT } = {
 export async function waitForAgentText(frame, text, { timeout = DEFAULT_TIMEOUT } = {}) {
   await chatParts(frame).agentMessages.filter({ hasText: text }).last().waitFor({ state: 'visible', timeout });
 }
+
+/**
+ * "Continue with…" from the chat tab `parts` to the agent picked by `agentLabel`: waits for the
+ * new tab (Chat 2), its handoff line and its first message, the digest. Resolves with the new
+ * tab's frame and the digest's text.
+ */
+export async function continueWith(page, parts, agentLabel, { timeout = DEFAULT_TIMEOUT } = {}) {
+  await parts.continueWith.click();
+  await pickQuickItem(page, agentLabel);
+  await editorTab(page, 'Chat 2').waitFor({ state: 'visible' });
+  const frame = await waitForChat(page);
+  const n = chatParts(frame);
+  await n.systemLine('handoff').filter({ hasText: 'Continues Chat 1' }).waitFor({ state: 'visible' });
+  const digest = n.userMessages.first();
+  await digest.filter({ hasText: 'You are continuing a conversation' }).waitFor({ state: 'visible', timeout });
+  return { frame, digest: await digest.textContent() };
+}
+

@@ -5,9 +5,9 @@
 // agent that exits shows the error banner, whose Restart (then Send queued) carries on.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
+import { chatParts, continueWith, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
-import { createTask, editorTab, openFoundryView, pickQuickItem, treeItem, waitForChat, waitForTreeItem } from '../harness/workbench.mjs';
+import { createTask, editorTab, openFoundryView, treeItem, waitForChat, waitForTreeItem } from '../harness/workbench.mjs';
 
 const PROMPT = 'Say hello to the controls';
 
@@ -71,15 +71,7 @@ test('the chat tab controls a session: Stop, the queue, the mode picker and Cont
   });
 
   await t.test('"Continue with…" opens a new session of the same task whose first message carries the digest', async () => {
-    await c.continueWith.click();
-    await pickQuickItem(page, 'Demo (offline)');
-    await editorTab(page, 'Chat 2').waitFor({ state: 'visible' });
-    const next = await waitForChat(page);
-    const n = chatParts(next);
-    await n.systemLine('handoff').filter({ hasText: 'Continues Chat 1' }).waitFor({ state: 'visible' });
-    const digest = n.userMessages.first();
-    await digest.filter({ hasText: 'You are continuing a conversation' }).waitFor({ state: 'visible' });
-    const text = await digest.textContent();
+    const { frame: next, digest: text } = await continueWith(page, c, 'Demo (offline)');
     assert.match(text, /A queued question/, "the earlier user's messages");
     assert.match(text, /The note is written\./, "the earlier agent's answers");
     assert.match(text, /- notes\/controls\.txt/, 'the files changed');

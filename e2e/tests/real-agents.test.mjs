@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startFakeModel } from '../../test/fixtures/fakeModel/server.mjs';
 import { fakeModelSetup } from '../../test/fixtures/realAgentSetup.mjs';
-import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
+import { chatParts, continueWith, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
 import { PINNED_AGENTS_DIR } from '../harness/paths.mjs';
 import {
@@ -23,7 +23,6 @@ import {
   foundryBadge,
   foundryView,
   openFoundryView,
-  pickQuickItem,
   treeItem,
   waitForChat,
   waitForTreeDescription,
@@ -149,15 +148,7 @@ test('real Claude Code and Codex in VS Code: permissions, the queue, Stop and Co
     const back = chatParts(await waitForChat(page));
     await back.stop.waitFor({ state: 'hidden' });
     const from = model.requests.length;
-    await back.continueWith.click();
-    await pickQuickItem(page, 'Codex');
-    await editorTab(page, 'Chat 2').waitFor({ state: 'visible' });
-    const next = await waitForChat(page);
-    const n = chatParts(next);
-    await n.systemLine('handoff').filter({ hasText: 'Continues Chat 1' }).waitFor({ state: 'visible' });
-    const digest = n.userMessages.first();
-    await digest.filter({ hasText: 'You are continuing a conversation' }).waitFor({ state: 'visible', ...TURN });
-    const text = await digest.textContent();
+    const { frame: next, digest: text } = await continueWith(page, back, 'Codex', TURN);
     assert.match(text, /A queued question/, "the earlier user's messages");
     assert.match(text, /Echo: A queued question/, "Claude's answers");
     assert.match(text, /- notes\/claude\.txt/, 'the files changed');
