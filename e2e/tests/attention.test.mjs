@@ -5,7 +5,6 @@
 // session's request stays as it was, until it too is answered from the view. A task whose agent is
 // missing shows with Install and Retry; an unread session goes once its tab is opened from the view.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -25,6 +24,7 @@ import {
   waitForChat,
   waitForTreeDescription,
 } from '../harness/workbench.mjs';
+import { worktreeOf } from '../harness/worktrees.mjs';
 
 // The task's prompt is its first session's first message: a demo agent line that asks permission.
 const PROMPT = 'permission Publish the notes';
@@ -33,14 +33,6 @@ const BRANCH = 'e2e/attention';
 /** The option rows of one session's request in the Attention view, by the session's name. */
 const optionRows = (page, sessionName) =>
   foundryView(page).locator(`[role="tree"][aria-label="Attention"] .monaco-list-row[role="treeitem"][aria-label*=": answer ${sessionName} of "]`);
-
-/** The task's worktree, as git lists it for the repository. */
-function worktreeOf(repoPath, branch) {
-  const porcelain = execFileSync('git', ['-C', repoPath, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' });
-  const entry = porcelain.split('\n\n').find((block) => block.includes(`branch refs/heads/${branch}`));
-  assert.ok(entry, `a worktree for ${branch} in:\n${porcelain}`);
-  return entry.split('\n')[0].replace(/^worktree /, '');
-}
 
 test('a permission request is answered from the Attention view; the other session of the task keeps its own', async (t) => {
   const f = await openFoundry(t);
