@@ -40,8 +40,9 @@ test('changed files under the task through pushes, the native diff editor, rever
   const f = await openFoundry(t, {
     files: { 'src/hello.txt': BASE_HELLO },
     // The agent writes without asking, and the diff editor stays side by side in any window width.
+    // The marks are Foundry's own: VS Code's git extension, which may open the worktree too, adds none.
     env: { FOUNDRY_DEMO_DEFAULT_MODE: 'acceptEdits' },
-    settings: { 'diffEditor.useInlineViewWhenSpaceIsLimited': false, 'diffEditor.renderSideBySide': true },
+    settings: { 'diffEditor.useInlineViewWhenSpaceIsLimited': false, 'diffEditor.renderSideBySide': true, 'git.decorations.enabled': false },
   });
   const { page } = f;
   await openFoundryView(page);
