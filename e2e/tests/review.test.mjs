@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { sendMessage, waitForAgentText } from '../harness/chat.mjs';
+import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
 import { createTask, editorTab, notification, openFoundryView, treeItem, waitForChat, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
@@ -39,9 +39,8 @@ async function diffSides(page, original, modified) {
 test('changed files under the task through pushes, the native diff editor, revert and undo', async (t) => {
   const f = await openFoundry(t, {
     files: { 'src/hello.txt': BASE_HELLO },
-    // The agent writes without asking, and the diff editor stays side by side in any window width.
-    // The marks are Foundry's own: VS Code's git extension, which may open the worktree too, adds none.
-    env: { FOUNDRY_DEMO_DEFAULT_MODE: 'acceptEdits' },
+    // The diff editor stays side by side in any window width. The marks are Foundry's own: VS
+    // Code's git extension, which may open the worktree too, adds none.
     settings: { 'diffEditor.useInlineViewWhenSpaceIsLimited': false, 'diffEditor.renderSideBySide': true, 'git.decorations.enabled': false },
   });
   const { page } = f;
@@ -61,6 +60,10 @@ test('changed files under the task through pushes, the native diff editor, rever
     await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
     const frame = await waitForChat(page);
     await sendMessage(frame, WRITES);
+    // The agent asks before its first write; "Always allow" lets the second one through too.
+    const c = chatParts(frame);
+    await c.permission.filter({ hasText: 'Write src/hello.txt' }).waitFor({ state: 'visible' });
+    await c.permissionOptions.filter({ hasText: 'Always allow' }).click();
     await waitForAgentText(frame, 'Both-files-written.');
 
     // Nothing is clicked from here on: the list follows the task's pushes.

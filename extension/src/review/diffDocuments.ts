@@ -1,8 +1,8 @@
 /**
  * The `foundry:` documents of the diff editors: one side of one file of a task, at the base (or
  * HEAD) or in the worktree, as foundry/getFileDiff gives it (both sides of one diff share one
- * request). The uri is `foundry:/<path>?taskId=…&side=original|modified&against=base|head`, so
- * the editor names and highlights it by the file's own name. Binary and too large files read as a
+ * request). The uri is `foundry:<the worktree file's path>?taskId=…&path=…&side=original|modified&against=base|head`,
+ * so the editors name, highlight and pair it with the worktree's file. Binary and too large files read as a
  * short notice; a side where the file does not exist is empty. Open documents refresh when the
  * task's changes or git state change.
  */
@@ -10,12 +10,13 @@ import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import { errorMessage } from '../errors';
 import type { ReviewData } from './reviewData';
-import { decodeDiffQuery, diffSideText, encodeDiffQuery, pathOfDocument, type Against, type DiffSide } from './reviewPresentation';
+import { worktreeUri } from './fileDecorations';
+import { decodeDiffQuery, diffSideText, encodeDiffQuery, type Against, type DiffSide } from './reviewPresentation';
 
 export const DiffScheme = 'foundry';
 
-export function diffUri(taskId: string, path: string, side: DiffSide, against: Against): vscode.Uri {
-  return vscode.Uri.from({ scheme: DiffScheme, path: `/${path}`, query: encodeDiffQuery({ taskId, side, against }) });
+export function diffUri(worktreePath: string, taskId: string, path: string, side: DiffSide, against: Against): vscode.Uri {
+  return vscode.Uri.from({ scheme: DiffScheme, path: worktreeUri(worktreePath, path).path, query: encodeDiffQuery({ taskId, path, side, against }) });
 }
 
 export class DiffDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -32,13 +33,12 @@ export class DiffDocuments implements vscode.TextDocumentContentProvider, vscode
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const query = decodeDiffQuery(uri.query);
-    const path = pathOfDocument(uri.path);
     if (typeof query === 'string') return `Foundry cannot show ${uri.toString()}: ${query}.\n`;
     try {
       if (!this.controller.store.loaded) await this.controller.whenReady();
-      return diffSideText(await this.data.diff(query.taskId, path, query.against), query.side);
+      return diffSideText(await this.data.diff(query.taskId, query.path, query.against), query.side);
     } catch (error) {
-      return `Foundry could not read ${path}: ${errorMessage(error)}\n`;
+      return `Foundry could not read ${query.path}: ${errorMessage(error)}\n`;
     }
   }
 

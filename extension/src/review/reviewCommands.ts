@@ -12,7 +12,7 @@ import type { CompareMode } from './compareMode';
 import { diffUri, DiffScheme } from './diffDocuments';
 import { worktreeUri } from './fileDecorations';
 import type { ReviewData } from './reviewData';
-import { allChangesTitle, decodeDiffQuery, diffNotice, diffTitle, pathOfDocument, revertConfirmation, type Against } from './reviewPresentation';
+import { allChangesTitle, decodeDiffQuery, diffNotice, diffTitle, revertConfirmation, type Against } from './reviewPresentation';
 import { isReviewNode } from './reviewTree';
 
 export interface ReviewEnv {
@@ -69,9 +69,9 @@ function requireWorktree(task: TaskSummary): string {
 async function openDiff({ data }: ReviewEnv, task: TaskSummary, path: string, against: Against): Promise<void> {
   const worktree = requireWorktree(task);
   const diff = await data.diff(task.id, path, against);
-  const left = diffUri(task.id, path, 'original', against);
+  const left = diffUri(worktree, task.id, path, 'original', against);
   const realFile = !diffNotice(diff) && diff.modified !== null;
-  const right = realFile ? worktreeUri(worktree, path) : diffUri(task.id, path, 'modified', against);
+  const right = realFile ? worktreeUri(worktree, path) : diffUri(worktree, task.id, path, 'modified', against);
   await vscode.commands.executeCommand('vscode.diff', left, right, diffTitle(path, against), { preview: true });
 }
 
@@ -94,8 +94,8 @@ const openAllChanges: ReviewCommand =
     const against = compare.against;
     const resources = files.map((f) => {
       const file = worktreeUri(worktree, f.path);
-      const original = f.status === 'added' && against === 'base' ? undefined : diffUri(task.id, f.path, 'original', against);
-      const modified = f.status === 'deleted' ? undefined : f.binary ? diffUri(task.id, f.path, 'modified', against) : file;
+      const original = f.status === 'added' && against === 'base' ? undefined : diffUri(worktree, task.id, f.path, 'original', against);
+      const modified = f.status === 'deleted' ? undefined : f.binary ? diffUri(worktree, task.id, f.path, 'modified', against) : file;
       return [file, original, modified];
     });
     await vscode.commands.executeCommand('vscode.changes', allChangesTitle(task.title, against), resources);
@@ -109,7 +109,7 @@ function compareWith(against: Against): ReviewCommand {
     if (!(input instanceof vscode.TabInputTextDiff) || input.original.scheme !== DiffScheme) return;
     const query = decodeDiffQuery(input.original.query);
     const task = typeof query === 'string' ? undefined : env.controller.store.task(query.taskId);
-    if (task && typeof query !== 'string' && query.against !== against) await openDiff(env, task, pathOfDocument(input.original.path), against);
+    if (task && typeof query !== 'string' && query.against !== against) await openDiff(env, task, query.path, against);
   };
 }
 

@@ -142,32 +142,34 @@ export function allChangesTitle(taskTitle: string, against: Against): string {
   return `${taskTitle}: Changes (${against === 'head' ? 'HEAD' : 'Base'} ↔ Worktree)`;
 }
 
-/** What a `foundry:` document's query carries besides its path. */
+/**
+ * What a `foundry:` document's query carries. Its path is the worktree file's own (so the editors
+ * name, highlight and pair it with that file); the file relative to the worktree is in the query.
+ */
 export interface DiffQuery {
   readonly taskId: string;
+  /** Relative to the worktree, `/`-separated. */
+  readonly path: string;
   readonly side: DiffSide;
   readonly against: Against;
 }
 
 export function encodeDiffQuery(q: DiffQuery): string {
-  return new URLSearchParams({ taskId: q.taskId, side: q.side, against: q.against }).toString();
+  return new URLSearchParams({ taskId: q.taskId, path: q.path, side: q.side, against: q.against }).toString();
 }
 
 /** The query of a `foundry:` document, or why it is not one Foundry made. */
 export function decodeDiffQuery(query: string): DiffQuery | string {
   const params = new URLSearchParams(query);
   const taskId = params.get('taskId');
+  const path = params.get('path');
   const side = params.get('side');
   const against = params.get('against');
   if (!taskId) return 'the document names no task';
+  if (!path) return 'the document names no file';
   if (side !== 'original' && side !== 'modified') return `side must be 'original' or 'modified', not ${JSON.stringify(side)}`;
   if (against !== 'base' && against !== 'head') return `against must be 'base' or 'head', not ${JSON.stringify(against)}`;
-  return { taskId, side, against };
-}
-
-/** The path of a file inside a `foundry:` document's path (`/src/a.ts` -> `src/a.ts`). */
-export function pathOfDocument(documentPath: string): string {
-  return documentPath.replace(/^\/+/, '');
+  return { taskId, path, side, against };
 }
 
 /** The file of a confirmed revert, in words: what happens and that it can be undone. */

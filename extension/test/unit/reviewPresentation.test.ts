@@ -15,7 +15,6 @@ import {
   encodeDiffQuery,
   fileChangeRow,
   filesRow,
-  pathOfDocument,
   revertConfirmation,
   splitPath,
   treeEntryRow,
@@ -146,12 +145,12 @@ test('time ago reads in words', () => {
 });
 
 test('a foundry: document names its task, side and comparison; anything else is refused with the reason', () => {
-  const query = encodeDiffQuery({ taskId: 'task_1&x', side: 'original', against: 'head' });
-  assert.deepEqual(decodeDiffQuery(query), { taskId: 'task_1&x', side: 'original', against: 'head' });
+  const query = encodeDiffQuery({ taskId: 'task_1&x', path: 'src/a b&c.ts', side: 'original', against: 'head' });
+  assert.deepEqual(decodeDiffQuery(query), { taskId: 'task_1&x', path: 'src/a b&c.ts', side: 'original', against: 'head' });
   assert.equal(decodeDiffQuery(''), 'the document names no task');
-  assert.match(String(decodeDiffQuery('taskId=t&side=left&against=base')), /side must be 'original' or 'modified', not "left"/);
-  assert.match(String(decodeDiffQuery('taskId=t&side=original')), /against must be 'base' or 'head', not null/);
-  assert.equal(pathOfDocument('/src/a b.ts'), 'src/a b.ts');
+  assert.equal(decodeDiffQuery('taskId=t&side=original&against=base'), 'the document names no file');
+  assert.match(String(decodeDiffQuery('taskId=t&path=a&side=left&against=base')), /side must be 'original' or 'modified', not "left"/);
+  assert.match(String(decodeDiffQuery('taskId=t&path=a&side=original')), /against must be 'base' or 'head', not null/);
   assert.deepEqual(splitPath('a/b/c.ts'), { name: 'c.ts', dir: 'a/b' });
   assert.equal(diffTitle('src/hello.txt', 'base'), 'hello.txt (Base ↔ Worktree)');
   assert.equal(diffTitle('src/hello.txt', 'head'), 'hello.txt (HEAD ↔ Worktree)');
