@@ -152,6 +152,8 @@ export interface TaskGitRow {
   last_commit_subject: string | null;
   last_commit_at: number | null;
   refreshed_at: number;
+  /** How long the last refresh's git work took. */
+  refresh_ms: number;
   refreshes: number;
 }
 

@@ -25,6 +25,7 @@ export function changesJob(sc: Sidecar) {
     const t = sc.store.task(job.subject);
     if (!t?.worktree_path || !t.base_ref || t.status === 'archived') return;
     const repo = sc.store.repo(t.repo_id);
+    const t0 = performance.now();
     const r = await sc.effects.call('gitState', { worktreePath: t.worktree_path, baseRef: t.base_ref, baseBranch: repo?.default_branch ?? null });
     const now = sc.store.task(job.subject);
     if (!now || now.status === 'archived') return;
@@ -41,6 +42,7 @@ export function changesJob(sc: Sidecar) {
       last_commit_subject: r.git.lastCommit?.subject ?? null,
       last_commit_at: r.git.lastCommit?.at ?? null,
       refreshed_at: Date.now(),
+      refresh_ms: Math.round(performance.now() - t0),
       refreshes: (before?.refreshes ?? 0) + 1,
     };
     const rows = r.files.map((f) => fileRow(job.subject, f));
