@@ -1616,7 +1616,9 @@ export const GetFileChanges = request(
     taskId: id('taskId'),
   }),
   z.object({
+    /** The changed files, sorted by path. */
     files: z.array(FileChange),
+    /** The projection's last refresh, epoch milliseconds; null before the first. */
     refreshedAt: z.number().nullable(),
   }),
 );
@@ -1652,6 +1654,7 @@ export const GetFileDiff = request(
     against: z.enum(['base', 'head'], { error: "against must be 'base' or 'head'" }).optional(),
   }),
   z.object({
+    /** The file asked for. */
     path: z.string(),
     /** The file on the base (or HEAD) side; null when it does not exist there. */
     original: z.string().nullable(),
@@ -1666,9 +1669,11 @@ export const GetFileDiff = request(
 
 /** One entry of a worktree folder. */
 export const FileTreeEntry = z.object({
+  /** Its name in the folder. */
   name: z.string(),
   /** Relative to the worktree. */
   path: z.string(),
+  /** A symlink is never followed. */
   type: z.enum(['file', 'directory', 'symlink']),
   /** Its change against the base, for files the projection lists. */
   change: FileChangeStatus.optional(),
@@ -1695,12 +1700,15 @@ export type FileTreeEntry = z.infer<typeof FileTreeEntry>;
 export const GetFileTree = request(
   'foundry/getFileTree',
   z.object({
+    /** The task whose worktree to list. */
     taskId: id('taskId'),
     /** The folder, relative to the worktree; absent: the root. */
     dir: worktreePath('dir').optional(),
   }),
   z.object({
+    /** The folder listed ('' for the root). */
     dir: z.string(),
+    /** Its entries, directories first, then by name. */
     entries: z.array(FileTreeEntry),
   }),
 );
@@ -1727,11 +1735,15 @@ export const GetFileTree = request(
 export const RevertFile = request(
   'foundry/revertFile',
   z.object({
+    /** The task whose file to revert. */
     taskId: id('taskId'),
+    /** The file, relative to the worktree. */
     path: worktreePath('path'),
   }),
   z.object({
+    /** For `foundry/undoRevert`. */
     revertId: z.string(),
+    /** The file reverted. */
     path: z.string(),
   }),
 );
@@ -1756,10 +1768,13 @@ export const RevertFile = request(
 export const UndoRevert = request(
   'foundry/undoRevert',
   z.object({
+    /** The task of the revert. */
     taskId: id('taskId'),
+    /** The revert to undo, as `foundry/revertFile` answered it. */
     revertId: id('revertId'),
   }),
   z.object({
+    /** The file restored. */
     path: z.string(),
   }),
 );
