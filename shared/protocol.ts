@@ -18,7 +18,7 @@ import { z } from 'zod';
  * Bumped on any incompatible change of this contract. A client and a sidecar of different
  * protocol versions never talk: the newer one hands over or asks for a reload.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 // ---------------------------------------------------------------------------
 // Error codes
@@ -242,6 +242,59 @@ export const Changes = z.object({
 });
 export type Changes = z.infer<typeof Changes>;
 
+/** A commit, as the explorer shows it. */
+export const CommitInfo = z.object({
+  sha: z.string(),
+  /** First line of its message. */
+  subject: z.string(),
+  /** Committer time, epoch milliseconds. */
+  at: z.number(),
+});
+export type CommitInfo = z.infer<typeof CommitInfo>;
+
+/**
+ * A task branch's git state, derived by the changes projection (never computed on a read): how far
+ * it is from its base and its upstream, whether it still merges cleanly into the base, and its
+ * last commit.
+ */
+export const TaskGitState = z.object({
+  /** Commits on the branch that the base lacks. */
+  ahead: z.number(),
+  /** Commits on the base that the branch lacks. */
+  behind: z.number(),
+  /** Against the branch's upstream, once it has one (after a push). */
+  upstream: z.object({ ref: z.string(), ahead: z.number(), behind: z.number() }).optional(),
+  /** The branch merges into the base without conflicts (absent: not known yet). */
+  mergesCleanly: z.boolean().optional(),
+  /** The branch's last commit. */
+  lastCommit: CommitInfo.optional(),
+  /** When the projection last refreshed, epoch milliseconds. */
+  refreshedAt: z.number(),
+});
+export type TaskGitState = z.infer<typeof TaskGitState>;
+
+/** How a file differs from the base (or HEAD): git's status, untracked files as `added`. */
+export const FileChangeStatus = z.enum(['added', 'modified', 'deleted', 'renamed', 'typechange']);
+export type FileChangeStatus = z.infer<typeof FileChangeStatus>;
+
+/** One changed file of a task's worktree against its base (committed, staged, unstaged and untracked). */
+export const FileChange = z.object({
+  /** Relative to the worktree, `/`-separated. */
+  path: z.string(),
+  status: FileChangeStatus,
+  /** Lines added (0 for a binary file). */
+  added: z.number(),
+  /** Lines removed (0 for a binary file). */
+  removed: z.number(),
+  /** A rename's earlier path. */
+  oldPath: z.string().optional(),
+  /** git sees the file as binary: no line counts, no text diff. */
+  binary: z.boolean().optional(),
+  /** Not tracked by git yet (the agent created it and nothing committed it). */
+  untracked: z.boolean().optional(),
+});
+export type FileChange = z.infer<typeof FileChange>;
+
 /** One task, whole: pushed by `foundry/workbenchUpdated` and answered by the task requests. */
 export const TaskSummary = z.object({
   /** `task_…`. */
@@ -263,6 +316,8 @@ export const TaskSummary = z.object({
   sessions: z.array(SessionSummary),
   /** Projection refreshed in the background: files changed against the base, lines added/removed. */
   changes: Changes,
+  /** The branch's derived git state (projection; absent until the first refresh). */
+  git: TaskGitState.optional(),
   /** Worktree folder, once created. */
   worktreePath: z.string().optional(),
   /** Epoch milliseconds. */
@@ -1521,6 +1576,209 @@ export const SetCredentials = request(
   AgentInfo,
 );
 
+// ---------------------------------------------------------------------------
+// Review: derived git state and detail reads (served from the projection, or for the one file
+// or folder asked, with one bounded call to the effects worker)
+// ---------------------------------------------------------------------------
+
+/** A path inside a task's worktree: relative, `/`-separated, never leaving it or entering `.git`. */
+const worktreePath = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .min(1, `${what} must not be empty`)
+    .max(4096, `${what} is longer than 4096 characters`)
+    .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.includes('\\'), `${what} must be relative to the worktree, with / separators`)
+    .refine((p) => !p.split('/').some((part) => part === '..' || part === '.' || part === ''), `${what} must not contain empty, '.' or '..' parts`)
+    .refine((p) => p.split('/')[0] !== '.git', `${what} must not be inside .git`);
+
+/**
+ * The task's changed files against its base, from the changes projection (no git runs).
+ *
+ * Direction: client -> sidecar. Sent by the extension (the changed files under a task, Open All
+ * Changes), the CLI and the tests.
+ *
+ * Params: `taskId`.
+ *
+ * Result: `files` (sorted by path) and `refreshedAt` (epoch milliseconds of the projection's last
+ * refresh; null before the first). A refresh under way is pushed when it lands (workbenchUpdated
+ * with the task's new `changes` and `git`).
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const GetFileChanges = request(
+  'foundry/getFileChanges',
+  z.object({
+    /** The task whose changed files to list. */
+    taskId: id('taskId'),
+  }),
+  z.object({
+    /** The changed files, sorted by path. */
+    files: z.array(FileChange),
+    /** The projection's last refresh, epoch milliseconds; null before the first. */
+    refreshedAt: z.number().nullable(),
+  }),
+);
+
+/**
+ * Both sides of one file's diff, for an editor's diff view: the file at the base (or at HEAD) and
+ * in the worktree. Computed for this one file with one bounded call to the effects worker.
+ *
+ * Direction: client -> sidecar. Sent by the extension's `foundry:` documents (the native diff
+ * editor), the CLI and the tests.
+ *
+ * Params: `taskId`, `path` (relative to the worktree) and `against`: `base` (default: the commit
+ * the task branched from) or `head` (the branch's last commit: what is not committed yet).
+ *
+ * Result: `path`; `original` (null: the file does not exist on that side) and `modified` (null:
+ * deleted in the worktree); `binary` (no text is given for either side) or `tooLarge` (a side is
+ * over 5 MB: no text either) instead of the texts.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`; `path` absolute, with `..`, or inside `.git`; `against`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: the task has no worktree (still provisioning, or archived).
+ * - -32603 Internal: git failed.
+ */
+export const GetFileDiff = request(
+  'foundry/getFileDiff',
+  z.object({
+    /** The task whose file to compare. */
+    taskId: id('taskId'),
+    /** The file, relative to the worktree. */
+    path: worktreePath('path'),
+    /** Compare with the base (default) or with HEAD. */
+    against: z.enum(['base', 'head'], { error: "against must be 'base' or 'head'" }).optional(),
+  }),
+  z.object({
+    /** The file asked for. */
+    path: z.string(),
+    /** The file on the base (or HEAD) side; null when it does not exist there. */
+    original: z.string().nullable(),
+    /** The file in the worktree; null when it was deleted. */
+    modified: z.string().nullable(),
+    /** Binary on either side: no texts. */
+    binary: z.boolean().optional(),
+    /** Over 5 MB on either side: no texts. */
+    tooLarge: z.boolean().optional(),
+  }),
+);
+
+/** One entry of a worktree folder. */
+export const FileTreeEntry = z.object({
+  /** Its name in the folder. */
+  name: z.string(),
+  /** Relative to the worktree. */
+  path: z.string(),
+  /** A symlink is never followed. */
+  type: z.enum(['file', 'directory', 'symlink']),
+  /** Its change against the base, for files the projection lists. */
+  change: FileChangeStatus.optional(),
+});
+export type FileTreeEntry = z.infer<typeof FileTreeEntry>;
+
+/**
+ * The entries of one folder of a task's worktree, directories first, then by name; `.git` is left
+ * out. Read for this one folder with one bounded call to the effects worker.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the worktree's file tree), the CLI and the
+ * tests.
+ *
+ * Params: `taskId` and `dir` (relative to the worktree; absent: its root).
+ *
+ * Result: `dir` and `entries`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`; `dir` absolute, with `..`, or inside `.git`.
+ * - -32001 NotFound: `taskId` names no task, or `dir` is not a folder of its worktree.
+ * - -32002 InvalidState: the task has no worktree (still provisioning, or archived).
+ * - -32603 Internal: the folder could not be read.
+ */
+export const GetFileTree = request(
+  'foundry/getFileTree',
+  z.object({
+    /** The task whose worktree to list. */
+    taskId: id('taskId'),
+    /** The folder, relative to the worktree; absent: the root. */
+    dir: worktreePath('dir').optional(),
+  }),
+  z.object({
+    /** The folder listed ('' for the root). */
+    dir: z.string(),
+    /** Its entries, directories first, then by name. */
+    entries: z.array(FileTreeEntry),
+  }),
+);
+
+/**
+ * Bring one file of a task's worktree back to its base version (an added file is removed). It is
+ * reversible: the file as it was (or its absence) is first kept under a Foundry ref in the
+ * repository (`refs/foundry/reverts/<taskId>/<revertId>`), and `foundry/undoRevert` restores it.
+ * The changes projection refreshes after it and pushes.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Revert File), the CLI and the tests.
+ *
+ * Params: `taskId` and `path`.
+ *
+ * Result: `revertId` (for Undo Revert) and `path`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`; `path` absolute, with `..`, or inside `.git`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: the task has no worktree; a turn is running in one of its sessions (the
+ *   agent may be writing the file); the file has no change to revert.
+ * - -32603 Internal: git failed (the worktree is left as it was).
+ */
+export const RevertFile = request(
+  'foundry/revertFile',
+  z.object({
+    /** The task whose file to revert. */
+    taskId: id('taskId'),
+    /** The file, relative to the worktree. */
+    path: worktreePath('path'),
+  }),
+  z.object({
+    /** For `foundry/undoRevert`. */
+    revertId: z.string(),
+    /** The file reverted. */
+    path: z.string(),
+  }),
+);
+
+/**
+ * Undo a `foundry/revertFile`: the file comes back as it was before the revert, from its Foundry
+ * ref. Refused when the file changed since the revert (the newer content would be lost).
+ *
+ * Direction: client -> sidecar. Sent by the extension (Undo Revert), the CLI and the tests.
+ *
+ * Params: `taskId` and `revertId`.
+ *
+ * Result: `path`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`; `revertId`.
+ * - -32001 NotFound: `taskId` names no task, or `revertId` no revert of it.
+ * - -32002 InvalidState: the task has no worktree; a turn is running; the file changed since the
+ *   revert.
+ * - -32603 Internal: git failed (the worktree is left as it was).
+ */
+export const UndoRevert = request(
+  'foundry/undoRevert',
+  z.object({
+    /** The task of the revert. */
+    taskId: id('taskId'),
+    /** The revert to undo, as `foundry/revertFile` answered it. */
+    revertId: id('revertId'),
+  }),
+  z.object({
+    /** The file restored. */
+    path: z.string(),
+  }),
+);
+
 export const Requests = {
   Ping,
   AddRepo,
@@ -1552,6 +1810,11 @@ export const Requests = {
   ListAgents,
   InstallAgent,
   SetCredentials,
+  GetFileChanges,
+  GetFileDiff,
+  GetFileTree,
+  RevertFile,
+  UndoRevert,
 } as const;
 
 /** One of the contract's JSON-RPC error codes. */
@@ -1593,6 +1856,11 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   ListAgents: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
   InstallAgent: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState],
   SetCredentials: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState],
+  GetFileChanges: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  GetFileDiff: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  GetFileTree: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RevertFile: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  UndoRevert: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
 };
 
 // ---------------------------------------------------------------------------

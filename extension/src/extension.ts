@@ -19,6 +19,7 @@ import { TaskLogDocuments } from './views/taskLogDocument';
 import { TaskTreeProvider, TaskTreeView } from './views/taskTree';
 import { RepoScope } from './views/repoScope';
 import { repoIdentity } from './views/repoIdentity';
+import { registerReview } from './review/review';
 
 /** The controller of the active extension, stopped on deactivate. */
 let active: Controller | undefined;
@@ -31,8 +32,9 @@ export function activate(context: vscode.ExtensionContext): void {
   active = controller;
 
   const scope = new RepoScope();
-  const tree = new TaskTreeView(controller.store, new TaskTreeProvider(controller.store, scope));
-  context.subscriptions.push(scope, ...trackRepoScope(context, scope, log));
+  const review = registerReview(controller);
+  const tree = new TaskTreeView(controller.store, new TaskTreeProvider(controller.store, scope, review.tree));
+  context.subscriptions.push(scope, ...trackRepoScope(context, scope, log), ...review.disposables);
   const chat = registerChatPanels(context, new ControllerChatHost(controller));
   context.subscriptions.push(
     tree,

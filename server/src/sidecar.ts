@@ -257,8 +257,9 @@ export class Sidecar {
     if (this.draining) return;
     const t = this.store.task(taskId);
     if (!t?.worktree_path || !t.base_ref || t.status === 'archived') return;
-    const queued = this.store.openJobFor('changes', taskId);
-    if (queued && queued.status === 'queued') return;
+    // Coalesced: at most one refresh running and one waiting per task; the waiting one sees
+    // every change made before it starts.
+    if (this.store.queuedJobFor('changes', taskId)) return;
     this.jobs.add('changes', taskId, taskId);
   }
 

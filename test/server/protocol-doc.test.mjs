@@ -118,6 +118,12 @@ const samples = {
   agent: 'demo',
   agentId: 'agent_doc_unknown',
   env: {},
+  revertId: 'rev_doc_unknown',
+};
+/** Per request, where a field's sample differs (a worktree path is relative). */
+const sampleOf = {
+  GetFileDiff: { path: 'README.md' },
+  RevertFile: { path: 'README.md' },
 };
 
 const baseType = (schema) => (['optional', 'default'].includes(schema.def.type) ? baseType(schema.def.innerType) : schema.def.type);
@@ -129,8 +135,9 @@ function validParams(name) {
   const params = {};
   for (const [field, schema] of Object.entries(shapeOf(name))) {
     if (isOptional(schema)) continue;
-    assert.ok(field in samples, `${name}.${field}: add a sample value to this test`);
-    params[field] = samples[field];
+    const own = sampleOf[name] ?? {};
+    assert.ok(field in own || field in samples, `${name}.${field}: add a sample value to this test`);
+    params[field] = field in own ? own[field] : samples[field];
   }
   return params;
 }

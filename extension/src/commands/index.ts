@@ -33,7 +33,15 @@ export const Commands: CommandTable = {
 };
 
 export function registerCommands(env: CommandEnv): vscode.Disposable[] {
-  return Object.entries(Commands).map(([id, { title, make }]) => {
+  return registerCommandTable(Commands, env);
+}
+
+/** Register a table of commands whose factories take `env`; a failing handler is reported to the user. */
+export function registerCommandTable<E extends { readonly controller: CommandEnv['controller'] }>(
+  table: Record<string, { readonly title: string; readonly make: (env: E) => (...args: unknown[]) => unknown }>,
+  env: E,
+): vscode.Disposable[] {
+  return Object.entries(table).map(([id, { title, make }]) => {
     const handler = make(env);
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {

@@ -5,6 +5,10 @@
  * `ThemeIcon`s and `MarkdownString`s (so this runs, and is unit-tested, in plain Node).
  */
 import { isProvisioning, statusLabel, type Repo, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
+import { gitDescription, gitTooltip } from '../review/gitStatePresentation';
+import { escapeMarkdown } from './markdown';
+
+export { escapeMarkdown };
 
 /** A codicon and an optional theme colour id: what a `vscode.ThemeIcon` is made of. */
 export interface Icon {
@@ -25,6 +29,8 @@ export interface Row {
   readonly contextValue: string;
   /** Shown expanded with children, or a leaf. */
   readonly expanded: boolean;
+  /** Has children, shown collapsed until the user expands it (wins over `expanded`). */
+  readonly collapsed?: boolean;
   /** What a screen reader says, when the label alone is ambiguous. */
   readonly ariaLabel?: string;
 }
@@ -43,9 +49,11 @@ export function changesLabel(task: TaskSummary): string {
   return files > 0 || added > 0 || removed > 0 ? `+${added} -${removed}` : statusLabel.idle;
 }
 
-/** The change count when idle, else the status or stage name (`Creating worktree`). */
+/** The change count when idle (with the branch's `↑2 ↓1` / `conflicts`), else the status or stage name (`Creating worktree`). */
 export function taskDescription(task: TaskSummary): string {
-  return task.status === 'idle' ? changesLabel(task) : statusLabel[task.status];
+  if (task.status !== 'idle') return statusLabel[task.status];
+  const git = gitDescription(task.git);
+  return git ? `${changesLabel(task)} · ${git}` : changesLabel(task);
 }
 
 export function taskIcon(task: TaskSummary): Icon {
@@ -55,8 +63,8 @@ export function taskIcon(task: TaskSummary): Icon {
   return { id: 'git-branch' };
 }
 
-/** Markdown: title, branch and repository, status (with the stage's message), the error, changes, agent. */
-export function taskTooltip(task: TaskSummary, repoName: string | undefined): string {
+/** Markdown: title, branch and repository, status (with the stage's message), the error, changes, git state, agent. */
+export function taskTooltip(task: TaskSummary, repoName: string | undefined, now = Date.now()): string {
   let md = `**${escapeMarkdown(task.title)}**\n\n`;
   md += `$(git-branch) \`${escapeMarkdown(task.branch)}\`${repoName ? ` in ${escapeMarkdown(repoName)}` : ''}\n\n`;
   md += `Status: ${statusLabel[task.status]}`;
@@ -65,6 +73,8 @@ export function taskTooltip(task: TaskSummary, repoName: string | undefined): st
   if (task.status === 'error') md += `$(error) ${escapeMarkdown(task.errorMessage ?? 'Provisioning failed.')}\n\n`;
   const { files, added, removed } = task.changes;
   md += `${files} file${files === 1 ? '' : 's'} changed, +${added} -${removed}\n\n`;
+  const git = gitTooltip(task.git, now);
+  if (git) md += `${git}\n\n`;
   md += `Agent: ${escapeMarkdown(task.agent)}`;
   return md;
 }
@@ -145,7 +155,3 @@ export function sessionRow(session: SessionSummary, task: TaskSummary | undefine
   };
 }
 
-/** Escape text for markdown, so a title or an error message shows as written. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
-}

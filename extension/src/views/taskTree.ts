@@ -5,6 +5,7 @@
  * by id so expansion, selection and `reveal` survive refreshes.
  */
 import * as vscode from 'vscode';
+import { isReviewNode, type ReviewNode, type ReviewTree } from '../review/reviewTree';
 import type { WorkbenchStore } from '../workbenchStore';
 import type { RepoScope } from './repoScope';
 import { repoRow, sessionRow, sortRepos, taskRow, type Row } from './taskPresentation';
@@ -14,7 +15,8 @@ export const TaskViewId = 'foundry.tasks';
 export type TreeNode =
   | { readonly kind: 'repo'; readonly repoId: string }
   | { readonly kind: 'task'; readonly taskId: string }
-  | { readonly kind: 'session'; readonly sessionId: string };
+  | { readonly kind: 'session'; readonly sessionId: string }
+  | ReviewNode;
 
 export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -25,12 +27,21 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   constructor(
     private readonly store: WorkbenchStore,
     private readonly scope: RepoScope,
+    /** The Changes and Files nodes under each task. */
+    private readonly review?: ReviewTree,
   ) {
     const refresh = () => {
       this.changed.fire(undefined);
       void vscode.commands.executeCommand('setContext', 'foundry.hasTasks', this.visibleTaskCount() > 0);
     };
-    this.subscription = vscode.Disposable.from(store.onDidChange(refresh), scope.onDidChange(refresh));
+    this.subscription = vscode.Disposable.from(
+      store.onDidChange(() => {
+        review?.prune();
+        refresh();
+      }),
+      scope.onDidChange(refresh),
+      ...(review ? [review.compare.onDidChange(refresh)] : []),
+    );
   }
 
   /** Tasks (not archived) in the repositories this window shows. */
@@ -50,18 +61,24 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     return this.intern(`session:${sessionId}`, () => ({ kind: 'session', sessionId }));
   }
 
-  getChildren(node?: TreeNode): TreeNode[] {
+  getChildren(node?: TreeNode): TreeNode[] | Promise<TreeNode[]> {
     if (!node) {
       // No tasks here: an empty tree, so the "Create Task" welcome shows.
       if (this.visibleTaskCount() === 0) return [];
       return sortRepos(this.scope.visible(this.store.repos)).map((r) => this.repoNode(r.id));
     }
     if (node.kind === 'repo') return this.store.activeTasks(node.repoId).map((t) => this.taskNode(t.id));
-    if (node.kind === 'task') return (this.store.task(node.taskId)?.sessions ?? []).map((s) => this.sessionNode(s.id));
+    if (node.kind === 'task') {
+      const task = this.store.task(node.taskId);
+      if (!task) return [];
+      return [...task.sessions.map((s) => this.sessionNode(s.id)), ...(this.review?.taskChildren(task) ?? [])];
+    }
+    if (isReviewNode(node)) return this.review?.getChildren(node) ?? [];
     return [];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
+    if (isReviewNode(node)) return this.review?.getParent(node, (taskId) => this.taskNode(taskId));
     if (node.kind === 'task') {
       const task = this.store.task(node.taskId);
       return task ? this.repoNode(task.repoId) : undefined;
@@ -74,6 +91,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (isReviewNode(node)) return this.review?.getTreeItem(node) ?? new vscode.TreeItem('(review unavailable)');
     if (node.kind === 'repo') {
       const repo = this.store.repo(node.repoId);
       return repo ? treeItem(repoRow(repo, this.store.activeTasks(repo.id).length)) : new vscode.TreeItem('(unknown repository)');
@@ -102,7 +120,12 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 }
 
 export function treeItem(row: Row): vscode.TreeItem {
-  const item = new vscode.TreeItem(row.label, row.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  const state = row.collapsed
+    ? vscode.TreeItemCollapsibleState.Collapsed
+    : row.expanded
+      ? vscode.TreeItemCollapsibleState.Expanded
+      : vscode.TreeItemCollapsibleState.None;
+  const item = new vscode.TreeItem(row.label, state);
   item.id = row.id;
   item.description = row.description;
   item.tooltip = typeof row.tooltip === 'string' ? row.tooltip : new vscode.MarkdownString(row.tooltip.markdown, true);

@@ -125,12 +125,13 @@ test('repositories are sorted by name; one without active tasks is collapsed and
 /** The commands a row offers, inline (the buttons on hover) or in its context menu. */
 const actions = (row: Row, where: 'inline' | 'menu'): string[] => menuActions('foundry.tasks', row.contextValue, where);
 
-test('a failed task offers Retry inline; an idle one offers a new session, and Open Worktree once it has one', () => {
+test('a failed task offers Retry inline; an idle one offers a new session, and Open Worktree and Open All Changes once it has one', () => {
   assert.deepEqual(actions(taskRow(task({ status: 'error' }), undefined), 'inline'), ['newSession', 'retryTask']);
   assert.deepEqual(actions(taskRow(task({ worktreePath: '/w/t1' }), undefined), 'inline'), ['newSession']);
   assert.deepEqual(actions(taskRow(task({ worktreePath: '/w/t1' }), undefined), 'menu'), [
     'archiveTask',
     'newSession',
+    'openAllChanges',
     'openWorktree',
     'renameTask',
     'showTaskLog',

@@ -12,6 +12,7 @@ import { agentEnv } from './agentEnv';
 import { pendingOf } from './permissions';
 import { launchFor, SessionModes } from './sessionModes';
 import { turnInProgress } from '../../../shared/protocol';
+import { EditSignals } from './editSignals';
 
 export class Turns {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
@@ -24,6 +25,7 @@ export class Turns {
   private readonly settledWaiters: (() => void)[] = [];
   /** Sessions whose agent process ended on its own during a turn: why. */
   private readonly crashed = new Map<string, string>();
+  private readonly editSignals = new EditSignals();
   readonly modes: SessionModes;
 
   constructor(private readonly sc: Sidecar) {
@@ -247,10 +249,15 @@ export class Turns {
     }
     this.sc.transcripts.append(sessionId, sender, message);
     if (sender === 'agent' && turnInProgress(s.status)) this.sc.stalls.heard(sessionId, s.stalled === 1);
+    if (this.editSignals.changed(sessionId, sender, message)) {
+      const taskId = this.store.session(sessionId)?.task_id;
+      if (taskId) this.sc.refreshChanges(taskId);
+    }
   }
 
   onAgentExited(sessionId: string, e: { code: number | null; signal: string | null; expected: boolean; stderrTail: string }): void {
     this.attached.delete(sessionId);
+    this.editSignals.forget(sessionId);
     const how = e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
     this.sc.log(`agent of session ${sessionId} exited (${e.signal ?? `code ${e.code}`})${e.expected ? '' : ', unexpectedly'}`);
     if (e.expected || this.sc.draining) return;

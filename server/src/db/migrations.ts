@@ -83,4 +83,26 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX queued_messages_session ON queued_messages(session_id, position);
   `,
+  // 7: the changes projection's detail: per task, its changed files against the base and its
+  // branch's git state (ahead/behind, upstream, merges cleanly, last commit; `refreshes` counts
+  // the projection's runs, `refresh_ms` is the last one's git time), and the reverts Undo Revert can restore (`after`: the file's blob id
+  // as the revert left it, NULL = absent).
+  `
+  CREATE TABLE task_files (
+    task_id TEXT NOT NULL, path TEXT NOT NULL, status TEXT NOT NULL, added INTEGER NOT NULL,
+    removed INTEGER NOT NULL, old_path TEXT, binary INTEGER NOT NULL DEFAULT 0,
+    untracked INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (task_id, path)
+  ) WITHOUT ROWID;
+  CREATE TABLE task_git (
+    task_id TEXT PRIMARY KEY, ahead INTEGER NOT NULL, behind INTEGER NOT NULL, upstream_ref TEXT,
+    upstream_ahead INTEGER, upstream_behind INTEGER, merges_cleanly INTEGER, last_commit_sha TEXT,
+    last_commit_subject TEXT, last_commit_at INTEGER, refreshed_at INTEGER NOT NULL,
+    refresh_ms INTEGER NOT NULL DEFAULT 0, refreshes INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE task_reverts (
+    id TEXT PRIMARY KEY, task_id TEXT NOT NULL, path TEXT NOT NULL, old_path TEXT,
+    existed INTEGER NOT NULL, after TEXT, created_at INTEGER NOT NULL
+  );
+  CREATE INDEX task_reverts_task ON task_reverts(task_id);
+  `,
 ];

@@ -125,6 +125,51 @@ export interface ProcessRow {
   start_time: string | null;
 }
 
+/** One changed file of a task against its base (the changes projection). */
+export interface TaskFileRow {
+  task_id: string;
+  path: string;
+  /** FileChangeStatus. */
+  status: string;
+  added: number;
+  removed: number;
+  old_path: string | null;
+  binary: number;
+  untracked: number;
+}
+
+/** A task branch's git state (the changes projection); `refreshes` counts its runs. */
+export interface TaskGitRow {
+  task_id: string;
+  ahead: number;
+  behind: number;
+  upstream_ref: string | null;
+  upstream_ahead: number | null;
+  upstream_behind: number | null;
+  /** 1 clean, 0 conflicts, null not known. */
+  merges_cleanly: number | null;
+  last_commit_sha: string | null;
+  last_commit_subject: string | null;
+  last_commit_at: number | null;
+  refreshed_at: number;
+  /** How long the last refresh's git work took. */
+  refresh_ms: number;
+  refreshes: number;
+}
+
+/** A revertFile that Undo Revert can restore from `refs/foundry/reverts/<task_id>/<id>`. */
+export interface TaskRevertRow {
+  id: string;
+  task_id: string;
+  path: string;
+  old_path: string | null;
+  /** 1 if the file existed before the revert. */
+  existed: number;
+  /** The file's blob id as the revert left it; null = absent. */
+  after: string | null;
+  created_at: number;
+}
+
 export interface MetaRow {
   key: string;
   value: string;
@@ -140,4 +185,7 @@ export interface Database {
   task_history: HistoryRow;
   processes: ProcessRow;
   meta: MetaRow;
+  task_files: TaskFileRow;
+  task_git: TaskGitRow;
+  task_reverts: TaskRevertRow;
 }

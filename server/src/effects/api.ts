@@ -4,7 +4,9 @@
  * spawn (FACTS.md: ~1 ms of the calling thread per child process). The main thread owns
  * all state; the worker owns none.
  */
-import type { Changes, PendingPermission } from '../../../shared/protocol';
+import type { FileTreeEntry, PendingPermission } from '../../../shared/protocol';
+import type { GitStateResult } from './gitState';
+import type { Refusal } from './reviewFiles';
 import type { ProcessIdentity } from './identity';
 import type { RepoIdentity } from './repoIdentity';
 import type { BackfillItem, BackfillResult } from './markerBackfill';
@@ -52,7 +54,18 @@ export interface EffectsApi {
    * `dropped`: not provably ours, never signalled; `survivors`: still running after SIGKILL.
    */
   endStaleGroups(p: { groups: ({ pgid: number } & ProcessIdentity)[] }): Async<{ ended: number[]; dropped: number[]; survivors: number[] }>;
-  diffStat(p: { worktreePath: string; baseRef: string }): Async<Changes>;
+  /** The changes projection's whole refresh (effects/gitState.ts): changed files and the branch's git state. */
+  gitState(p: { worktreePath: string; baseRef: string; baseBranch: string | null }): Async<GitStateResult>;
+  /** Both sides of one file's diff (effects/reviewFiles.ts). */
+  fileDiff(p: { worktreePath: string; baseRef: string; path: string; oldPath?: string; against: 'base' | 'head' }): Async<
+    { path: string; original: string | null; modified: string | null; binary?: boolean; tooLarge?: boolean } | Refusal
+  >;
+  /** One folder's entries, directories first. */
+  fileTree(p: { worktreePath: string; dir: string }): Async<{ entries: Omit<FileTreeEntry, 'change'>[] } | Refusal>;
+  /** Keep `path` under `ref`, then bring it (and a rename's `oldPath`) back to the base. `after`: its blob id now. */
+  revertFile(p: { worktreePath: string; baseRef: string; path: string; oldPath?: string; ref: string }): Async<{ existed: boolean; after: string | null } | Refusal>;
+  /** Restore `path` from `ref`, unless it is no longer as the revert left it (`after`). */
+  undoRevert(p: { worktreePath: string; path: string; oldPath?: string; ref: string; existed: boolean; after: string | null }): Async<{ ok: true } | Refusal>;
   watch(p: { taskId: string; path: string; debounceMs: number }): Async<void>;
   unwatch(p: { taskId: string }): Async<void>;
   /**

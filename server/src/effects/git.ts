@@ -1,14 +1,15 @@
-/** Git effects (simple-git): repository facts, worktrees, and the changes projection's numbers. */
+/** Git effects (simple-git): repository facts, worktrees; the changes projection and review reads (gitState.ts, reviewFiles.ts). */
 import { simpleGit } from 'simple-git';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { EffectsApi } from './api';
 import { checkExistingFolder } from './existingWorktree';
 import { adminDirOf, assertOwned, writeOwnerMarker } from './ownership';
 import { WORK_PATHSPECS } from './ignoredWork';
 import { repoIdentities, repoIdentity } from './repoIdentity';
 import { backfillOwnerMarkers } from './markerBackfill';
+import { gitState } from './gitState';
+import { fileDiff, fileTree, revertFile, undoRevert } from './reviewFiles';
 
 const git = (cwd: string) => simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4 });
 
@@ -28,11 +29,10 @@ function withRepoLock<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
   });
   return run;
 }
-const MAX_UNTRACKED_BYTES = 2 * 1024 * 1024;
 
 export function createGitEffects(): Pick<
   EffectsApi,
-  'repoInfo' | 'repoIdentities' | 'backfillOwnerMarkers' | 'listBranches' | 'createWorktree' | 'removeWorktree' | 'isDirty' | 'diffStat' | 'ignoredWork'
+  'repoInfo' | 'repoIdentities' | 'backfillOwnerMarkers' | 'listBranches' | 'createWorktree' | 'removeWorktree' | 'isDirty' | 'ignoredWork' | 'gitState' | 'fileDiff' | 'fileTree' | 'revertFile' | 'undoRevert'
 > {
   return {
     async repoInfo({ path }) {
@@ -85,26 +85,11 @@ export function createGitEffects(): Pick<
       return out.trim().length > 0;
     },
 
-    async diffStat({ worktreePath, baseRef }) {
-      const g = git(worktreePath);
-      const numstat = await g.raw(['diff', '--numstat', baseRef]);
-      const files = new Set<string>();
-      let added = 0;
-      let removed = 0;
-      for (const line of numstat.split('\n')) {
-        const [a, r, file] = line.split('\t');
-        if (!file) continue;
-        files.add(file);
-        added += Number(a) || 0;
-        removed += Number(r) || 0;
-      }
-      const untracked = (await g.raw(['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
-      for (const file of untracked) {
-        files.add(file);
-        added += await countLines(join(worktreePath, file));
-      }
-      return { files: files.size, added, removed };
-    },
+    gitState,
+    fileDiff,
+    fileTree,
+    revertFile,
+    undoRevert,
 
     async ignoredWork({ worktreePath }) {
       if (!existsSync(worktreePath)) return [];
@@ -112,19 +97,4 @@ export function createGitEffects(): Pick<
       return out.split('\0').filter(Boolean).sort();
     },
   };
-}
-
-async function countLines(file: string): Promise<number> {
-  try {
-    const s = await stat(file);
-    if (!s.isFile() || s.size > MAX_UNTRACKED_BYTES) return 0;
-    const buf = await readFile(file);
-    if (buf.includes(0)) return 0; // binary
-    if (buf.length === 0) return 0;
-    let n = 0;
-    for (const b of buf) if (b === 10) n++;
-    return buf[buf.length - 1] === 10 ? n : n + 1;
-  } catch {
-    return 0;
-  }
 }

@@ -14,6 +14,7 @@ import { sessionHandlers } from './sessions';
 import { handOverHandlers } from './handOver';
 import { importHandlers } from './imports';
 import { agentHandlers } from './agents';
+import { reviewHandlers } from './review';
 
 const handlers: Handlers = {
   Ping: () => ({}),
@@ -23,6 +24,7 @@ const handlers: Handlers = {
   ...handOverHandlers,
   ...importHandlers,
   ...agentHandlers,
+  ...reviewHandlers,
 };
 
 /**

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import type { HistoryRow, JobRow, ProcessRow, QueuedMessageRow, RepoRow, SessionRow, TaskRow, TranscriptRow } from '../db/schema';
+import type { HistoryRow, JobRow, ProcessRow, QueuedMessageRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRevertRow, TaskRow, TranscriptRow } from '../db/schema';
 import type { ProcessIdentity } from '../effects/identity';
 import type { HistoryEvent, SessionSummary, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
 import { toSession, toTask } from './summaries';
@@ -151,7 +151,7 @@ export class Store {
   }
   taskSummary(id: string): TaskSummary | undefined {
     const t = this.task(id);
-    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id));
+    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id), this.taskGit(id));
   }
   allTaskSummaries(): TaskSummary[] {
     const byTask = new Map<string, SessionRow[]>();
@@ -161,7 +161,40 @@ export class Store {
       byTask.set(s.task_id, list);
     }
     const queued = this.queuedBySession();
-    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued));
+    const git = new Map(this.db.all(this.q.selectFrom('task_git').selectAll()).map((g) => [g.task_id, g]));
+    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued, git.get(t.id)));
+  }
+
+  // --- the changes projection's detail (task_files, task_git) and reverts
+  taskFiles(taskId: string): TaskFileRow[] {
+    return this.db.all(this.q.selectFrom('task_files').selectAll().where('task_id', '=', taskId).orderBy('path'));
+  }
+  taskFile(taskId: string, path: string): TaskFileRow | undefined {
+    return this.db.get(this.q.selectFrom('task_files').selectAll().where('task_id', '=', taskId).where('path', '=', path));
+  }
+  taskGit(taskId: string): TaskGitRow | undefined {
+    return this.db.get(this.q.selectFrom('task_git').selectAll().where('task_id', '=', taskId));
+  }
+  /** Replace the task's file rows (call inside a transaction). */
+  replaceTaskFiles(taskId: string, files: TaskFileRow[]): void {
+    this.db.run(this.q.deleteFrom('task_files').where('task_id', '=', taskId));
+    for (let i = 0; i < files.length; i += 100) this.db.run(this.q.insertInto('task_files').values(files.slice(i, i + 100)));
+  }
+  putTaskGit(row: TaskGitRow): void {
+    this.db.run(this.q.insertInto('task_git').values(row).onConflict((oc) => oc.column('task_id').doUpdateSet(row)));
+  }
+  insertRevert(row: TaskRevertRow): void {
+    this.db.run(this.q.insertInto('task_reverts').values(row));
+  }
+  revert(taskId: string, id: string): TaskRevertRow | undefined {
+    return this.db.get(this.q.selectFrom('task_reverts').selectAll().where('task_id', '=', taskId).where('id', '=', id));
+  }
+  deleteRevert(id: string): void {
+    this.db.run(this.q.deleteFrom('task_reverts').where('id', '=', id));
+  }
+  /** A changes job waiting to start (one running may be under way too). */
+  queuedJobFor(kind: string, subject: string): JobRow | undefined {
+    return this.db.get(this.q.selectFrom('jobs').selectAll().where('kind', '=', kind).where('subject', '=', subject).where('status', '=', 'queued'));
   }
 
   // --- transcript

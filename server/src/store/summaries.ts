@@ -1,6 +1,6 @@
 /** Row -> wire shape conversions (the projection the workbench reads). */
-import { PendingPermission, type Repo, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
-import type { QueuedMessageRow, RepoRow, SessionRow, TaskRow } from '../db/schema';
+import { PendingPermission, type FileChange, type FileChangeStatus, type Repo, type TaskGitState, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
+import type { QueuedMessageRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRow } from '../db/schema';
 import { POLICY_OPTIONS, stored } from '../agents/sessionModes';
 
 export const toRepo = (r: RepoRow): Repo => ({
@@ -32,7 +32,26 @@ export const toSession = (s: SessionRow, queue: readonly QueuedMessageRow[] = []
   };
 };
 
-export const toTask = (t: TaskRow, sessions: SessionRow[], queued: ReadonlyMap<string, QueuedMessageRow[]> = new Map()): TaskSummary => ({
+export const toFileChange = (f: TaskFileRow): FileChange => ({
+  path: f.path,
+  status: f.status as FileChangeStatus,
+  added: f.added,
+  removed: f.removed,
+  ...(f.old_path ? { oldPath: f.old_path } : {}),
+  ...(f.binary ? { binary: true } : {}),
+  ...(f.untracked ? { untracked: true } : {}),
+});
+
+export const toGit = (g: TaskGitRow): TaskGitState => ({
+  ahead: g.ahead,
+  behind: g.behind,
+  ...(g.upstream_ref ? { upstream: { ref: g.upstream_ref, ahead: g.upstream_ahead ?? 0, behind: g.upstream_behind ?? 0 } } : {}),
+  ...(g.merges_cleanly !== null ? { mergesCleanly: g.merges_cleanly === 1 } : {}),
+  ...(g.last_commit_sha ? { lastCommit: { sha: g.last_commit_sha, subject: g.last_commit_subject ?? '', at: g.last_commit_at ?? 0 } } : {}),
+  refreshedAt: g.refreshed_at,
+});
+
+export const toTask = (t: TaskRow, sessions: SessionRow[], queued: ReadonlyMap<string, QueuedMessageRow[]> = new Map(), git?: TaskGitRow): TaskSummary => ({
   id: t.id,
   repoId: t.repo_id,
   title: t.title,
@@ -43,6 +62,7 @@ export const toTask = (t: TaskRow, sessions: SessionRow[], queued: ReadonlyMap<s
   agent: t.agent,
   sessions: sessions.map((s) => toSession(s, queued.get(s.id))),
   changes: { files: t.changes_files, added: t.changes_added, removed: t.changes_removed },
+  ...(git ? { git: toGit(git) } : {}),
   ...(t.worktree_path ? { worktreePath: t.worktree_path } : {}),
   createdAt: t.created_at,
   updatedAt: t.updated_at,

@@ -1,0 +1,31 @@
+/**
+ * The review in VS Code, put together: the cached detail reads, the compare choice, the
+ * `foundry:` diff documents, the file decorations, the tree nodes and the commands.
+ */
+import type * as vscode from 'vscode';
+import { registerCommandTable } from '../commands';
+import type { Controller } from '../controller';
+import { errorMessage } from '../errors';
+import { CompareMode } from './compareMode';
+import { DiffDocuments } from './diffDocuments';
+import { ChangeDecorations } from './fileDecorations';
+import { ReviewCommands, trackReviewDiffEditor } from './reviewCommands';
+import { ReviewData } from './reviewData';
+import { ReviewTree } from './reviewTree';
+
+export function registerReview(controller: Controller): { tree: ReviewTree; disposables: vscode.Disposable[] } {
+  const data = new ReviewData(controller, controller.store, (what, error) => controller.log.warn(`${what}: ${errorMessage(error)}`));
+  const compare = new CompareMode(controller.context.workspaceState);
+  const env = { controller, data, compare };
+  return {
+    tree: new ReviewTree(controller.store, data, compare),
+    disposables: [
+      data,
+      compare,
+      new DiffDocuments(controller, data),
+      new ChangeDecorations(data, controller.store),
+      trackReviewDiffEditor(),
+      ...registerCommandTable(ReviewCommands, env),
+    ],
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Review: the changed files from the changes projection (SQLite only), and for the one file or
+ * folder asked one bounded effects-worker call (effects/reviewFiles.ts): both sides of a diff, a
+ * folder's entries, revert of a file and its undo.
+ */
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { ErrorCodes, turnInProgress, type FileChangeStatus } from '../../../shared/protocol';
+import type { Handlers } from './define';
+import type { TaskRow } from '../db/schema';
+import type { Sidecar } from '../sidecar';
+import type { Refusal } from '../effects/reviewFiles';
+import { invalidState } from '../errors';
+import { newId } from '../ids';
+import { toFileChange } from '../store/summaries';
+import { mustTask } from './tasks';
+
+type Worktree = TaskRow & { worktree_path: string; base_ref: string };
+
+function mustWorktree(sc: Sidecar, taskId: string, what: string): Worktree {
+  const t = mustTask(sc, taskId);
+  if (!t.worktree_path || !t.base_ref || t.status === 'archived') throw invalidState(what, t.status, 'the task has no worktree');
+  return t as Worktree;
+}
+
+const CODE: Record<Refusal['refused'], number> = { invalid: ErrorCodes.InvalidParams, notFound: ErrorCodes.NotFound, state: ErrorCodes.InvalidState };
+
+/** The worker's answer, or its refusal as the JSON-RPC error it stands for. */
+function accepted<T extends object>(r: T | Refusal): T {
+  if ('refused' in r) throw new ResponseError(CODE[r.refused], r.refused === 'invalid' ? `Invalid params: ${r.message}` : r.message);
+  return r;
+}
+
+function refuseDuringTurn(sc: Sidecar, t: TaskRow, what: string): void {
+  if (sc.store.sessionsOf(t.id).some((s) => turnInProgress(s.status))) {
+    throw invalidState(what, 'running', 'a turn is running in one of its sessions; wait for it to end or stop it');
+  }
+}
+
+const revertRef = (taskId: string, revertId: string) => `refs/foundry/reverts/${taskId}/${revertId}`;
+
+export const reviewHandlers: Pick<Handlers, 'GetFileChanges' | 'GetFileDiff' | 'GetFileTree' | 'RevertFile' | 'UndoRevert'> = {
+  GetFileChanges(sc, p) {
+    mustTask(sc, p.taskId);
+    return { files: sc.store.taskFiles(p.taskId).map(toFileChange), refreshedAt: sc.store.taskGit(p.taskId)?.refreshed_at ?? null };
+  },
+
+  async GetFileDiff(sc, p) {
+    const t = mustWorktree(sc, p.taskId, 'getFileDiff');
+    const against = p.against ?? 'base';
+    const oldPath = sc.store.taskFile(t.id, p.path)?.old_path ?? undefined;
+    return accepted(await sc.effects.call('fileDiff', { worktreePath: t.worktree_path, baseRef: t.base_ref, path: p.path, against, ...(oldPath ? { oldPath } : {}) }));
+  },
+
+  async GetFileTree(sc, p) {
+    const t = mustWorktree(sc, p.taskId, 'getFileTree');
+    const dir = p.dir ?? '';
+    const { entries } = accepted(await sc.effects.call('fileTree', { worktreePath: t.worktree_path, dir }));
+    const changes = new Map(sc.store.taskFiles(t.id).map((f) => [f.path, f.status]));
+    return {
+      dir,
+      entries: entries.map((e) => {
+        const change = e.type === 'directory' ? undefined : changes.get(e.path);
+        return change ? { ...e, change: change as FileChangeStatus } : e;
+      }),
+    };
+  },
+
+  async RevertFile(sc, p) {
+    const t = mustWorktree(sc, p.taskId, 'revertFile');
+    refuseDuringTurn(sc, t, 'revertFile');
+    const change = sc.store.taskFile(t.id, p.path);
+    if (!change) throw invalidState('revertFile', 'unchanged', `path: '${p.path}' has no change against the base`);
+    const revertId = newId('rev');
+    const oldPath = change.old_path ?? undefined;
+    const r = accepted(
+      await sc.effects.call('revertFile', { worktreePath: t.worktree_path, baseRef: t.base_ref, path: p.path, ref: revertRef(t.id, revertId), ...(oldPath ? { oldPath } : {}) }),
+    );
+    sc.store.insertRevert({ id: revertId, task_id: t.id, path: p.path, old_path: oldPath ?? null, existed: r.existed ? 1 : 0, after: r.after, created_at: Date.now() });
+    sc.refreshChanges(t.id);
+    return { revertId, path: p.path };
+  },
+
+  async UndoRevert(sc, p) {
+    const t = mustWorktree(sc, p.taskId, 'undoRevert');
+    const rev = sc.store.revert(t.id, p.revertId);
+    if (!rev) throw new ResponseError(ErrorCodes.NotFound, `revert not found: ${p.revertId}`);
+    refuseDuringTurn(sc, t, 'undoRevert');
+    accepted(
+      await sc.effects.call('undoRevert', {
+        worktreePath: t.worktree_path,
+        path: rev.path,
+        ref: revertRef(t.id, rev.id),
+        existed: rev.existed === 1,
+        after: rev.after,
+        ...(rev.old_path ? { oldPath: rev.old_path } : {}),
+      }),
+    );
+    sc.store.deleteRevert(rev.id);
+    sc.refreshChanges(t.id);
+    return { path: rev.path };
+  },
+};
