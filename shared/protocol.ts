@@ -18,7 +18,7 @@ import { z } from 'zod';
  * Bumped on any incompatible change of this contract. A client and a sidecar of different
  * protocol versions never talk: the newer one hands over or asks for a reload.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 // ---------------------------------------------------------------------------
 // Error codes
@@ -43,6 +43,12 @@ export const ErrorCodes = {
 export const ProvisionStages = [
   /** Created; its provisioning job waits in the queue. */
   'init_enqueue_provision',
+  /**
+   * A task started from an existing branch or pull request (`createTask` `fromBranch` /
+   * `fromPullRequest`): fetching it from the remote (`refs/pull/N/head` for a pull request) and
+   * checking that no other working tree has it checked out.
+   */
+  'init_attach_branch',
   /** Checking the branch name against git: a chosen name taken there fails, a generated one gets a suffix. */
   'init_ensure_name',
   /** Creating (or reusing) the worktree and running the setup script. */
@@ -98,6 +104,7 @@ export const isProvisioning = (s: TaskStatus): boolean => (ProvisionStages as re
 /** A human label for a status, used by the tree, the status bar and the chat tab. */
 export const statusLabel: Record<TaskStatus | SessionStatus, string> = {
   init_enqueue_provision: 'Queued',
+  init_attach_branch: 'Fetching branch',
   init_ensure_name: 'Naming branch',
   init_create_sandbox: 'Creating worktree',
   init_ensure_agent: 'Preparing agent',
@@ -268,6 +275,8 @@ export const TaskGitState = z.object({
   mergesCleanly: z.boolean().optional(),
   /** The branch's last commit. */
   lastCommit: CommitInfo.optional(),
+  /** Files changed since HEAD (staged, unstaged or untracked): what a commit would take. */
+  uncommitted: z.number().optional(),
   /** When the projection last refreshed, epoch milliseconds. */
   refreshedAt: z.number(),
 });
@@ -295,6 +304,92 @@ export const FileChange = z.object({
 });
 export type FileChange = z.infer<typeof FileChange>;
 
+/** A pull request's checks, summed over its head commit's check runs. */
+export const PullRequestChecks = z.object({
+  /** `none`: no check runs; `pending`: some not finished; `failure`: any failed; else `success`. */
+  state: z.enum(['none', 'pending', 'success', 'failure']),
+  total: z.number(),
+  passed: z.number(),
+  failed: z.number(),
+  pending: z.number(),
+});
+export type PullRequestChecks = z.infer<typeof PullRequestChecks>;
+
+/** A task's pull request, as the background PR projection last read it from GitHub. */
+export const PullRequestInfo = z.object({
+  number: z.number(),
+  /** Its page (`html_url`). */
+  url: z.string(),
+  title: z.string(),
+  state: z.enum(['open', 'draft', 'closed', 'merged']),
+  checks: PullRequestChecks,
+  /** From its reviews (each reviewer's latest): absent when nobody reviewed yet. */
+  reviewDecision: z.enum(['approved', 'changes_requested', 'review_required']).optional(),
+  /** When the projection last read it, epoch milliseconds. */
+  refreshedAt: z.number(),
+});
+export type PullRequestInfo = z.infer<typeof PullRequestInfo>;
+
+/** What `foundry/runRepoAction` does. */
+export const RepoActionKind = z.enum([
+  /** Commit everything uncommitted in the worktree (`message`, or the proposed one). */
+  'commit',
+  /** Fetch the repository's remote (`origin`). */
+  'fetch',
+  /** Push the task's branch to `origin`, setting its upstream. */
+  'push',
+  /** Rebase the branch onto its base; refused while a turn runs or the worktree is dirty; aborted on a conflict. */
+  'rebase_on_base',
+  /** Merge the base into the branch; refused and aborted as `rebase_on_base`. */
+  'merge_base_in',
+  /** Push, then open a pull request on GitHub (`title`, `body`, `draft`). */
+  'create_pull_request',
+  /** Merge the task's pull request on GitHub (`mergeMethod`). */
+  'merge_pull_request',
+  /**
+   * Bring the task's changes against its base into the repository's main working tree as
+   * uncommitted changes; refused, touching nothing, when they do not apply cleanly.
+   */
+  'apply_to_checkout',
+]);
+export type RepoActionKind = z.infer<typeof RepoActionKind>;
+
+export const RepoActionStatus = z.enum(['queued', 'running', 'succeeded', 'failed']);
+export type RepoActionStatus = z.infer<typeof RepoActionStatus>;
+
+/** One repository action: a durable job row, pushed by `foundry/repoActionUpdated` as it moves. */
+export const RepoAction = z.object({
+  /** `act_…`. */
+  id: z.string(),
+  kind: RepoActionKind,
+  status: RepoActionStatus,
+  repoId: z.string(),
+  /** Absent for a repository-wide action (`fetch` by `repoId`). */
+  taskId: z.string().optional(),
+  /** Progress while it runs; after, what happened or why it failed (git's or GitHub's own words). */
+  message: z.string().optional(),
+  /** A rebase, merge or apply that conflicted: the files (it was aborted, nothing changed). */
+  conflicts: z.array(z.string()).optional(),
+  /** What it made, when it succeeded. */
+  result: z
+    .object({
+      /** `commit`: the new commit. */
+      commit: CommitInfo.optional(),
+      /** `push`, `create_pull_request`: the upstream set (`origin/<branch>`). */
+      upstream: z.string().optional(),
+      /** `create_pull_request`, `merge_pull_request`. */
+      pullRequest: PullRequestInfo.optional(),
+      /** `apply_to_checkout`: the files changed in the main working tree. */
+      files: z.array(z.string()).optional(),
+    })
+    .optional(),
+  /** Epoch milliseconds. */
+  createdAt: z.number(),
+  /** Epoch milliseconds. */
+  updatedAt: z.number(),
+});
+export type RepoAction = z.infer<typeof RepoAction>;
+
 /** One task, whole: pushed by `foundry/workbenchUpdated` and answered by the task requests. */
 export const TaskSummary = z.object({
   /** `task_…`. */
@@ -318,6 +413,12 @@ export const TaskSummary = z.object({
   changes: Changes,
   /** The branch's derived git state (projection; absent until the first refresh). */
   git: TaskGitState.optional(),
+  /** Its pull request, once one is created or found for its branch (PR projection). */
+  pullRequest: PullRequestInfo.optional(),
+  /** Review comments added and not sent yet (`foundry/listReviewComments`). */
+  reviewComments: z.number().optional(),
+  /** The last repository action on the task (`foundry/runRepoAction`), while it runs and after. */
+  lastAction: RepoAction.optional(),
   /** Worktree folder, once created. */
   worktreePath: z.string().optional(),
   /** Epoch milliseconds. */
@@ -489,6 +590,12 @@ export const SidecarSettings = z.object({
   agentEnv: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   /** A turn that has sent nothing this long is `stalled` (ms). */
   stalledAfterMs: z.number().int().min(100).optional(),
+  /** GitHub's REST API base (`foundry.github.apiUrl`): GitHub Enterprise, or the loopback in tests. */
+  githubApiUrl: z.string().url().optional(),
+  /** Remote URL -> `owner/repo`, for remotes whose URL does not show one (`foundry.github.repositories`). */
+  githubRepositories: z.record(z.string(), z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/repo')).optional(),
+  /** How often open pull requests are read again while a client is connected (ms). */
+  pullRequestRefreshMs: z.number().int().min(1000).optional(),
 });
 export type SidecarSettings = z.infer<typeof SidecarSettings>;
 
@@ -754,7 +861,18 @@ export const CreateTask = request(
     mode: sessionMode.optional(),
     /** The repository's setup script, set in the same transaction (absent keeps it, "" clears it); the task runs this one. */
     setupScript: z.string().max(100_000).optional(),
-  }),
+    /**
+     * Start from this existing branch (local, or on `origin`) instead of a new one: the task's
+     * branch is it. Fetched in the `init_attach_branch` stage; a branch checked out in the main
+     * working tree fails that stage ("switch your checkout off 'x' first").
+     */
+    fromBranch: branchName.optional(),
+    /**
+     * Start from this pull request of the repository's GitHub remote: `refs/pull/N/head` is
+     * fetched in the `init_attach_branch` stage into the task's branch (`branch`, or `pr/N`).
+     */
+    fromPullRequest: z.number({ error: 'fromPullRequest must be a pull request number' }).int().min(1).optional(),
+  }).refine((p) => p.fromBranch === undefined || p.fromPullRequest === undefined, { message: 'fromBranch and fromPullRequest cannot both be given', path: ['fromPullRequest'] }),
   TaskSummary,
 );
 
@@ -1779,6 +1897,427 @@ export const UndoRevert = request(
   }),
 );
 
+// ---------------------------------------------------------------------------
+// Ship: repository actions as durable jobs, pull requests, the repository overview, review
+// comments (each served from the database; git and GitHub run only in jobs)
+// ---------------------------------------------------------------------------
+
+/**
+ * Start a repository action; returns at once with its durable row (`queued`). The action runs as a
+ * background job (one at a time per repository, surviving a sidecar restart), and every move of
+ * its row is pushed as `foundry/repoActionUpdated`; the task's `lastAction` follows in
+ * `foundry/workbenchUpdated`. The changes projection refreshes after it. A failure is never
+ * silent: the row ends `failed` with git's or GitHub's reason (a rejected push, an auth failure,
+ * a missing git identity and how to set it), and a conflict names its files.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Commit, Push, Create Pull Request, Merge
+ * Pull Request, Fetch, Rebase on Base, Merge Base In, Apply to My Checkout), the CLI and the tests.
+ *
+ * Params: `taskId` or `repoId` (only `fetch` takes a `repoId`), `kind`; for `commit` an optional
+ * `message` (absent: `foundry/proposeCommitMessage`'s); for `create_pull_request` optional `title`,
+ * `body`, `draft`; for `merge_pull_request` an optional `mergeMethod`.
+ *
+ * Result: `actionId` and `status` (`queued`).
+ *
+ * Errors:
+ * - -32602 InvalidParams: neither or both of `taskId` and `repoId`; `kind`; a `repoId` with a
+ *   kind that needs a task; a field fails its schema.
+ * - -32001 NotFound: `taskId` or `repoId` names nothing.
+ * - -32002 InvalidState: the task has no worktree (provisioning, archived); `rebase_on_base` or
+ *   `merge_base_in` while a turn runs or the worktree has uncommitted changes; `commit` with
+ *   nothing to commit; `merge_pull_request` when the task has no open pull request.
+ * - -32603 Internal: the database failed.
+ */
+export const RunRepoAction = request(
+  'foundry/runRepoAction',
+  z
+    .object({
+      /** The task whose branch and worktree it acts on. */
+      taskId: id('taskId').optional(),
+      /** The repository, for a repository-wide `fetch`. */
+      repoId: id('repoId').optional(),
+      /** What to do. */
+      kind: RepoActionKind,
+      /** `commit`: its message; absent: the proposed one. */
+      message: z.string().trim().min(1, 'message must not be empty').max(100_000).optional(),
+      /** `create_pull_request`: absent: the task's title. */
+      title: title('title').optional(),
+      /** `create_pull_request`: absent: the task's prompt and the agent's summary. */
+      body: z.string().max(65_536).optional(),
+      /** `create_pull_request`: open it as a draft. */
+      draft: z.boolean().optional(),
+      /** `merge_pull_request`: GitHub's merge method; absent: `merge`. */
+      mergeMethod: z.enum(['merge', 'squash', 'rebase']).optional(),
+    })
+    .refine((p) => (p.taskId === undefined) !== (p.repoId === undefined), { message: 'give exactly one of taskId and repoId', path: ['taskId'] })
+    .refine((p) => p.repoId === undefined || p.kind === 'fetch', { message: 'only fetch takes a repoId; the other kinds need a taskId', path: ['repoId'] }),
+  z.object({
+    /** `act_…`: the row `foundry/repoActionUpdated` pushes. */
+    actionId: z.string(),
+    /** `queued`. */
+    status: RepoActionStatus,
+  }),
+);
+
+/**
+ * The recent repository actions (newest first, at most 50), from the database: what the status
+ * bar and the explorer show after a reload, before the next push.
+ *
+ * Direction: client -> sidecar. Sent by the extension (bootstrap), the CLI and the tests.
+ *
+ * Params: optionally `taskId` or `repoId` to narrow them.
+ *
+ * Result: `actions`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`, `repoId`.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const ListRepoActions = request(
+  'foundry/listRepoActions',
+  z.object({
+    /** Only this task's actions. */
+    taskId: id('taskId').optional(),
+    /** Only this repository's actions. */
+    repoId: id('repoId').optional(),
+  }),
+  z.object({
+    /** Newest first. */
+    actions: z.array(RepoAction),
+  }),
+);
+
+/**
+ * A commit message proposed from the task (its title and prompt) and the agent's last summary
+ * (the final message of its last turn, kept when the turn ended): read from the database.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Commit's input box), the CLI and the tests.
+ *
+ * Params: `taskId`.
+ *
+ * Result: `message`: a subject line, a blank line and a body.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const ProposeCommitMessage = request(
+  'foundry/proposeCommitMessage',
+  z.object({
+    /** The task to commit. */
+    taskId: id('taskId'),
+  }),
+  z.object({
+    /** Subject, blank line, body. */
+    message: z.string(),
+  }),
+);
+
+/**
+ * Give the sidecar a GitHub token for the pull-request actions and projections, kept in its
+ * memory only (never in SQLite, logs or notifications). The extension sends the token of VS Code's
+ * GitHub authentication session on every connection; without one the sidecar uses `GITHUB_TOKEN`
+ * (or `GH_TOKEN`) from its environment. `null` forgets it.
+ *
+ * Direction: client -> sidecar. Sent by the extension and the tests.
+ *
+ * Params: `token` (or null).
+ *
+ * Result: `{}`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `token`.
+ * - -32002 InvalidState: admission only.
+ */
+export const SetGitHubToken = request(
+  'foundry/setGitHubToken',
+  z.object({
+    /** A GitHub token; null forgets the one given. */
+    token: z.string().min(1, 'token must not be empty').max(10_000).nullable(),
+  }),
+  Empty,
+);
+
+/** One branch of a repository, as the repository overview projection last saw it. */
+export const BranchInfo = z.object({
+  /** Its short name. */
+  name: z.string(),
+  /** Commits it has that the default branch lacks. */
+  ahead: z.number(),
+  /** Commits the default branch has that it lacks. */
+  behind: z.number(),
+  /** Its upstream (`origin/x`), when it has one. */
+  upstream: z.string().optional(),
+  /** Its last commit. */
+  lastCommit: CommitInfo.optional(),
+  /** The task whose branch it is. */
+  taskId: z.string().optional(),
+  /** Its open (or last) pull request on GitHub. */
+  pullRequest: PullRequestInfo.optional(),
+});
+export type BranchInfo = z.infer<typeof BranchInfo>;
+
+/** How fresh the repository overview is. */
+export const OverviewFreshness = z.object({
+  /** When the branches were last read, epoch milliseconds; null: never. */
+  branchesAt: z.number().nullable(),
+  /** When the pull requests were last read from GitHub; null: never (or no GitHub remote). */
+  pullRequestsAt: z.number().nullable(),
+  /** `refreshing`: a refresh job is queued or running; `stale`: older than a minute; `error`: the last refresh failed (`error`). */
+  status: z.enum(['fresh', 'refreshing', 'stale', 'error']),
+  /** Why the last refresh failed. */
+  error: z.string().optional(),
+});
+export type OverviewFreshness = z.infer<typeof OverviewFreshness>;
+
+/** A repository's branches and pull requests, from its cached projection. */
+export const RepoOverview = z.object({
+  repoId: z.string(),
+  /** The default branch first, then by last commit, newest first. */
+  branches: z.array(BranchInfo),
+  freshness: OverviewFreshness,
+});
+export type RepoOverview = z.infer<typeof RepoOverview>;
+
+/**
+ * A repository's branches (each with ahead/behind, its task and its pull request) from the cached
+ * overview projection, with its freshness. Never runs git or GitHub: a stale overview is answered
+ * as it is (`status: 'stale'`); `foundry/refreshRepo` brings it up to date.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Create Task from Branch or Pull Request),
+ * the CLI and the tests.
+ *
+ * Params: `repoId`.
+ *
+ * Result: a RepoOverview.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `repoId`.
+ * - -32001 NotFound: `repoId` names no repository.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const GetRepoOverview = request(
+  'foundry/getRepoOverview',
+  z.object({
+    /** The repository. */
+    repoId: id('repoId'),
+  }),
+  RepoOverview,
+);
+
+/**
+ * Enqueue a refresh of a repository's overview (its branches, then its pull requests through
+ * GitHub's list-pulls with a conditional request) and return at once. The new overview is pushed
+ * as `foundry/repoOverviewUpdated`; a refresh already queued is not queued twice.
+ *
+ * Direction: client -> sidecar. Sent by the extension, the CLI and the tests.
+ *
+ * Params: `repoId`.
+ *
+ * Result: the overview's `freshness` (`refreshing`).
+ *
+ * Errors:
+ * - -32602 InvalidParams: `repoId`.
+ * - -32001 NotFound: `repoId` names no repository.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const RefreshRepo = request(
+  'foundry/refreshRepo',
+  z.object({
+    /** The repository. */
+    repoId: id('repoId'),
+  }),
+  OverviewFreshness,
+);
+
+/** A review comment on one line of a task's diff, kept in the sidecar until it is sent. */
+export const ReviewComment = z.object({
+  /** `rc_…`. */
+  id: z.string(),
+  taskId: z.string(),
+  /** The file, relative to the worktree. */
+  path: z.string(),
+  /** 1-based line on that side. */
+  line: z.number(),
+  /** `modified`: the worktree's side of the diff; `original`: the base's (a removed line). */
+  side: z.enum(['original', 'modified']),
+  /** The line's text when the comment was added, quoted in the message. */
+  lineText: z.string().optional(),
+  text: z.string(),
+  /** Epoch milliseconds. */
+  createdAt: z.number(),
+});
+export type ReviewComment = z.infer<typeof ReviewComment>;
+
+const commentText = z.string().trim().min(1, 'text must not be empty').max(20_000, 'text is longer than 20,000 characters');
+
+/**
+ * Add a review comment on a line of a task's diff. Stored until sent, so it survives a reload;
+ * the task's `reviewComments` count is pushed.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the Comments API on `foundry:` diff
+ * documents), the CLI and the tests.
+ *
+ * Params: `taskId`, `path`, `line`, `side` (default `modified`), `text`, optionally `lineText`.
+ *
+ * Result: the ReviewComment.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`, `path`, `line`, `side`, `text`, `lineText`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: the task is archived.
+ * - -32603 Internal: the database failed.
+ */
+export const AddReviewComment = request(
+  'foundry/addReviewComment',
+  z.object({
+    /** The task under review. */
+    taskId: id('taskId'),
+    /** The file, relative to the worktree. */
+    path: worktreePath('path'),
+    /** 1-based line. */
+    line: z.number({ error: 'line must be a number' }).int().min(1, 'line must be 1 or more'),
+    /** Which side of the diff; absent: `modified`. */
+    side: z.enum(['original', 'modified'], { error: "side must be 'original' or 'modified'" }).optional(),
+    /** The comment. */
+    text: commentText,
+    /** The line's text, quoted in the message. */
+    lineText: z.string().max(2_000).optional(),
+  }),
+  ReviewComment,
+);
+
+/**
+ * Change an unsent review comment's text.
+ *
+ * Direction: client -> sidecar. Sent by the extension, the CLI and the tests.
+ *
+ * Params: `commentId`, `text`.
+ *
+ * Result: the ReviewComment.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `commentId`, `text`.
+ * - -32001 NotFound: `commentId` names no unsent comment.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const EditReviewComment = request(
+  'foundry/editReviewComment',
+  z.object({
+    /** The comment. */
+    commentId: id('commentId'),
+    /** Its new text. */
+    text: commentText,
+  }),
+  ReviewComment,
+);
+
+/**
+ * Delete an unsent review comment.
+ *
+ * Direction: client -> sidecar. Sent by the extension, the CLI and the tests.
+ *
+ * Params: `commentId`.
+ *
+ * Result: `{}`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `commentId`.
+ * - -32001 NotFound: `commentId` names no unsent comment.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const DeleteReviewComment = request(
+  'foundry/deleteReviewComment',
+  z.object({
+    /** The comment. */
+    commentId: id('commentId'),
+  }),
+  Empty,
+);
+
+/**
+ * A task's unsent review comments, by file then line, from the database.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the comment threads of a diff), the CLI
+ * and the tests.
+ *
+ * Params: `taskId`.
+ *
+ * Result: `comments`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const ListReviewComments = request(
+  'foundry/listReviewComments',
+  z.object({
+    /** The task. */
+    taskId: id('taskId'),
+  }),
+  z.object({
+    /** By path, then line. */
+    comments: z.array(ReviewComment),
+  }),
+);
+
+/**
+ * Send a task's unsent review comments to one of its sessions as ONE message, which quotes each
+ * comment's file, line and text (one turn, not one per comment; queued like any message when a
+ * turn runs). In the same transaction the comments are marked sent and leave the list.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Send Review Comments), the CLI and the
+ * tests.
+ *
+ * Params: `taskId`, `sessionId`; optionally `commentIds` (absent: all unsent) and `note` (a line
+ * put before the comments).
+ *
+ * Result: `sent` (how many), `text` (the message), and `turnId`, `queued`, `messageId` as
+ * `foundry/sendMessage` answers them.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`, `sessionId`, `commentIds`, `note`.
+ * - -32001 NotFound: `taskId` or `sessionId` names nothing; the session is not the task's; a
+ *   comment id names no unsent comment of the task.
+ * - -32002 InvalidState: no unsent comment; the session cannot take a message (as
+ *   `foundry/sendMessage`).
+ * - -32603 Internal: the database failed.
+ */
+export const SendReviewComments = request(
+  'foundry/sendReviewComments',
+  z.object({
+    /** The task whose comments to send. */
+    taskId: id('taskId'),
+    /** The session (chat tab) to send them to. */
+    sessionId: id('sessionId'),
+    /** Only these comments; absent: every unsent one. */
+    commentIds: z.array(id('commentIds')).min(1, 'commentIds must not be empty').optional(),
+    /** A line put before the comments. */
+    note: z.string().max(20_000).optional(),
+  }),
+  z.object({
+    /** How many comments the message carried. */
+    sent: z.number(),
+    /** The message, quoting each comment. */
+    text: z.string(),
+    /** `turn_…`, as `foundry/sendMessage` answers. */
+    turnId: z.string(),
+    /** The message waits in the session's queue (a turn was running). */
+    queued: z.boolean(),
+    /** The queued message (`msg_…`), when `queued`. */
+    messageId: z.string().optional(),
+  }),
+);
+
 export const Requests = {
   Ping,
   AddRepo,
@@ -1815,6 +2354,17 @@ export const Requests = {
   GetFileTree,
   RevertFile,
   UndoRevert,
+  RunRepoAction,
+  ListRepoActions,
+  ProposeCommitMessage,
+  SetGitHubToken,
+  GetRepoOverview,
+  RefreshRepo,
+  AddReviewComment,
+  EditReviewComment,
+  DeleteReviewComment,
+  ListReviewComments,
+  SendReviewComments,
 } as const;
 
 /** One of the contract's JSON-RPC error codes. */
@@ -1861,6 +2411,17 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   GetFileTree: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   RevertFile: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   UndoRevert: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RunRepoAction: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  ListRepoActions: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  ProposeCommitMessage: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  SetGitHubToken: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
+  GetRepoOverview: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RefreshRepo: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  AddReviewComment: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  EditReviewComment: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  DeleteReviewComment: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  ListReviewComments: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  SendReviewComments: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
 };
 
 // ---------------------------------------------------------------------------
@@ -1980,6 +2541,42 @@ export const AgentsUpdated = notification(
 );
 export type AgentsUpdatedParams = z.infer<typeof AgentsUpdated.params>;
 
-export const Notifications = { WorkbenchUpdated, TranscriptAppended, ServerStatus, SidecarExiting, AgentsUpdated } as const;
+/**
+ * A repository action's row moved (queued, running with progress, succeeded or failed). Whole
+ * RepoAction, as `foundry/listRepoActions` answers it.
+ *
+ * Direction: sidecar -> client, to every ready connection. Heard by the extension (the status bar,
+ * the action's progress notification, the explorer), the CLI (`foundry watch`) and the tests.
+ *
+ * Params: `action`.
+ */
+export const RepoActionUpdated = notification(
+  'foundry/repoActionUpdated',
+  z.object({
+    /** The action's row, whole. */
+    action: RepoAction,
+  }),
+);
+export type RepoActionUpdatedParams = z.infer<typeof RepoActionUpdated.params>;
+
+/**
+ * A repository's overview changed (a refresh started, landed or failed). Whole RepoOverview, as
+ * `foundry/getRepoOverview` answers it. A refresh that finds nothing new (GitHub's 304) pushes only
+ * when the freshness status flips.
+ *
+ * Direction: sidecar -> client, to every ready connection. Heard by the extension and the tests.
+ *
+ * Params: `overview`.
+ */
+export const RepoOverviewUpdated = notification(
+  'foundry/repoOverviewUpdated',
+  z.object({
+    /** The overview, whole. */
+    overview: RepoOverview,
+  }),
+);
+export type RepoOverviewUpdatedParams = z.infer<typeof RepoOverviewUpdated.params>;
+
+export const Notifications = { WorkbenchUpdated, TranscriptAppended, ServerStatus, SidecarExiting, AgentsUpdated, RepoActionUpdated, RepoOverviewUpdated } as const;
 
 export type Workbench = ResultOf<typeof GetWorkbench>;

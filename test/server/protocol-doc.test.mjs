@@ -119,23 +119,30 @@ const samples = {
   agentId: 'agent_doc_unknown',
   env: {},
   revertId: 'rev_doc_unknown',
+  kind: 'fetch',
+  commentId: 'rc_doc_unknown',
+  token: 'doc-token',
+  line: 1,
 };
 /** Per request, where a field's sample differs (a worktree path is relative). */
 const sampleOf = {
   GetFileDiff: { path: 'README.md' },
   RevertFile: { path: 'README.md' },
+  AddReviewComment: { path: 'README.md' },
+  // exactly one of taskId and repoId
+  RunRepoAction: { taskId: 'task_doc_unknown' },
 };
 
 const baseType = (schema) => (['optional', 'default'].includes(schema.def.type) ? baseType(schema.def.innerType) : schema.def.type);
 const shapeOf = (name) => Requests[name].params.def.shape ?? {};
 const isOptional = (schema) => ['optional', 'default'].includes(schema.def.type);
 
-/** The request's required fields, each with its sample value. */
+/** The request's required fields, each with its sample value (and the optional ones its own samples name). */
 function validParams(name) {
   const params = {};
   for (const [field, schema] of Object.entries(shapeOf(name))) {
-    if (isOptional(schema)) continue;
     const own = sampleOf[name] ?? {};
+    if (isOptional(schema) && !(field in own)) continue;
     assert.ok(field in own || field in samples, `${name}.${field}: add a sample value to this test`);
     params[field] = field in own ? own[field] : samples[field];
   }

@@ -15,6 +15,8 @@ import { handOverHandlers } from './handOver';
 import { importHandlers } from './imports';
 import { agentHandlers } from './agents';
 import { reviewHandlers } from './review';
+import { shipHandlers } from './ship';
+import { reviewCommentHandlers } from './reviewComments';
 
 const handlers: Handlers = {
   Ping: () => ({}),
@@ -25,6 +27,8 @@ const handlers: Handlers = {
   ...importHandlers,
   ...agentHandlers,
   ...reviewHandlers,
+  ...shipHandlers,
+  ...reviewCommentHandlers,
 };
 
 /**

@@ -15,6 +15,7 @@ import { Interrupted } from '../interrupted';
 type Stage = Exclude<ProvisionStage, 'init_enqueue_provision'>;
 export const STAGES: Stage[] = ['init_ensure_name', 'init_create_sandbox', 'init_ensure_agent', 'init_create_session'];
 const MESSAGES: Record<Stage, string> = {
+  init_attach_branch: 'Fetching the branch',
   init_ensure_name: 'Checking the branch name against git',
   init_create_sandbox: 'Creating the worktree and running the setup script',
   init_ensure_agent: 'Checking that the agent can be launched',
@@ -23,6 +24,7 @@ const MESSAGES: Record<Stage, string> = {
 
 export function provisionJob(sc: Sidecar) {
   const steps: Record<Stage, (taskId: string) => Promise<void>> = {
+    init_attach_branch: async () => {}, // fromBranch / fromPullRequest: not in STAGES until it lands
     init_ensure_name: (id) => ensureName(sc, id),
     init_create_sandbox: (id) => createSandbox(sc, id),
     init_ensure_agent: (id) => ensureAgent(sc, id),
