@@ -7,6 +7,7 @@ import { createAgentEffects } from './acp';
 import { createInstallEffects } from './agentInstall';
 import { createWatchEffects } from './watch';
 import { createCheckpointEffects } from './checkpoint';
+import { remoteUrl, repoBranches } from './branches';
 import { errorText } from '../errorText';
 
 const port = parentPort!;
@@ -24,6 +25,8 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   ...agents.api,
   ...watches,
   ...installs,
+  repoBranches,
+  remoteUrl,
   checkpoint: checkpoints.checkpoint,
   shutdown: async () => {
     checkpoints.close();
