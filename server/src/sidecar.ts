@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type RepoOverviewUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
+import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type RepoActionUpdatedParams, type RepoOverviewUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -67,6 +67,7 @@ export interface Channels {
   serverStatus(p: ServerStatusParams): void;
   workbenchUpdated(p: WorkbenchUpdatedParams): void;
   agentsUpdated(p: AgentsUpdatedParams): void;
+  repoActionUpdated(p: RepoActionUpdatedParams): void;
   repoOverviewUpdated(p: RepoOverviewUpdatedParams): void;
   transcripts: TranscriptAudience;
   log(message: string): void;

@@ -9,6 +9,7 @@ import { createWatchEffects } from './watch';
 import { createCheckpointEffects } from './checkpoint';
 import { remoteUrl, repoBranches } from './branches';
 import { errorText } from '../errorText';
+import { gitActionEffects, settleGitActions } from './gitActions';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -25,6 +26,7 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   ...agents.api,
   ...watches,
   ...installs,
+  ...gitActionEffects,
   repoBranches,
   remoteUrl,
   checkpoint: checkpoints.checkpoint,
@@ -33,6 +35,7 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
     watches.unwatchAll();
     await agents.stopAll();
     await processes.killAll();
+    await settleGitActions();
   },
 };
 
