@@ -16,7 +16,7 @@ import { gitHubErrorText, ifChanged } from './client';
 import { NO_CHECKS, pullState, type PullFacts } from './prState';
 import { refreshPullRequest, rowFromPull } from './pullRequests';
 import { GitHubUnavailable, jobKey, OVERVIEW_JOB, type GitHubTarget } from './service';
-import { toPullRequest } from './store';
+import { toPullRequest } from '../store/summaries';
 
 /** An overview older than this reads as `stale`. */
 export const STALE_AFTER_MS = 60_000;

@@ -8,7 +8,7 @@ import type { JobRow, TaskPullRequestRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { gitHubErrorText, ifChanged } from './client';
 import { checksOf, NO_CHECKS, pullState, reviewDecisionOf, type PullFacts } from './prState';
-import { toPullRequest } from './store';
+import { toPullRequest } from '../store/summaries';
 import type { GitHubTarget } from './service';
 import { GitHubUnavailable } from './service';
 

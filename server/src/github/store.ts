@@ -1,7 +1,6 @@
-/** The GitHub projections' rows: each task's pull request, and each repository's overview. */
+/** The GitHub projections' rows: each task's pull request, and each repository's overview (wire shape: store/summaries.ts toPullRequest). */
 import type { Db } from '../db/database';
 import type { RepoOverviewRow, TaskPullRequestRow } from '../db/schema';
-import type { PullRequestChecks, PullRequestInfo } from '../../../shared/protocol';
 
 export class GitHubStore {
   constructor(private readonly db: Db) {}
@@ -38,18 +37,4 @@ export class GitHubStore {
     if (except !== undefined) q = q.where('id', '!=', except);
     return this.db.get(q.limit(1)) !== undefined;
   }
-}
-
-/** The wire shape of a task's pull request row. */
-export function toPullRequest(r: TaskPullRequestRow): PullRequestInfo {
-  const decision = (r.review_decision as PullRequestInfo['reviewDecision'] | null) ?? (r.reviewers_requested ? 'review_required' : undefined);
-  return {
-    number: r.number,
-    url: r.url,
-    title: r.title,
-    state: r.state as PullRequestInfo['state'],
-    checks: JSON.parse(r.checks) as PullRequestChecks,
-    ...(decision ? { reviewDecision: decision } : {}),
-    refreshedAt: r.refreshed_at,
-  };
 }
