@@ -197,6 +197,24 @@ test('getRepoOverview lists branches with ahead/behind, their task and PR; fresh
   assert.deepEqual(o2.branches.map((x) => x.name), o.branches.map((x) => x.name));
 });
 
+test('a refresh already queued is not queued twice', async () => {
+  // GitHub is slow: the PR projection's poll (the second task's PR is open) is held mid-request,
+  // and the repository's GitHub jobs run one at a time, so the overview refresh stays queued.
+  const held = gh.control.holdRequests();
+  await held.arrived;
+  const log = ctx.sc.state.overviewsLog;
+  const pushed = log.length;
+  const from = gh.log.length;
+  const answers = [];
+  for (let i = 0; i < 3; i++) answers.push((await rq(Requests.RefreshRepo.method, { repoId: ctx.repo.id })).status);
+  assert.deepEqual(answers, ['refreshing', 'refreshing', 'refreshing']);
+  held.release();
+  await ctx.sc.waitFor(() => log.slice(pushed).some((x) => x.freshness.status === 'fresh'), 'overview fresh');
+  const lists = gh.log.slice(from).filter((r) => r.method === 'GET' && r.path === '/repos/acme/widgets/pulls');
+  assert.equal(lists.length, 1, 'one refresh ran');
+  assert.deepEqual(log.slice(pushed).map((x) => x.freshness.status), ['refreshing', 'fresh']);
+});
+
 test('bad params name the field; an unknown repository is not found', async () => {
   await assert.rejects(rq(Requests.GetRepoOverview.method, {}), /repoId/);
   await assert.rejects(rq(Requests.RefreshRepo.method, { repoId: 'repo_000000000000' }), (e) => e.code === -32001);

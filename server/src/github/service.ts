@@ -63,6 +63,13 @@ export class GitHub {
     return { client: clientFor(this.settings.apiUrl, token, (m) => this.sc.log(m)), ...gh };
   }
 
+  /** A client gave a token (or forgot it): when it is a new one, read the open pull requests with it now. */
+  setToken(token: string | null): void {
+    const before = this.token.get();
+    this.token.set(token);
+    if (this.token.get() !== before && this.clients > 0) this.tick();
+  }
+
   redact(text: string): string {
     return this.token.redact(text);
   }

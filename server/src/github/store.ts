@@ -14,10 +14,18 @@ export class GitHubStore {
   allPullRequests(): TaskPullRequestRow[] {
     return this.db.all(this.db.q.selectFrom('task_pull_requests').selectAll());
   }
-  /** The repositories with a pull request the projection still follows (open or draft). */
+  /** The repositories with a pull request the projection still follows (open or draft, of a task not archived). */
   reposWithOpenPullRequests(): string[] {
     return this.db
-      .all(this.db.q.selectFrom('task_pull_requests').select('repo_id').distinct().where('state', 'in', ['open', 'draft']))
+      .all(
+        this.db.q
+          .selectFrom('task_pull_requests')
+          .innerJoin('tasks', 'tasks.id', 'task_pull_requests.task_id')
+          .select('task_pull_requests.repo_id')
+          .distinct()
+          .where('task_pull_requests.state', 'in', ['open', 'draft'])
+          .where('tasks.status', '!=', 'archived'),
+      )
       .map((r) => r.repo_id);
   }
   putPullRequest(row: TaskPullRequestRow): void {

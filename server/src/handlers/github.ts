@@ -12,7 +12,7 @@ function mustRepo(sc: Sidecar, repoId: string): void {
 
 export const githubHandlers: Pick<Handlers, 'SetGitHubToken' | 'GetRepoOverview' | 'RefreshRepo'> = {
   SetGitHubToken(sc, p) {
-    sc.github.token.set(p.token);
+    sc.github.setToken(p.token);
     return {};
   },
 
