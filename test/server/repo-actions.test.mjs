@@ -6,6 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
@@ -149,6 +150,38 @@ test('a push the remote rejects (another clone pushed to the branch first) fails
   assert.match(push.message, /\[rejected\]/, "git's own line is quoted");
   assert.equal(git(ctx.origin, 'rev-parse', `refs/heads/${t.branch}`).trim(), theirs, 'the remote branch is untouched');
   await ctx.sc.waitFor(() => ctx.sc.task(t.id).lastAction?.id === push.id && ctx.sc.task(t.id).lastAction.status === 'failed', "the task's lastAction failed");
+});
+
+test('a push the remote refuses for want of credentials fails in git\'s words, never prompting and never showing the token', async () => {
+  // A loopback git remote over HTTP that answers every request 401, as a host refusing the credentials does.
+  const seen = [];
+  const server = createHttpServer((req, res) => {
+    seen.push(req.headers.authorization ?? null);
+    res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="loopback"' });
+    res.end();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const path = makeRepo(join(ctx.dir, 'guarded'));
+    const repo = await rq(Requests.AddRepo.method, { path });
+    const t = await newTask(repo.id);
+    await commitByHand(t, 'x.txt', 'x\n', 'x');
+    const url = `http://127.0.0.1:${server.address().port}/guarded.git`;
+    git(path, 'remote', 'add', 'origin', url);
+    const anonymous = await act({ taskId: t.id, kind: 'push' });
+    assert.equal(anonymous.status, 'failed');
+    assert.match(anonymous.message, /^git push failed: .*could not read Username.*terminal prompts disabled/);
+
+    git(path, 'remote', 'set-url', 'origin', url.replace('//', '//someone:secret-token@'));
+    const refused = await act({ taskId: t.id, kind: 'push' });
+    assert.equal(refused.status, 'failed');
+    assert.match(refused.message, /^git push failed: .*Authentication failed/);
+    assert.ok(seen.some((h) => h?.startsWith('Basic ')), 'git offered the credentials of the URL');
+    assert.doesNotMatch(JSON.stringify(ctx.sc.state.actionsLog), /secret-token/, 'the token is in no pushed row');
+    assert.doesNotMatch(ctx.sc.stderr, /secret-token/, 'nor in the log');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test('commit without a git identity fails saying how to set it; fetch without an origin says so', async () => {
