@@ -303,7 +303,7 @@ test('apply to my checkout brings committed, uncommitted and new files into the 
   assert.equal(porcelain(main), '', 'the main tree is untouched');
 });
 
-test('bad params name the field; fetch by repository refreshes every task', async () => {
+test('bad params name the field; a fetch by repository brings in what origin has new', async () => {
   const t = await newTask();
   await rejects(run({ kind: 'fetch' }), ErrorCodes.InvalidParams, /taskId: give exactly one of taskId and repoId/);
   await rejects(run({ kind: 'fetch', taskId: t.id, repoId: ctx.repo.id }), ErrorCodes.InvalidParams, /taskId: give exactly one of taskId and repoId/);
