@@ -6,7 +6,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Requests, ErrorCodes } from '../../shared/protocol.ts';
 import { git, makeRepo, startSidecar, tempDir, cleanup } from './harness.mjs';
@@ -29,6 +32,7 @@ const ctx = useSidecar({ env }, (c) => {
   git(repo, 'push', '-q', 'origin', 'main');
 });
 
+const BINARY = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 0, 255]);
 const rq = (method, params) => ctx.sc.request(method, params);
 const run = (params) => rq(Requests.RunRepoAction.method, params);
 const head = (dir) => git(dir, 'rev-parse', 'HEAD').trim();
@@ -148,6 +152,38 @@ test('a push the remote rejects (another clone pushed to the branch first) fails
   await ctx.sc.waitFor(() => ctx.sc.task(t.id).lastAction?.id === push.id && ctx.sc.task(t.id).lastAction.status === 'failed', "the task's lastAction failed");
 });
 
+test('a push the remote refuses for want of credentials fails in git\'s words, never prompting and never showing the token', async () => {
+  // A loopback git remote over HTTP that answers every request 401, as a host refusing the credentials does.
+  const seen = [];
+  const server = createHttpServer((req, res) => {
+    seen.push(req.headers.authorization ?? null);
+    res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="loopback"' });
+    res.end();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const path = makeRepo(join(ctx.dir, 'guarded'));
+    const repo = await rq(Requests.AddRepo.method, { path });
+    const t = await newTask(repo.id);
+    await commitByHand(t, 'x.txt', 'x\n', 'x');
+    const url = `http://127.0.0.1:${server.address().port}/guarded.git`;
+    git(path, 'remote', 'add', 'origin', url);
+    const anonymous = await act({ taskId: t.id, kind: 'push' });
+    assert.equal(anonymous.status, 'failed');
+    assert.match(anonymous.message, /^git push failed: .*could not read Username.*terminal prompts disabled/);
+
+    git(path, 'remote', 'set-url', 'origin', url.replace('//', '//someone:secret-token@'));
+    const refused = await act({ taskId: t.id, kind: 'push' });
+    assert.equal(refused.status, 'failed');
+    assert.match(refused.message, /^git push failed: .*Authentication failed/);
+    assert.ok(seen.some((h) => h?.startsWith('Basic ')), 'git offered the credentials of the URL');
+    assert.doesNotMatch(JSON.stringify(ctx.sc.state.actionsLog), /secret-token/, 'the token is in no pushed row');
+    assert.doesNotMatch(ctx.sc.stderr, /secret-token/, 'nor in the log');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 test('commit without a git identity fails saying how to set it; fetch without an origin says so', async () => {
   const path = makeRepo(join(ctx.dir, 'anonymous'));
   git(path, 'config', '--unset', 'user.name');
@@ -234,14 +270,16 @@ test('apply to my checkout brings committed, uncommitted and new files into the 
   await commitByHand(t, 'committed.txt', 'committed in the task\n', 'task commit');
   writeFile(t.wt, 'src/a.txt', `${readFileSync(join(t.wt, 'src/a.txt'), 'utf8')}four\n`);
   writeFile(t.wt, 'fresh/new.txt', 'untracked\n');
-  await waitGit(t.id, (g) => g.uncommitted === 2, 'two uncommitted files');
+  writeFileSync(join(t.wt, 'fresh/img.bin'), BINARY);
+  await waitGit(t.id, (g) => g.uncommitted === 3, 'three uncommitted files');
   const mainHead = head(main);
 
   const applied = await act({ taskId: t.id, kind: 'apply_to_checkout' });
   assert.equal(applied.status, 'succeeded', applied.message);
-  assert.deepEqual([...applied.result.files].sort(), ['committed.txt', 'fresh/new.txt', 'src/a.txt']);
+  assert.deepEqual([...applied.result.files].sort(), ['committed.txt', 'fresh/img.bin', 'fresh/new.txt', 'src/a.txt']);
   assert.equal(head(main), mainHead, 'nothing committed in the main tree');
-  assert.deepEqual(porcelain(main).split('\n').filter(Boolean).sort(), [' M src/a.txt', '?? committed.txt', '?? fresh/new.txt']);
+  assert.deepEqual(porcelain(main).split('\n').filter(Boolean).sort(), [' M src/a.txt', '?? committed.txt', '?? fresh/img.bin', '?? fresh/new.txt']);
+  assert.deepEqual(readFileSync(join(main, 'fresh/img.bin')), BINARY, 'a binary file byte for byte');
   assert.equal(readFileSync(join(main, 'src/a.txt'), 'utf8'), readFileSync(join(t.wt, 'src/a.txt'), 'utf8'));
   assert.equal(readFileSync(join(main, 'fresh/new.txt'), 'utf8'), 'untracked\n');
   git(main, 'checkout', '--', '.');
@@ -265,7 +303,7 @@ test('apply to my checkout brings committed, uncommitted and new files into the 
   assert.equal(porcelain(main), '', 'the main tree is untouched');
 });
 
-test('bad params name the field; fetch by repository refreshes every task', async () => {
+test('bad params name the field; a fetch by repository brings in what origin has new', async () => {
   const t = await newTask();
   await rejects(run({ kind: 'fetch' }), ErrorCodes.InvalidParams, /taskId: give exactly one of taskId and repoId/);
   await rejects(run({ kind: 'fetch', taskId: t.id, repoId: ctx.repo.id }), ErrorCodes.InvalidParams, /taskId: give exactly one of taskId and repoId/);
@@ -327,8 +365,44 @@ test('an action queued when the sidecar stops runs after the restart; a fetch cu
   assert.equal(done.result.commit.sha, head(t.wt));
   const again = await settled(fetch.actionId, { repoId: repo.id });
   assert.equal(again.status, 'failed', 'the fetch ran again, and the remote is gone now');
-  assert.match(again.message, /^git fetch failed: /);
-  assert.doesNotMatch(again.message, /interrupted/);
+  assert.match(again.message, /^git fetch failed: .*unable to connect/, "git's own reason from the run after the restart");
   const wb = await rq(Requests.GetWorkbench.method, {});
   assert.equal(wb.tasks.find((x) => x.id === t.id).lastAction.id, commit.actionId);
+});
+
+test('a rebase a crash left half way is aborted on the next start: the action fails, the worktree is as it was', async () => {
+  const path = makeRepo(join(ctx.dir, 'crashy'), { 'a.txt': 'one\ntwo\n' });
+  const repo = await rq(Requests.AddRepo.method, { path });
+  const t = await newTask(repo.id);
+  await commitByHand(t, 'a.txt', 'one\ntwo from the task\n', 'task edits two');
+  writeFile(path, 'a.txt', 'one\ntwo from main\n');
+  git(path, 'commit', '-q', '-am', 'main edits two');
+  const before = { head: head(t.wt), status: porcelain(t.wt) };
+
+  // git's pre-rebase hook holds the rebase (reading a FIFO) and says which git runs it.
+  const fifo = join(ctx.dir, 'crashy.fifo');
+  const pids = join(ctx.dir, 'crashy.pids');
+  execFileSync('mkfifo', [fifo]);
+  const hook = join(path, '.git', 'hooks', 'pre-rebase');
+  writeFileSync(hook, `#!/bin/sh\necho "$PPID $$" > '${pids}'\ncat '${fifo}' > /dev/null\n`, { mode: 0o755 });
+  const rebase = await run({ taskId: t.id, kind: 'rebase_on_base' });
+  const held = await open(fifo, 'w'); // resolves once the hook reads: the rebase is under way
+  const [gitPid] = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
+
+  // The sidecar dies, and so does its git; what a crash mid-rebase leaves is a rebase stopped on
+  // its conflict, made here by git itself.
+  await ctx.sc.kill9();
+  process.kill(gitPid, 'SIGKILL');
+  await held.close();
+  rmSync(hook);
+  assert.throws(() => git(t.wt, 'rebase', 'main'), /conflict/i);
+  const gitDir = git(t.wt, 'rev-parse', '--git-dir').trim();
+  assert.ok(existsSync(join(gitDir, 'rebase-merge')), 'a rebase is in progress');
+
+  ctx.sc = await startSidecar({ dataDir: ctx.dataDir, env });
+  const done = await settled(rebase.actionId, { repoId: repo.id });
+  assert.equal(done.status, 'failed');
+  assert.equal(done.message, 'interrupted by a restart; nothing was changed (the rebase it left half way was aborted)');
+  assert.equal(existsSync(join(gitDir, 'rebase-merge')), false, 'the rebase was aborted');
+  assert.deepEqual({ head: head(t.wt), status: porcelain(t.wt) }, before, 'HEAD and status as before');
 });
