@@ -88,6 +88,11 @@ export class Overviews {
     return this.read(repoId).freshness;
   }
 
+  /** After a push, a new or merged PR: refresh the overview, if it was ever read. */
+  refreshIfRead(repoId: string): void {
+    if (this.sc.github.store.overview(repoId)) this.refresh(repoId);
+  }
+
   /** Push the overview if what it shows changed since the last push. */
   republish(repoId: string, finishing?: number): void {
     if (this.sc.draining || !this.sc.store.repo(repoId)) return;
