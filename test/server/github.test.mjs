@@ -142,6 +142,18 @@ test('a refresh that finds nothing new sends If-None-Match, gets 304s and pushes
   assert.deepEqual(ctx.sc.traffic.methods.slice(seen), [], 'no message crossed the connection');
 });
 
+test('a used-up rate limit stops the poll until GitHub resets it', async () => {
+  const from = gh.log.length;
+  // GitHub's window resets 2 s from now (x-ratelimit-reset, whole seconds).
+  const resetAt = (Math.floor(Date.now() / 1000) + 2) * 1000;
+  gh.control.setRateLimitRemaining(0, 2);
+  const refused = await gh.waitForRequest((r) => r.status === 403, 'a poll refused for the rate limit', from);
+  await ctx.sc.waitForLog(/GitHub's rate limit is used up: pull requests are read again after/);
+  gh.control.setRateLimitRemaining(5000);
+  const next = await gh.waitForRequest((r) => r.status !== 403, 'the poll after the reset', gh.log.indexOf(refused) + 1);
+  assert.ok(next.at >= resetAt, `the next poll came ${resetAt - next.at} ms before the reset`);
+});
+
 test('merge_pull_request merges into the base in the bare repo, and the PR shows merged', async () => {
   const a = await act({ taskId: task.id, kind: 'merge_pull_request', mergeMethod: 'merge' });
   assert.equal(a.status, 'succeeded', a.message);

@@ -51,6 +51,19 @@ export async function ifChanged<T>(etag: string | null | undefined, get: (header
   }
 }
 
+/**
+ * When GitHub refused for its rate limit (403/429 with no requests left, or a Retry-After): the
+ * time it allows requests again, epoch milliseconds; else null.
+ */
+export function rateLimitedUntil(e: unknown): number | null {
+  if (!isRequestError(e) || (e.status !== 403 && e.status !== 429)) return null;
+  const headers = e.response?.headers ?? {};
+  const retryAfter = Number(headers['retry-after']);
+  if (retryAfter > 0) return Date.now() + retryAfter * 1000;
+  if (headers['x-ratelimit-remaining'] === '0') return Number(headers['x-ratelimit-reset']) * 1000 || Date.now() + 60_000;
+  return null;
+}
+
 /** GitHub's own words for a failed request: its message and each validation error's. */
 export function gitHubErrorText(e: unknown): string {
   if (isRequestError(e)) {
