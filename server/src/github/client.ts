@@ -30,7 +30,6 @@ export function clientFor(baseUrl: string, token: string, log: (m: string) => vo
       userAgent: 'foundry-sidecar',
       // octokit's request log: failures only (a 304 is a normal answer here), to the sidecar's log.
       log: { debug() {}, info() {}, warn: (m: string) => log(`github: ${m}`), error: (m: string) => log(`github: ${m}`) },
-      request: { retries: 0 },
     });
     clients.set(key, client);
   }
