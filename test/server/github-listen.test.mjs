@@ -63,7 +63,7 @@ test('polls with the environment token while a client is connected, follows a ne
     // settings point the sidecar there.
     second.control.openPullRequest({ head: task.branch, title: 'Sprockets' });
     writeSettings(dataDir, settings(`${second.url}/api/v3`));
-    await second.waitForRequest((r) => r.path === `/repos/acme/widgets/pulls/${number}` && r.auth === 'ok', 'a poll at the new API base');
+    await second.waitForRequest((r) => r.path === `/repos/acme/widgets/pulls/${number}` && r.enterprise && r.auth === 'ok', 'a poll at the new API base');
 
     await client.disconnect();
     connected = false;
