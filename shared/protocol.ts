@@ -569,8 +569,9 @@ export type AgentDefinition = z.infer<typeof AgentDefinition>;
 
 /**
  * The sidecar's own settings, shared by every client. With `--listen` they are read from
- * `D/settings.json` at start, and `agentEnv` and `stalledAfterMs` again whenever a client rewrites
- * that file (the others take effect at the next start).
+ * `D/settings.json` at start, and `agentEnv`, `stalledAfterMs` and the GitHub ones (`githubApiUrl`,
+ * `githubRepositories`, `pullRequestRefreshMs`) again whenever a client rewrites that file (the
+ * others take effect at the next start).
  */
 export const SidecarSettings = z.object({
   /** How many provisioning jobs run at once. */
@@ -1971,6 +1972,7 @@ export const RunRepoAction = request(
  *
  * Errors:
  * - -32602 InvalidParams: `taskId`, `repoId`.
+ * - -32001 NotFound: `taskId` or `repoId` names nothing.
  * - -32002 InvalidState: admission only.
  * - -32603 Internal: the database failed.
  */
@@ -2055,7 +2057,11 @@ export const BranchInfo = z.object({
   lastCommit: CommitInfo.optional(),
   /** The task whose branch it is. */
   taskId: z.string().optional(),
-  /** Its open (or last) pull request on GitHub. */
+  /**
+   * Its open (or last) pull request on GitHub. A task's own pull request comes from the PR
+   * projection (checks and reviews included); another branch's from list-pulls alone (`checks`
+   * `none`, no `reviewDecision`).
+   */
   pullRequest: PullRequestInfo.optional(),
 });
 export type BranchInfo = z.infer<typeof BranchInfo>;
@@ -2412,7 +2418,7 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   RevertFile: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   UndoRevert: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   RunRepoAction: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
-  ListRepoActions: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  ListRepoActions: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   ProposeCommitMessage: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   SetGitHubToken: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
   GetRepoOverview: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],

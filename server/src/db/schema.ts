@@ -34,6 +34,8 @@ export interface TaskRow {
   changes_files: number;
   changes_added: number;
   changes_removed: number;
+  /** The final agent message of the task's last finished turn (bounded), for the proposed commit message. */
+  last_summary?: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -93,9 +95,12 @@ export interface TranscriptRow {
 export interface JobRow {
   id: number;
   kind: string;
-  /** Task id (provision, changes, archive) or session id (create_session). */
+  /** Task id (provision, changes, archive), session id (create_session) or action id (repo_action). */
   subject: string;
-  /** The task the job writes to: jobs of one task never run at once. */
+  /**
+   * The task the job writes to: jobs of one task never run at once. Jobs not of one task use a key
+   * of their own: `agent:<id>` (install_agent), `repo:<repoId>` (repo_action: one at a time per repository).
+   */
   task_id: string;
   step: string | null;
   attempts: number;
@@ -155,6 +160,30 @@ export interface TaskGitRow {
   /** How long the last refresh's git work took. */
   refresh_ms: number;
   refreshes: number;
+  /** Files changed since HEAD, untracked ones included; null = not known yet. */
+  uncommitted?: number | null;
+}
+
+/** One repository action (foundry/runRepoAction): a durable job's row, pushed as it moves. */
+export interface RepoActionRow {
+  /** `act_…`. */
+  id: string;
+  repo_id: string;
+  /** null for a repository-wide action (`fetch` by repoId). */
+  task_id: string | null;
+  /** RepoActionKind. */
+  kind: string;
+  /** RepoActionStatus. */
+  status: string;
+  message: string | null;
+  /** JSON string[]: the conflicting files. */
+  conflicts: string | null;
+  /** JSON RepoAction['result']. */
+  result: string | null;
+  /** JSON: the request's params for its kind (message, title, body, draft, mergeMethod); never a secret. */
+  params: string;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A revertFile that Undo Revert can restore from `refs/foundry/reverts/<task_id>/<id>`. */
@@ -175,6 +204,44 @@ export interface MetaRow {
   value: string;
 }
 
+/** A task's pull request, as the PR projection last read it (github/pullRequests.ts). */
+export interface TaskPullRequestRow {
+  task_id: string;
+  repo_id: string;
+  number: number;
+  url: string;
+  title: string;
+  /** PullRequestInfo['state']. */
+  state: string;
+  /** The head commit the checks were read for. */
+  head_sha: string | null;
+  /** JSON PullRequestChecks. */
+  checks: string;
+  review_decision: string | null;
+  /** 1 while the pull names requested reviewers (review_required when nobody decided yet). */
+  reviewers_requested: number;
+  refreshed_at: number;
+  /** The ETags of the last 200s: GET pull, its head's check runs (of `checks_sha`), its reviews. */
+  pull_etag: string | null;
+  checks_etag: string | null;
+  checks_sha: string | null;
+  reviews_etag: string | null;
+}
+
+/** A repository's overview projection (github/overview.ts). */
+export interface RepoOverviewRow {
+  repo_id: string;
+  /** JSON BranchInfo[] as git read them (no pull requests: those join at read time). */
+  branches: string;
+  branches_at: number | null;
+  /** JSON OverviewPull[]: list-pulls, newest first. */
+  pull_requests: string;
+  pull_requests_at: number | null;
+  pulls_etag: string | null;
+  /** Why the last refresh failed; null when it did not. */
+  error: string | null;
+}
+
 export interface Database {
   repos: RepoRow;
   tasks: TaskRow;
@@ -188,4 +255,7 @@ export interface Database {
   task_files: TaskFileRow;
   task_git: TaskGitRow;
   task_reverts: TaskRevertRow;
+  repo_actions: RepoActionRow;
+  task_pull_requests: TaskPullRequestRow;
+  repo_overviews: RepoOverviewRow;
 }

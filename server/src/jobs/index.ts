@@ -5,6 +5,9 @@ import { changesJob } from './changes';
 import { archiveJob } from './archive';
 import { importJob } from './import';
 import { installAgentJob } from './installAgent';
+import { repoActionJob } from '../actions/job';
+import { pullRequestsJob } from '../github/pullRequests';
+import { OVERVIEW_JOB, PULL_REQUEST_JOB } from '../github/service';
 
 /** One handler per job kind. */
 export function registerJobs(sc: Sidecar): void {
@@ -14,4 +17,7 @@ export function registerJobs(sc: Sidecar): void {
   sc.jobs.register('archive', archiveJob(sc));
   sc.jobs.register('import', importJob(sc));
   sc.jobs.register('install_agent', installAgentJob(sc));
+  sc.jobs.register('repo_action', repoActionJob(sc));
+  sc.jobs.register(PULL_REQUEST_JOB, pullRequestsJob(sc));
+  sc.jobs.register(OVERVIEW_JOB, sc.overviews.job());
 }
