@@ -1,0 +1,149 @@
+// Shipping a task's work from a real VS Code: the repository has an `origin` that is a real bare
+// repository in a temp folder, and GitHub is the loopback fixture (test/fixtures/fakeGitHub) that the
+// sidecar's real @octokit/rest talks to, with the token in the environment the sidecar inherits.
+// The demo agent writes a file; the user runs "Foundry: Commit…" (accepting the proposed message)
+// and "Foundry: Create Pull Request…" from the palette; a notification says what happened; the
+// bare repository has the branch, GitHub has the pull request, and the task's row in the explorer
+// shows "PR #1 · open". Then someone else pushes to that branch, the user commits again and runs
+// "Foundry: Push": an error notification gives git's reason, with Retry.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { git } from '../../test/gitRepo.mjs';
+import { branchSha, startFakeGitHub } from '../../test/fixtures/fakeGitHub/index.mjs';
+import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
+import { openFoundry } from '../harness/foundry.mjs';
+import { answerPick, createTask, editorTab, notification, openFoundryView, runCommand, treeItem, waitForChat, waitForTreeItem } from '../harness/workbench.mjs';
+
+const PROMPT = 'Ship the greeting';
+const BRANCH = 'e2e/ship';
+const SLUG = 'acme/sample-repo';
+const WRITE = (file, text) => [`write ${file}`, text, 'end', `Wrote-${file.replace(/\W/g, '-')}.`].join('\n');
+
+/** Accepts the open input box whose prompt contains `promptText` as it is (Enter); returns the value it had. */
+async function acceptInput(page, promptText) {
+  const message = page.locator('.quick-input-widget .quick-input-message', { hasText: promptText });
+  await message.waitFor({ state: 'visible' });
+  const box = page.locator('.quick-input-widget .quick-input-box input');
+  const value = await box.inputValue();
+  await box.press('Enter');
+  await message.waitFor({ state: 'hidden' });
+  return value;
+}
+
+/** Has the agent write `file` (the session allows writes once "Always allow" was chosen) and waits for its reply. */
+async function agentWrites(frame, file, text, { firstTime = false } = {}) {
+  await sendMessage(frame, WRITE(file, text));
+  if (firstTime) {
+    const c = chatParts(frame);
+    await c.permission.filter({ hasText: `Write ${file}` }).waitFor({ state: 'visible' });
+    await c.permissionOptions.filter({ hasText: 'Always allow' }).click();
+  }
+  await waitForAgentText(frame, `Wrote-${file.replace(/\W/g, '-')}.`);
+}
+
+/** Clears the notifications shown so far, so the next wait sees only what the next command shows. */
+async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden' });
+}
+
+/**
+ * Commit… from the palette on the task, accepting the proposed message; waits for its notification
+ * and checks the commit it names is the branch's new last commit. Returns the subject.
+ */
+async function commitFromPalette(page, repoPath) {
+  await clearNotifications(page);
+  await runCommand(page, 'Foundry: Commit…');
+  await answerPick(page, 'Commit the changes of which task?', PROMPT);
+  const subject = (await acceptInput(page, 'Commit message')).trim();
+  assert.ok(subject, 'a commit message is proposed');
+  const done = notification(page, `"${subject}" on ${BRANCH}`).filter({ hasText: 'Committed' });
+  await done.waitFor({ state: 'visible' });
+  const sha = /Committed ([0-9a-f]{7})/.exec((await done.textContent()) ?? '')?.[1];
+  assert.equal(sha, git(repoPath, 'rev-parse', '--short=7', BRANCH).trim(), 'the notification names the branch\'s new commit');
+  assert.equal(git(repoPath, 'log', '-1', '--format=%s', BRANCH).trim(), subject, 'committed with the proposed subject');
+  return subject;
+}
+
+test('commit, push and open a pull request from the palette; a rejected push says why', async (t) => {
+  const remoteDir = mkdtempSync(join(tmpdir(), 'foundry-e2e-origin-'));
+  const bare = join(remoteDir, 'origin.git');
+  git(remoteDir, 'init', '-q', '--bare', '-b', 'main', bare);
+  const github = await startFakeGitHub({ repos: { [SLUG]: { bare } } });
+  t.after(async () => {
+    await github.close();
+    rmSync(remoteDir, { recursive: true, force: true });
+  });
+
+  const f = await openFoundry(t, {
+    files: { 'src/hello.txt': 'hello\n' },
+    // The token reaches the sidecar through the environment it inherits from VS Code.
+    env: { GITHUB_TOKEN: github.token },
+    settings: { 'foundry.github.apiUrl': github.url, 'foundry.github.repositories': { [bare]: SLUG } },
+  });
+  const { page } = f;
+  git(f.repoPath, 'remote', 'add', 'origin', bare);
+  git(f.repoPath, 'push', '-q', 'origin', 'main');
+
+  await openFoundryView(page);
+  await createTask(page, PROMPT, { branch: BRANCH });
+  await treeItem(page, 'Chat 1').first().click();
+  await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+  const frame = await waitForChat(page);
+  await agentWrites(frame, 'src/greeting.txt', 'hello-ship', { firstTime: true });
+
+  await t.test('Commit… accepts the proposed message, and Create Pull Request… pushes the branch and opens the PR', async () => {
+    await commitFromPalette(page, f.repoPath);
+    await waitForTreeItem(page, 'Not pushed');
+    assert.equal(branchSha(bare, BRANCH), null, 'nothing is pushed by a commit');
+
+    await runCommand(page, 'Foundry: Create Pull Request…');
+    await answerPick(page, 'Open a pull request for which task?', PROMPT);
+    const title = await acceptInput(page, 'Pull request title');
+    assert.equal(title, PROMPT, "the title proposed is the task's");
+    await answerPick(page, 'Open the pull request for review, or as a draft?', 'Open');
+    const opened = notification(page, 'Opened pull request #1');
+    await opened.waitFor({ state: 'visible' });
+    await opened.getByRole('button', { name: 'Open on GitHub' }).waitFor({ state: 'visible' });
+
+    assert.equal(branchSha(bare, BRANCH), git(f.repoPath, 'rev-parse', BRANCH).trim(), 'the bare repository has the branch at the commit');
+    const pr = github.control.pullRequest({ pull: 1 });
+    assert.equal(pr.title, PROMPT);
+    assert.equal(pr.head.ref, BRANCH);
+    assert.equal(pr.state, 'open');
+    await waitForTreeItem(page, 'PR #1 · open');
+    await f.shot('ship-pull-request');
+  });
+
+  await t.test('a push that the remote rejects ends in an error notification with git\'s reason and Retry', async () => {
+    // Someone else pushes to the branch first.
+    const other = join(remoteDir, 'other');
+    git(remoteDir, 'clone', '-q', '-b', BRANCH, bare, other);
+    git(other, 'config', 'user.email', 'other@example.invalid');
+    git(other, 'config', 'user.name', 'Someone Else');
+    execFileSync('sh', ['-c', 'echo theirs > theirs.txt'], { cwd: other });
+    git(other, 'add', '-A');
+    git(other, 'commit', '-q', '-m', 'their change');
+    git(other, 'push', '-q', 'origin', BRANCH);
+    const theirs = branchSha(bare, BRANCH);
+
+    await agentWrites(frame, 'src/more.txt', 'more-ship');
+    await commitFromPalette(page, f.repoPath);
+    await clearNotifications(page);
+    await runCommand(page, 'Foundry: Push');
+    await answerPick(page, 'Push which task?', PROMPT);
+    const failed = notification(page, 'Push failed');
+    await failed.waitFor({ state: 'visible' });
+    const text = (await failed.textContent()) ?? '';
+    t.diagnostic(`the failure reads: ${text}`);
+    assert.match(text, /rejected|fetch first|non-fast-forward/i, "git's own reason");
+    await failed.getByRole('button', { name: 'Retry' }).waitFor({ state: 'visible' });
+    assert.equal(branchSha(bare, BRANCH), theirs, 'the remote branch is as the other clone left it');
+    await waitForTreeItem(page, 'Push failed');
+    await f.shot('ship-push-rejected');
+  });
+});
