@@ -1971,6 +1971,7 @@ export const RunRepoAction = request(
  *
  * Errors:
  * - -32602 InvalidParams: `taskId`, `repoId`.
+ * - -32001 NotFound: `taskId` or `repoId` names nothing.
  * - -32002 InvalidState: admission only.
  * - -32603 Internal: the database failed.
  */
@@ -2412,7 +2413,7 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   RevertFile: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   UndoRevert: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   RunRepoAction: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
-  ListRepoActions: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  ListRepoActions: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   ProposeCommitMessage: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   SetGitHubToken: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
   GetRepoOverview: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],

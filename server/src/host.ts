@@ -8,7 +8,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { ResponseError, StreamMessageWriter, createMessageConnection, type MessageReader, type MessageWriter } from 'vscode-jsonrpc/node';
-import { AgentsUpdated, ErrorCodes, ServerStatus, SidecarExiting, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarExitingParams, type SidecarSettings } from '../../shared/protocol';
+import { AgentsUpdated, ErrorCodes, RepoActionUpdated, ServerStatus, SidecarExiting, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarExitingParams, type SidecarSettings } from '../../shared/protocol';
 import { ClientConnection, type ConnectionHost } from './clients/clientConnection';
 import { ClientHub } from './clients/clientHub';
 import { errorMessage, invalidState } from './errors';
@@ -74,6 +74,7 @@ export class SidecarHost implements ConnectionHost {
           },
           workbenchUpdated: (p) => this.hub.broadcast(WorkbenchUpdated, p),
           agentsUpdated: (p) => this.hub.broadcast(AgentsUpdated, p),
+          repoActionUpdated: (p) => this.hub.broadcast(RepoActionUpdated, p),
           transcripts: {
             isWatched: (sessionId) => this.hub.isWatched(sessionId),
             send: (p) => this.hub.toSubscribers(p.sessionId, TranscriptAppended, p),

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
+import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type RepoActionUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -58,6 +58,7 @@ export interface Channels {
   serverStatus(p: ServerStatusParams): void;
   workbenchUpdated(p: WorkbenchUpdatedParams): void;
   agentsUpdated(p: AgentsUpdatedParams): void;
+  repoActionUpdated(p: RepoActionUpdatedParams): void;
   transcripts: TranscriptAudience;
   log(message: string): void;
 }

@@ -131,6 +131,8 @@ const sampleOf = {
   AddReviewComment: { path: 'README.md' },
   // exactly one of taskId and repoId
   RunRepoAction: { taskId: 'task_doc_unknown' },
+  // either id narrows the list; an unknown one is -32001
+  ListRepoActions: { taskId: 'task_doc_unknown' },
 };
 
 const baseType = (schema) => (['optional', 'default'].includes(schema.def.type) ? baseType(schema.def.innerType) : schema.def.type);

@@ -13,6 +13,7 @@ import { pendingOf } from './permissions';
 import { launchFor, SessionModes } from './sessionModes';
 import { turnInProgress } from '../../../shared/protocol';
 import { EditSignals } from './editSignals';
+import { LastMessages } from './lastMessage';
 
 export class Turns {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
@@ -26,6 +27,7 @@ export class Turns {
   /** Sessions whose agent process ended on its own during a turn: why. */
   private readonly crashed = new Map<string, string>();
   private readonly editSignals = new EditSignals();
+  private readonly lastMessages = new LastMessages();
   readonly modes: SessionModes;
 
   constructor(private readonly sc: Sidecar) {
@@ -111,9 +113,11 @@ export class Turns {
   async runTurn(sessionId: string, turnId: string, text: string): Promise<void> {
     this.clearIdleStop(sessionId);
     this.running.add(sessionId);
+    this.lastMessages.reset(sessionId);
     this.sc.stalls.heard(sessionId, false);
     this.sc.activityChanged();
     let outcome: 'ended' | 'cancelled' | 'failed' = 'ended';
+    let summary: string | undefined;
     try {
       await this.attach(sessionId);
       const s = this.mustSession(sessionId);
@@ -125,6 +129,7 @@ export class Turns {
       }
       const { stopReason } = await this.sc.effects.call('agentPrompt', { key: sessionId, acpSessionId: s.acp_session_id!, text });
       if (stopReason === 'cancelled') outcome = 'cancelled';
+      else summary = this.lastMessages.take(sessionId);
       this.sc.transcripts.foundry(sessionId, { kind: 'turn_ended', turnId, stopReason });
     } catch (e) {
       outcome = 'failed';
@@ -147,7 +152,7 @@ export class Turns {
       // reached the agent and failed or was stopped pauses what waits behind it.
       const requeued = !this.sc.draining && this.sc.queue.undelivered(sessionId, turnId);
       if (!requeued && outcome !== 'ended' && !this.sc.draining) this.sc.queue.pause(sessionId);
-      this.endTurn(sessionId, turnId);
+      this.endTurn(sessionId, turnId, summary);
       this.sc.activityChanged();
       if (this.running.size === 0) for (const done of this.settledWaiters.splice(0)) done();
     }
@@ -170,12 +175,15 @@ export class Turns {
     return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
-  private endTurn(sessionId: string, turnId: string): void {
+  /** `summary`: the agent's final message of a turn that finished, kept as the task's last summary. */
+  private endTurn(sessionId: string, turnId: string, summary?: string): void {
+    this.lastMessages.reset(sessionId);
     const s = this.store.session(sessionId);
     if (!s || s.turn_id !== turnId) return;
     const unread = this.sc.transcripts.isWatched(sessionId) ? s.unread : 1;
     this.sc.db.tx(() => {
       this.store.updateSession(sessionId, { status: turnInProgress(s.status) ? 'ready' : s.status, turn_id: null, pending_permission: null, unread, stalled: 0 });
+      if (summary) this.store.updateTask(s.task_id, { last_summary: summary });
       this.sc.recomputeTaskStatus(s.task_id);
     });
     this.sc.publisher.taskChanged(s.task_id);
@@ -248,7 +256,10 @@ export class Turns {
       return;
     }
     this.sc.transcripts.append(sessionId, sender, message);
-    if (sender === 'agent' && turnInProgress(s.status)) this.sc.stalls.heard(sessionId, s.stalled === 1);
+    if (sender === 'agent' && turnInProgress(s.status)) {
+      this.sc.stalls.heard(sessionId, s.stalled === 1);
+      this.lastMessages.heard(sessionId, message);
+    }
     if (this.editSignals.changed(sessionId, sender, message)) {
       const taskId = this.store.session(sessionId)?.task_id;
       if (taskId) this.sc.refreshChanges(taskId);

@@ -105,4 +105,20 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX task_reverts_task ON task_reverts(task_id);
   `,
+  // 8: repository actions (foundry/runRepoAction), each a durable job: its row keeps the status,
+  // the message (progress, then what happened or why it failed), the conflicting files, the
+  // result and the params it was asked with (JSON; never a secret). The agent's last summary (the
+  // final message of the task's last finished turn, for the proposed commit message), and the
+  // projection's count of files changed since HEAD (what a commit would take; NULL = not known).
+  `
+  CREATE TABLE repo_actions (
+    id TEXT PRIMARY KEY, repo_id TEXT NOT NULL, task_id TEXT, kind TEXT NOT NULL, status TEXT NOT NULL,
+    message TEXT, conflicts TEXT, result TEXT, params TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX repo_actions_task ON repo_actions(task_id, created_at);
+  CREATE INDEX repo_actions_repo ON repo_actions(repo_id, created_at);
+  ALTER TABLE tasks ADD COLUMN last_summary TEXT;
+  ALTER TABLE task_git ADD COLUMN uncommitted INTEGER;
+  `,
 ];

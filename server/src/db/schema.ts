@@ -34,6 +34,8 @@ export interface TaskRow {
   changes_files: number;
   changes_added: number;
   changes_removed: number;
+  /** The final agent message of the task's last finished turn (bounded), for the proposed commit message. */
+  last_summary?: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -155,6 +157,30 @@ export interface TaskGitRow {
   /** How long the last refresh's git work took. */
   refresh_ms: number;
   refreshes: number;
+  /** Files changed since HEAD, untracked ones included; null = not known yet. */
+  uncommitted?: number | null;
+}
+
+/** One repository action (foundry/runRepoAction): a durable job's row, pushed as it moves. */
+export interface RepoActionRow {
+  /** `act_…`. */
+  id: string;
+  repo_id: string;
+  /** null for a repository-wide action (`fetch` by repoId). */
+  task_id: string | null;
+  /** RepoActionKind. */
+  kind: string;
+  /** RepoActionStatus. */
+  status: string;
+  message: string | null;
+  /** JSON string[]: the conflicting files. */
+  conflicts: string | null;
+  /** JSON RepoAction['result']. */
+  result: string | null;
+  /** JSON: the request's params for its kind (message, title, body, draft, mergeMethod); never a secret. */
+  params: string;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A revertFile that Undo Revert can restore from `refs/foundry/reverts/<task_id>/<id>`. */
@@ -188,4 +214,5 @@ export interface Database {
   task_files: TaskFileRow;
   task_git: TaskGitRow;
   task_reverts: TaskRevertRow;
+  repo_actions: RepoActionRow;
 }

@@ -4,9 +4,10 @@
  * spawn (FACTS.md: ~1 ms of the calling thread per child process). The main thread owns
  * all state; the worker owns none.
  */
-import type { FileTreeEntry, PendingPermission } from '../../../shared/protocol';
+import type { CommitInfo, FileTreeEntry, PendingPermission } from '../../../shared/protocol';
 import type { GitStateResult } from './gitState';
 import type { Refusal } from './reviewFiles';
+import type { GitFailure } from './gitActions';
 import type { ProcessIdentity } from './identity';
 import type { RepoIdentity } from './repoIdentity';
 import type { BackfillItem, BackfillResult } from './markerBackfill';
@@ -66,6 +67,22 @@ export interface EffectsApi {
   revertFile(p: { worktreePath: string; baseRef: string; path: string; oldPath?: string; ref: string }): Async<{ existed: boolean; after: string | null } | Refusal>;
   /** Restore `path` from `ref`, unless it is no longer as the revert left it (`after`). */
   undoRevert(p: { worktreePath: string; path: string; oldPath?: string; ref: string; existed: boolean; after: string | null }): Async<{ ok: true } | Refusal>;
+  /** Repository actions' git work (effects/gitActions.ts): `git add -A` and commit. */
+  gitCommit(p: { worktreePath: string; message: string }): Async<{ commit: CommitInfo } | GitFailure>;
+  /** HEAD and whether anything is uncommitted. */
+  gitWorktreeHead(p: { worktreePath: string }): Async<{ head: string; dirty: boolean; commit: CommitInfo }>;
+  /** `git fetch origin` in `cwd` (a worktree or the repository). */
+  gitFetch(p: { cwd: string }): Async<{ message: string } | GitFailure>;
+  /** `git push -u origin <branch>`. */
+  gitPush(p: { worktreePath: string; branch: string }): Async<{ upstream: string; message: string } | GitFailure>;
+  /** Rebase onto, or merge in, the local base branch; aborted on a conflict, naming the files. */
+  gitIntegrate(p: { worktreePath: string; baseBranch: string; mode: 'rebase' | 'merge' }): Async<{ commit: CommitInfo; message: string; headBefore: string } | GitFailure>;
+  /** Abort a rebase or merge a restart left half way; whether HEAD moved from `headBefore`. */
+  gitRecoverIntegrate(p: { worktreePath: string; headBefore: string | null }): Async<{ state: 'unchanged' | 'done'; aborted: boolean; commit: CommitInfo }>;
+  /** The worktree's changes against `baseRef` (untracked included) applied, uncommitted, in the main working tree `mainPath`. */
+  gitApplyToCheckout(p: { worktreePath: string; baseRef: string; mainPath: string }): Async<{ files: string[] } | GitFailure>;
+  /** Whether the main working tree has those changes already (after a restart cut an apply short). */
+  gitProbeApplied(p: { worktreePath: string; baseRef: string; mainPath: string }): Async<{ state: 'applied' | 'not_applied' | 'unknown'; files: string[] }>;
   watch(p: { taskId: string; path: string; debounceMs: number }): Async<void>;
   unwatch(p: { taskId: string }): Async<void>;
   /**

@@ -15,14 +15,29 @@ export const FOUNDRY_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'foundry@localhost',
 };
 
-export function gitRun(cwd: string, args: string[], opts: { input?: string | Buffer; env?: Record<string, string>; maxBytes?: number } = {}): Promise<GitOut> {
+export interface GitRunOptions {
+  input?: string | Buffer;
+  env?: Record<string, string>;
+  maxBytes?: number;
+  /** Ends git (SIGTERM) when aborted: the result then has a null code. */
+  signal?: AbortSignal;
+  /** Ends git (SIGTERM) after this long. */
+  timeoutMs?: number;
+}
+
+export function gitRun(cwd: string, args: string[], opts: GitRunOptions = {}): Promise<GitOut> {
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['-c', 'core.quotepath=off', ...args], {
       cwd,
       env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
     });
+    const abort = () => child.kill('SIGTERM');
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    child.on('close', () => opts.signal?.removeEventListener('abort', abort));
     const chunks: Buffer[] = [];
     let size = 0;
     let err = '';
@@ -48,7 +63,7 @@ export function gitRun(cwd: string, args: string[], opts: { input?: string | Buf
 }
 
 /** Like gitRun, but a non-zero exit is an error naming the command and git's message. */
-export async function gitOk(cwd: string, args: string[], opts: Parameters<typeof gitRun>[2] = {}): Promise<Buffer> {
+export async function gitOk(cwd: string, args: string[], opts: GitRunOptions = {}): Promise<Buffer> {
   const r = await gitRun(cwd, args, opts);
   if (r.code !== 0) throw new Error(`git ${args[0]} failed: ${r.stderr || `exit ${r.code}`}`);
   return r.stdout;

@@ -19,15 +19,19 @@ export type GitStateResult = { files: FileChange[]; git: Omit<TaskGitState, 'ref
 const STATUS: Record<string, FileChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'added', T: 'typechange', U: 'modified' };
 
 export async function gitState({ worktreePath, baseRef, baseBranch }: { worktreePath: string; baseRef: string; baseBranch: string | null }): Promise<GitStateResult> {
-  const [diff, untracked, branchOk, upstream, last] = await Promise.all([
+  const [diff, untracked, sinceHead, branchOk, upstream, last] = await Promise.all([
     gitOk(worktreePath, ['diff', '--raw', '--numstat', '-z', '-M', '--no-ext-diff', '--no-textconv', baseRef]),
     gitOk(worktreePath, ['ls-files', '--others', '--exclude-standard', '-z']),
+    gitOk(worktreePath, ['diff', '--name-only', '--no-renames', '-z', 'HEAD']),
     baseBranch ? gitRun(worktreePath, ['rev-parse', '--verify', '-q', `refs/heads/${baseBranch}`]) : null,
     gitRun(worktreePath, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']),
     gitRun(worktreePath, ['log', '-1', '--format=%H%x00%ct%x00%s']),
   ]);
   const files = parseDiff(diff.toString('utf8'));
-  for (const path of untracked.toString('utf8').split('\0').filter(Boolean)) {
+  const untrackedPaths = untracked.toString('utf8').split('\0').filter(Boolean);
+  // What a commit would take: changed since HEAD (staged or not), and untracked.
+  const uncommitted = new Set([...sinceHead.toString('utf8').split('\0').filter(Boolean), ...untrackedPaths]).size;
+  for (const path of untrackedPaths) {
     if (files.has(path)) continue;
     const { lines, binary } = await countLines(join(worktreePath, path));
     files.set(path, { path, status: 'added', added: lines, removed: 0, untracked: true, ...(binary ? { binary } : {}) });
@@ -49,6 +53,7 @@ export async function gitState({ worktreePath, baseRef, baseBranch }: { worktree
       // 0: clean, 1: conflicts; anything else (an unrelated history, an error): not known.
       ...(merge.code === 0 || merge.code === 1 ? { mergesCleanly: merge.code === 0 } : {}),
       ...(sha ? { lastCommit: { sha, subject: subject ?? '', at: Number(at) * 1000 } } : {}),
+      uncommitted,
     },
   };
 }

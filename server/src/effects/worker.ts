@@ -8,6 +8,7 @@ import { createInstallEffects } from './agentInstall';
 import { createWatchEffects } from './watch';
 import { createCheckpointEffects } from './checkpoint';
 import { errorText } from '../errorText';
+import { gitActionEffects, settleGitActions } from './gitActions';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -24,12 +25,14 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   ...agents.api,
   ...watches,
   ...installs,
+  ...gitActionEffects,
   checkpoint: checkpoints.checkpoint,
   shutdown: async () => {
     checkpoints.close();
     watches.unwatchAll();
     await agents.stopAll();
     await processes.killAll();
+    await settleGitActions();
   },
 };
 

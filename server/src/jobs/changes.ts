@@ -41,6 +41,7 @@ export function changesJob(sc: Sidecar) {
       last_commit_sha: r.git.lastCommit?.sha ?? null,
       last_commit_subject: r.git.lastCommit?.subject ?? null,
       last_commit_at: r.git.lastCommit?.at ?? null,
+      uncommitted: r.git.uncommitted ?? null,
       refreshed_at: Date.now(),
       refresh_ms: Math.round(performance.now() - t0),
       refreshes: (before?.refreshes ?? 0) + 1,

@@ -5,6 +5,7 @@ import { changesJob } from './changes';
 import { archiveJob } from './archive';
 import { importJob } from './import';
 import { installAgentJob } from './installAgent';
+import { repoActionJob } from '../actions/job';
 
 /** One handler per job kind. */
 export function registerJobs(sc: Sidecar): void {
@@ -14,4 +15,5 @@ export function registerJobs(sc: Sidecar): void {
   sc.jobs.register('archive', archiveJob(sc));
   sc.jobs.register('import', importJob(sc));
   sc.jobs.register('install_agent', installAgentJob(sc));
+  sc.jobs.register('repo_action', repoActionJob(sc));
 }

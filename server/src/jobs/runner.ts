@@ -13,7 +13,7 @@ import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
 
-export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent';
+export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent' | 'repo_action';
 type Lane = 'provision' | 'interactive' | 'projection';
 const LANE: Record<JobKind, Lane> = {
   provision: 'provision',
@@ -24,6 +24,8 @@ const LANE: Record<JobKind, Lane> = {
   changes: 'projection',
   // Minutes of downloading at most; never holds up a provisioning stage.
   install_agent: 'interactive',
+  // The user waits on it; a repository's actions run one at a time (actions/job.ts).
+  repo_action: 'interactive',
 };
 export type JobHandler = (job: JobRow) => Promise<void>;
 

@@ -4,10 +4,10 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import type { HistoryRow, JobRow, ProcessRow, QueuedMessageRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRevertRow, TaskRow, TranscriptRow } from '../db/schema';
+import type { HistoryRow, JobRow, ProcessRow, QueuedMessageRow, RepoActionRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRevertRow, TaskRow, TranscriptRow } from '../db/schema';
 import type { ProcessIdentity } from '../effects/identity';
 import type { HistoryEvent, SessionSummary, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
-import { toSession, toTask } from './summaries';
+import { toAction, toSession, toTask } from './summaries';
 
 export class Store {
   // Hot paths: each streamed agent update reads its session and appends a transcript row.
@@ -151,7 +151,7 @@ export class Store {
   }
   taskSummary(id: string): TaskSummary | undefined {
     const t = this.task(id);
-    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id), this.taskGit(id));
+    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id), this.taskGit(id), this.lastActionOf(id));
   }
   allTaskSummaries(): TaskSummary[] {
     const byTask = new Map<string, SessionRow[]>();
@@ -162,7 +162,8 @@ export class Store {
     }
     const queued = this.queuedBySession();
     const git = new Map(this.db.all(this.q.selectFrom('task_git').selectAll()).map((g) => [g.task_id, g]));
-    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued, git.get(t.id)));
+    const actions = this.lastActions();
+    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued, git.get(t.id), actions.get(t.id)));
   }
 
   // --- the changes projection's detail (task_files, task_git) and reverts
@@ -195,6 +196,34 @@ export class Store {
   /** A changes job waiting to start (one running may be under way too). */
   queuedJobFor(kind: string, subject: string): JobRow | undefined {
     return this.db.get(this.q.selectFrom('jobs').selectAll().where('kind', '=', kind).where('subject', '=', subject).where('status', '=', 'queued'));
+  }
+
+  // --- repository actions
+  insertAction(row: RepoActionRow): void {
+    this.db.run(this.q.insertInto('repo_actions').values(row));
+  }
+  action(id: string): RepoActionRow | undefined {
+    return this.db.get(this.q.selectFrom('repo_actions').selectAll().where('id', '=', id));
+  }
+  updateAction(id: string, patch: Partial<RepoActionRow>): RepoActionRow | undefined {
+    this.db.updateById('repo_actions', id, { ...patch, updated_at: Date.now() });
+    return this.action(id);
+  }
+  /** Newest first, optionally of one task or one repository. */
+  actions(filter: { taskId?: string; repoId?: string }, limit: number): RepoActionRow[] {
+    let query = this.q.selectFrom('repo_actions').selectAll();
+    if (filter.taskId) query = query.where('task_id', '=', filter.taskId);
+    if (filter.repoId) query = query.where('repo_id', '=', filter.repoId);
+    return this.db.all(query.orderBy('created_at', 'desc').orderBy(sql`rowid`, 'desc').limit(limit));
+  }
+  lastActionOf(taskId: string): RepoActionRow | undefined {
+    return this.actions({ taskId }, 1)[0];
+  }
+  /** Each task's last action (one read for the whole workbench). */
+  private lastActions(): Map<string, RepoActionRow> {
+    const latest = this.q.selectFrom('repo_actions').select((eb) => eb.fn.max(sql<number>`rowid`).as('r')).where('task_id', 'is not', null).groupBy('task_id');
+    const rows = this.db.all(this.q.selectFrom('repo_actions').selectAll().where(sql<number>`rowid`, 'in', latest));
+    return new Map(rows.map((a) => [a.task_id!, a]));
   }
 
   // --- transcript

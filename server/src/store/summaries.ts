@@ -1,6 +1,6 @@
 /** Row -> wire shape conversions (the projection the workbench reads). */
-import { PendingPermission, type FileChange, type FileChangeStatus, type Repo, type TaskGitState, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
-import type { QueuedMessageRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRow } from '../db/schema';
+import { PendingPermission, type RepoAction, type RepoActionKind, type RepoActionStatus, type FileChange, type FileChangeStatus, type Repo, type TaskGitState, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
+import type { QueuedMessageRow, RepoActionRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRow } from '../db/schema';
 import { POLICY_OPTIONS, stored } from '../agents/sessionModes';
 
 export const toRepo = (r: RepoRow): Repo => ({
@@ -48,10 +48,30 @@ export const toGit = (g: TaskGitRow): TaskGitState => ({
   ...(g.upstream_ref ? { upstream: { ref: g.upstream_ref, ahead: g.upstream_ahead ?? 0, behind: g.upstream_behind ?? 0 } } : {}),
   ...(g.merges_cleanly !== null ? { mergesCleanly: g.merges_cleanly === 1 } : {}),
   ...(g.last_commit_sha ? { lastCommit: { sha: g.last_commit_sha, subject: g.last_commit_subject ?? '', at: g.last_commit_at ?? 0 } } : {}),
+  ...(g.uncommitted != null ? { uncommitted: g.uncommitted } : {}),
   refreshedAt: g.refreshed_at,
 });
 
-export const toTask = (t: TaskRow, sessions: SessionRow[], queued: ReadonlyMap<string, QueuedMessageRow[]> = new Map(), git?: TaskGitRow): TaskSummary => ({
+export const toAction = (a: RepoActionRow): RepoAction => ({
+  id: a.id,
+  kind: a.kind as RepoActionKind,
+  status: a.status as RepoActionStatus,
+  repoId: a.repo_id,
+  ...(a.task_id ? { taskId: a.task_id } : {}),
+  ...(a.message ? { message: a.message } : {}),
+  ...(a.conflicts ? { conflicts: JSON.parse(a.conflicts) as string[] } : {}),
+  ...(a.result ? { result: JSON.parse(a.result) as NonNullable<RepoAction['result']> } : {}),
+  createdAt: a.created_at,
+  updatedAt: a.updated_at,
+});
+
+export const toTask = (
+  t: TaskRow,
+  sessions: SessionRow[],
+  queued: ReadonlyMap<string, QueuedMessageRow[]> = new Map(),
+  git?: TaskGitRow,
+  lastAction?: RepoActionRow,
+): TaskSummary => ({
   id: t.id,
   repoId: t.repo_id,
   title: t.title,
@@ -63,6 +83,7 @@ export const toTask = (t: TaskRow, sessions: SessionRow[], queued: ReadonlyMap<s
   sessions: sessions.map((s) => toSession(s, queued.get(s.id))),
   changes: { files: t.changes_files, added: t.changes_added, removed: t.changes_removed },
   ...(git ? { git: toGit(git) } : {}),
+  ...(lastAction ? { lastAction: toAction(lastAction) } : {}),
   ...(t.worktree_path ? { worktreePath: t.worktree_path } : {}),
   createdAt: t.created_at,
   updatedAt: t.updated_at,
