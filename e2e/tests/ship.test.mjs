@@ -16,7 +16,7 @@ import { git } from '../../test/gitRepo.mjs';
 import { branchSha, startFakeGitHub } from '../../test/fixtures/fakeGitHub/index.mjs';
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
-import { answerPick, createTask, editorTab, notification, openFoundryView, runCommand, treeItem, waitForChat, waitForTreeItem } from '../harness/workbench.mjs';
+import { answerPick, createTask, editorTab, notification, openFoundryView, runCommand, treeItem, waitForChat, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
 
 const PROMPT = 'Ship the greeting';
 const BRANCH = 'e2e/ship';
@@ -97,6 +97,8 @@ test('commit, push and open a pull request from the palette; a rejected push say
   await agentWrites(frame, 'src/greeting.txt', 'hello-ship', { firstTime: true });
 
   await t.test('Commit… accepts the proposed message, and Create Pull Request… pushes the branch and opens the PR', async () => {
+    // The row under the task knows there is something to commit before the user commits it.
+    await waitForTreeDescription(page, 'Not pushed', '1 uncommitted');
     await commitFromPalette(page, f.repoPath);
     await waitForTreeItem(page, 'Not pushed');
     assert.equal(branchSha(bare, BRANCH), null, 'nothing is pushed by a commit');
@@ -132,6 +134,7 @@ test('commit, push and open a pull request from the palette; a rejected push say
     const theirs = branchSha(bare, BRANCH);
 
     await agentWrites(frame, 'src/more.txt', 'more-ship');
+    await waitForTreeDescription(page, 'PR #1 · open', '1 uncommitted');
     await commitFromPalette(page, f.repoPath);
     await clearNotifications(page);
     await runCommand(page, 'Foundry: Push');

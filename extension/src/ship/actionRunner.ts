@@ -50,14 +50,15 @@ async function follow(env: ActionEnv, actionId: string, params: ActionParams): P
   let release = () => {};
   const done = new Promise<void>((resolve) => (release = resolve));
   const gone = whenSidecarGone(env.controller, done);
+  const title = progressTitle(params.kind, subject);
   const ended = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: progressTitle(params.kind, subject), cancellable: false },
+    { location: vscode.ProgressLocation.Notification, title, cancellable: false },
     (progress) => {
       let last = '';
       return env.actions.whenEnded(
         actionId,
         (action) => {
-          const message = progressMessage(action);
+          const message = progressMessage(action, title);
           if (message === last) return;
           last = message;
           progress.report({ message });

@@ -68,10 +68,21 @@ export function progressTitle(kind: RepoActionKind, subject: { title?: string; b
   }
 }
 
-/** The progress line under the title: the sidecar's own progress message, or that it waits its turn. */
-export function progressMessage(action: RepoAction): string {
-  if (action.message) return action.message;
-  return action.status === 'queued' ? 'Queued (one action at a time per repository)' : '';
+const words = (text: string) => text.toLowerCase().replace(/^foundry:\s*/, '').replace(/[^\p{L}\p{N}/]+/gu, ' ').trim();
+
+/**
+ * The progress line under the title: the sidecar's own progress message (unless the title already
+ * says it), or that the action waits its turn.
+ */
+export function progressMessage(action: RepoAction, title = ''): string {
+  if (action.status === 'queued') return 'Queued (one action at a time per repository)';
+  const message = action.message?.trim() ?? '';
+  return message && !words(title).includes(words(message)) ? sentence(message) : '';
+}
+
+/** The sidecar's words as a sentence's start: `fetched origin` -> `Fetched origin`. */
+function sentence(text: string): string {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
 /** `origin/foundry/x` -> `foundry/x to origin`. */
@@ -97,27 +108,27 @@ export function outcome(action: RepoAction, subject: { title?: string; branch?: 
   switch (action.kind) {
     case 'commit': {
       const c = result.commit;
-      return { ok: true, message: c ? `Committed ${c.sha.slice(0, 7)} "${c.subject}"${subject.branch ? ` on ${subject.branch}` : ''}` : action.message || 'Committed' };
+      return { ok: true, message: c ? `Committed ${c.sha.slice(0, 7)} "${c.subject}"${subject.branch ? ` on ${subject.branch}` : ''}` : sentence(action.message ?? '') || 'Committed' };
     }
     case 'push':
       return { ok: true, message: `Pushed ${upstreamWords(result.upstream, subject.branch)}` };
     case 'create_pull_request':
       return pr
         ? { ok: true, message: `Opened ${pr.state === 'draft' ? 'draft ' : ''}pull request #${pr.number}`, url: pr.url }
-        : { ok: true, message: action.message || 'Opened the pull request' };
+        : { ok: true, message: sentence(action.message ?? '') || 'Opened the pull request' };
     case 'merge_pull_request':
-      return pr ? { ok: true, message: `Merged pull request #${pr.number}`, url: pr.url } : { ok: true, message: action.message || 'Merged the pull request' };
+      return pr ? { ok: true, message: `Merged pull request #${pr.number}`, url: pr.url } : { ok: true, message: sentence(action.message ?? '') || 'Merged the pull request' };
     case 'apply_to_checkout': {
       const n = result.files?.length;
       const what = n === undefined ? 'its changes' : `${n} file${n === 1 ? '' : 's'}`;
       return { ok: true, message: `Applied ${what} of "${subject.title ?? 'the task'}" to your checkout (uncommitted)` };
     }
     case 'fetch':
-      return { ok: true, message: action.message || 'Fetched origin' };
+      return { ok: true, message: sentence(action.message ?? '') || 'Fetched origin' };
     case 'rebase_on_base':
-      return { ok: true, message: action.message || `Rebased ${subject.branch ?? 'the branch'} on its base` };
+      return { ok: true, message: sentence(action.message ?? '') || `Rebased ${subject.branch ?? 'the branch'} on its base` };
     case 'merge_base_in':
-      return { ok: true, message: action.message || `Merged the base into ${subject.branch ?? 'the branch'}` };
+      return { ok: true, message: sentence(action.message ?? '') || `Merged the base into ${subject.branch ?? 'the branch'}` };
   }
 }
 

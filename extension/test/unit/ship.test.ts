@@ -101,8 +101,10 @@ test("the progress notification names what runs and shows the sidecar's progress
   assert.equal(progressTitle('push', { branch: 'foundry/fix' }), 'Foundry: pushing foundry/fix to origin');
   assert.equal(progressTitle('merge_pull_request', { pullRequest: 3 }), 'Foundry: merging pull request #3');
   assert.equal(progressTitle('fetch', { repoName: 'app' }), 'Foundry: fetching app from origin');
-  assert.equal(progressMessage(action({ message: 'Writing objects: 100%' })), 'Writing objects: 100%');
+  assert.equal(progressMessage(action({ message: 'writing objects: 100%' })), 'Writing objects: 100%');
+  assert.equal(progressMessage(action({ message: 'pushing foundry/fix to origin' }), progressTitle('push', { branch: 'foundry/fix' })), '', 'not what the title says again');
   assert.match(progressMessage(action({ status: 'queued' })), /^Queued/);
+  assert.equal(outcome(action({ kind: 'fetch', status: 'succeeded', message: 'fetched origin: already up to date' })).message, 'Fetched origin: already up to date');
 });
 
 test('menus: commit and push need a worktree; merge only an open pull request; create only without one; the ship row offers its own', () => {
