@@ -15,7 +15,13 @@ export const Section = 'foundry';
  * Settings written to `D/settings.json` that a running sidecar applies at once (it watches the
  * file): the extension rewrites the file when one changes, no restart needed.
  */
-export const LiveSidecarSettings = ['foundry.agents', 'foundry.stalledAfterSeconds'] as const;
+export const LiveSidecarSettings = [
+  'foundry.agents',
+  'foundry.stalledAfterSeconds',
+  'foundry.github.apiUrl',
+  'foundry.github.repositories',
+  'foundry.github.pullRequestRefreshSeconds',
+] as const;
 
 /** Settings the sidecar reads at start: changing one needs a sidecar restart. */
 export const RestartSettings = [
@@ -23,9 +29,6 @@ export const RestartSettings = [
   'foundry.jobConcurrency',
   'foundry.agentIdleStopSeconds',
   'foundry.sidecar.runtime',
-  'foundry.github.apiUrl',
-  'foundry.github.repositories',
-  'foundry.github.pullRequestRefreshSeconds',
 ] as const;
 
 export interface FoundryConfig {
