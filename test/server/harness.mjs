@@ -109,6 +109,11 @@ export async function connectClient({ reader, writer, dataDir, options = {}, cli
     (state.agentsLog ??= []).push(p);
     notify();
   });
+  conn.onNotification('foundry/repoActionUpdated', (p) => {
+    (state.actions ??= new Map()).set(p.action.id, p.action);
+    (state.actionsLog ??= []).push(p.action);
+    notify();
+  });
   conn.onNotification('foundry/transcriptAppended', (p) => {
     const list = transcripts.get(p.sessionId) ?? [];
     list.push(...p.events);

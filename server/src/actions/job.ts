@@ -63,7 +63,7 @@ export function repoActionJob(sc: Sidecar) {
     try {
       if (!kind) throw new ActionFailure(`unknown action kind '${row.kind}'`);
       if (!repo) throw new ActionFailure('the repository is no longer registered');
-      if (row.task_id && (!task || task.status === 'archived')) throw new ActionFailure('the task is archived');
+      if (row.task_id && (!task || task.status.startsWith('archive'))) throw new ActionFailure('the task is archived');
       let runner = kind.run;
       if (resumed && kind.afterRestart === 'fail') throw new ActionFailure(INTERRUPTED);
       if (resumed && typeof kind.afterRestart === 'function') runner = kind.afterRestart;

@@ -95,9 +95,12 @@ export interface TranscriptRow {
 export interface JobRow {
   id: number;
   kind: string;
-  /** Task id (provision, changes, archive) or session id (create_session). */
+  /** Task id (provision, changes, archive), session id (create_session) or action id (repo_action). */
   subject: string;
-  /** The task the job writes to: jobs of one task never run at once. */
+  /**
+   * The task the job writes to: jobs of one task never run at once. Jobs not of one task use a key
+   * of their own: `agent:<id>` (install_agent), `repo:<repoId>` (repo_action: one at a time per repository).
+   */
   task_id: string;
   step: string | null;
   attempts: number;
