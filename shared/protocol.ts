@@ -569,8 +569,9 @@ export type AgentDefinition = z.infer<typeof AgentDefinition>;
 
 /**
  * The sidecar's own settings, shared by every client. With `--listen` they are read from
- * `D/settings.json` at start, and `agentEnv` and `stalledAfterMs` again whenever a client rewrites
- * that file (the others take effect at the next start).
+ * `D/settings.json` at start, and `agentEnv`, `stalledAfterMs` and the GitHub ones (`githubApiUrl`,
+ * `githubRepositories`, `pullRequestRefreshMs`) again whenever a client rewrites that file (the
+ * others take effect at the next start).
  */
 export const SidecarSettings = z.object({
   /** How many provisioning jobs run at once. */
@@ -2056,7 +2057,11 @@ export const BranchInfo = z.object({
   lastCommit: CommitInfo.optional(),
   /** The task whose branch it is. */
   taskId: z.string().optional(),
-  /** Its open (or last) pull request on GitHub. */
+  /**
+   * Its open (or last) pull request on GitHub. A task's own pull request comes from the PR
+   * projection (checks and reviews included); another branch's from list-pulls alone (`checks`
+   * `none`, no `reviewDecision`).
+   */
   pullRequest: PullRequestInfo.optional(),
 });
 export type BranchInfo = z.infer<typeof BranchInfo>;

@@ -8,7 +8,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { ResponseError, StreamMessageWriter, createMessageConnection, type MessageReader, type MessageWriter } from 'vscode-jsonrpc/node';
-import { AgentsUpdated, ErrorCodes, RepoActionUpdated, ServerStatus, SidecarExiting, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarExitingParams, type SidecarSettings } from '../../shared/protocol';
+import { AgentsUpdated, ErrorCodes, RepoActionUpdated, RepoOverviewUpdated, ServerStatus, SidecarExiting, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarExitingParams, type SidecarSettings } from '../../shared/protocol';
 import { ClientConnection, type ConnectionHost } from './clients/clientConnection';
 import { ClientHub } from './clients/clientHub';
 import { errorMessage, invalidState } from './errors';
@@ -46,7 +46,10 @@ export class SidecarHost implements ConnectionHost {
 
   constructor(private readonly opts: HostOptions) {
     this.mode = opts.mode;
-    this.hub.onCountChange(() => this.checkIdle());
+    this.hub.onCountChange((count) => {
+      this.checkIdle();
+      this.current?.clientsChanged(count);
+    });
   }
 
   get sidecar(): Sidecar | undefined {
@@ -75,6 +78,7 @@ export class SidecarHost implements ConnectionHost {
           workbenchUpdated: (p) => this.hub.broadcast(WorkbenchUpdated, p),
           agentsUpdated: (p) => this.hub.broadcast(AgentsUpdated, p),
           repoActionUpdated: (p) => this.hub.broadcast(RepoActionUpdated, p),
+          repoOverviewUpdated: (p) => this.hub.broadcast(RepoOverviewUpdated, p),
           transcripts: {
             isWatched: (sessionId) => this.hub.isWatched(sessionId),
             send: (p) => this.hub.toSubscribers(p.sessionId, TranscriptAppended, p),
@@ -86,6 +90,7 @@ export class SidecarHost implements ConnectionHost {
         throw e;
       }
       this.lock = lock;
+      this.current.clientsChanged(this.hub.size);
       return this.current;
     })();
     return this.opening;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type RepoActionUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
+import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type RepoActionUpdatedParams, type RepoOverviewUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -21,6 +21,8 @@ import { MessageQueue } from './agents/queue';
 import { StallMonitor } from './agents/stalls';
 import { reconcileEarlierVersions } from './reconcile';
 import { retryProvisioning } from './handlers/tasks';
+import { GitHub, type GitHubSettings } from './github/service';
+import { Overviews } from './github/overview';
 
 export interface Options {
   dataDir: string;
@@ -37,6 +39,8 @@ export interface Options {
   stalledAfterMs: number;
   /** Folder of the bundles (server.js, effects-worker.js, demo-agent.js). */
   bundleDir: string;
+  /** GitHub's API base, the remote -> owner/repo mapping and the PR projection's period. */
+  github: GitHubSettings;
 }
 
 export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir: string): Options {
@@ -51,6 +55,11 @@ export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir
     agentsDir: agentsDirOf(dataDir, process.env),
     stalledAfterMs: init.stalledAfterMs ?? 120_000,
     bundleDir,
+    github: {
+      apiUrl: init.githubApiUrl ?? 'https://api.github.com',
+      repositories: init.githubRepositories ?? {},
+      refreshMs: init.pullRequestRefreshMs ?? 60_000,
+    },
   };
 }
 
@@ -59,6 +68,7 @@ export interface Channels {
   workbenchUpdated(p: WorkbenchUpdatedParams): void;
   agentsUpdated(p: AgentsUpdatedParams): void;
   repoActionUpdated(p: RepoActionUpdatedParams): void;
+  repoOverviewUpdated(p: RepoOverviewUpdatedParams): void;
   transcripts: TranscriptAudience;
   log(message: string): void;
 }
@@ -76,6 +86,8 @@ export class Sidecar {
   readonly agents: AgentRegistry;
   readonly queue: MessageQueue;
   readonly stalls: StallMonitor;
+  readonly github: GitHub;
+  readonly overviews: Overviews;
   /** Process groups alive now (ended synchronously if the sidecar exits). */
   readonly liveGroups = new Set<number>();
 
@@ -109,6 +121,8 @@ export class Sidecar {
     this.permissions = new Permissions(this);
     this.queue = new MessageQueue(this);
     this.stalls = new StallMonitor(this);
+    this.github = new GitHub(this, opts.github);
+    this.overviews = new Overviews(this, (overview) => channels.repoOverviewUpdated({ overview }));
     this.jobs.onChange(() => this.activityChanged());
     registerJobs(this);
   }
@@ -143,7 +157,8 @@ export class Sidecar {
   }
 
   log(message: string): void {
-    this.channels.log(this.agents ? this.agents.redact(message) : message);
+    const masked = this.github ? this.github.redact(message) : message;
+    this.channels.log(this.agents ? this.agents.redact(masked) : masked);
   }
 
   private agentsScheduled = false;
@@ -159,10 +174,13 @@ export class Sidecar {
 
   /**
    * The settings a running sidecar applies at once when D/settings.json changes (modes/listen.ts
-   * watches it): the agents' non-secret environment and the stall delay. The others are read at start.
+   * watches it): the agents' non-secret environment, the stall delay and the GitHub settings. The
+   * others are read at start.
    */
   applyLiveSettings(settings: SidecarSettings): void {
     const resolved = resolveOptions(this.opts.dataDir, settings, this.opts.bundleDir);
+    this.opts.github = resolved.github;
+    this.github.applySettings(resolved.github);
     const envChanged = JSON.stringify(resolved.agentEnv) !== JSON.stringify(this.opts.agentEnv);
     this.opts.stalledAfterMs = resolved.stalledAfterMs;
     if (!envChanged) return;
@@ -224,6 +242,7 @@ export class Sidecar {
    */
   drain(): Promise<void> {
     this.drainPromise ??= (async () => {
+      this.github.stop();
       const running = this.jobs.stop();
       this.log('draining: ending scripts and agents');
       await this.effects.terminate().catch((e) => this.log(`effects shutdown: ${e instanceof Error ? e.message : String(e)}`));
@@ -247,6 +266,11 @@ export class Sidecar {
         // gone
       }
     }
+  }
+
+  /** How many clients are connected (the host's count): GitHub is polled only while there is one. */
+  clientsChanged(count: number): void {
+    if (!this.draining) this.github.clientsChanged(count);
   }
 
   watch(taskId: string, path: string): void {

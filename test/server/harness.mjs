@@ -114,6 +114,11 @@ export async function connectClient({ reader, writer, dataDir, options = {}, cli
     (state.actionsLog ??= []).push(p.action);
     notify();
   });
+  conn.onNotification('foundry/repoOverviewUpdated', (p) => {
+    (state.overviews ??= new Map()).set(p.overview.repoId, p.overview);
+    (state.overviewsLog ??= []).push(p.overview);
+    notify();
+  });
   conn.onNotification('foundry/transcriptAppended', (p) => {
     const list = transcripts.get(p.sessionId) ?? [];
     list.push(...p.events);

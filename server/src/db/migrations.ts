@@ -121,4 +121,23 @@ export const migrations: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN last_summary TEXT;
   ALTER TABLE task_git ADD COLUMN uncommitted INTEGER;
   `,
+  // 10: GitHub. Each task's pull request as the PR projection last read it (state, checks as JSON
+  // PullRequestChecks, review decision, whether reviewers are requested) with the ETags of its three
+  // conditional reads (the pull, the check runs of `checks_sha`, the reviews); and each
+  // repository's overview projection: its branches (JSON BranchInfo[] without pull requests) and
+  // its pull requests from list-pulls (JSON, with the list's ETag), each with when it was read and
+  // the last refresh's error. Never a token.
+  `
+  CREATE TABLE task_pull_requests (
+    task_id TEXT PRIMARY KEY, repo_id TEXT NOT NULL, number INTEGER NOT NULL, url TEXT NOT NULL,
+    title TEXT NOT NULL, state TEXT NOT NULL, head_sha TEXT, checks TEXT NOT NULL,
+    review_decision TEXT, reviewers_requested INTEGER NOT NULL DEFAULT 0, refreshed_at INTEGER NOT NULL,
+    pull_etag TEXT, checks_etag TEXT, checks_sha TEXT, reviews_etag TEXT
+  );
+  CREATE INDEX task_pull_requests_repo ON task_pull_requests(repo_id, state);
+  CREATE TABLE repo_overviews (
+    repo_id TEXT PRIMARY KEY, branches TEXT NOT NULL DEFAULT '[]', branches_at INTEGER,
+    pull_requests TEXT NOT NULL DEFAULT '[]', pull_requests_at INTEGER, pulls_etag TEXT, error TEXT
+  );
+  `,
 ];

@@ -204,6 +204,44 @@ export interface MetaRow {
   value: string;
 }
 
+/** A task's pull request, as the PR projection last read it (github/pullRequests.ts). */
+export interface TaskPullRequestRow {
+  task_id: string;
+  repo_id: string;
+  number: number;
+  url: string;
+  title: string;
+  /** PullRequestInfo['state']. */
+  state: string;
+  /** The head commit the checks were read for. */
+  head_sha: string | null;
+  /** JSON PullRequestChecks. */
+  checks: string;
+  review_decision: string | null;
+  /** 1 while the pull names requested reviewers (review_required when nobody decided yet). */
+  reviewers_requested: number;
+  refreshed_at: number;
+  /** The ETags of the last 200s: GET pull, its head's check runs (of `checks_sha`), its reviews. */
+  pull_etag: string | null;
+  checks_etag: string | null;
+  checks_sha: string | null;
+  reviews_etag: string | null;
+}
+
+/** A repository's overview projection (github/overview.ts). */
+export interface RepoOverviewRow {
+  repo_id: string;
+  /** JSON BranchInfo[] as git read them (no pull requests: those join at read time). */
+  branches: string;
+  branches_at: number | null;
+  /** JSON OverviewPull[]: list-pulls, newest first. */
+  pull_requests: string;
+  pull_requests_at: number | null;
+  pulls_etag: string | null;
+  /** Why the last refresh failed; null when it did not. */
+  error: string | null;
+}
+
 export interface Database {
   repos: RepoRow;
   tasks: TaskRow;
@@ -218,4 +256,6 @@ export interface Database {
   task_git: TaskGitRow;
   task_reverts: TaskRevertRow;
   repo_actions: RepoActionRow;
+  task_pull_requests: TaskPullRequestRow;
+  repo_overviews: RepoOverviewRow;
 }

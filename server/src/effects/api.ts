@@ -6,6 +6,7 @@
  */
 import type { CommitInfo, FileTreeEntry, PendingPermission } from '../../../shared/protocol';
 import type { GitStateResult } from './gitState';
+import type { BranchFacts } from './branches';
 import type { Refusal } from './reviewFiles';
 import type { GitFailure } from './gitActions';
 import type { ProcessIdentity } from './identity';
@@ -57,6 +58,10 @@ export interface EffectsApi {
   endStaleGroups(p: { groups: ({ pgid: number } & ProcessIdentity)[] }): Async<{ ended: number[]; dropped: number[]; survivors: number[] }>;
   /** The changes projection's whole refresh (effects/gitState.ts): changed files and the branch's git state. */
   gitState(p: { worktreePath: string; baseRef: string; baseBranch: string | null }): Async<GitStateResult>;
+  /** The repository overview's branches: ahead/behind the default branch, upstream, last commit (effects/branches.ts). */
+  repoBranches(p: { repoPath: string; defaultBranch: string }): Async<BranchFacts[]>;
+  /** The URL of `remote` (`origin`), or null when there is no such remote. */
+  remoteUrl(p: { repoPath: string; remote: string }): Async<string | null>;
   /** Both sides of one file's diff (effects/reviewFiles.ts). */
   fileDiff(p: { worktreePath: string; baseRef: string; path: string; oldPath?: string; against: 'base' | 'head' }): Async<
     { path: string; original: string | null; modified: string | null; binary?: boolean; tooLarge?: boolean } | Refusal

@@ -7,6 +7,7 @@ import { createAgentEffects } from './acp';
 import { createInstallEffects } from './agentInstall';
 import { createWatchEffects } from './watch';
 import { createCheckpointEffects } from './checkpoint';
+import { remoteUrl, repoBranches } from './branches';
 import { errorText } from '../errorText';
 import { gitActionEffects, settleGitActions } from './gitActions';
 
@@ -26,6 +27,8 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   ...watches,
   ...installs,
   ...gitActionEffects,
+  repoBranches,
+  remoteUrl,
   checkpoint: checkpoints.checkpoint,
   shutdown: async () => {
     checkpoints.close();

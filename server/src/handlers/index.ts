@@ -16,6 +16,7 @@ import { importHandlers } from './imports';
 import { agentHandlers } from './agents';
 import { reviewHandlers } from './review';
 import { shipHandlers } from './ship';
+import { githubHandlers } from './github';
 import { reviewCommentHandlers } from './reviewComments';
 
 const handlers: Handlers = {
@@ -28,6 +29,7 @@ const handlers: Handlers = {
   ...agentHandlers,
   ...reviewHandlers,
   ...shipHandlers,
+  ...githubHandlers,
   ...reviewCommentHandlers,
 };
 

@@ -1,10 +1,8 @@
 /**
- * Ship: repository actions as durable jobs (actions/), the commit message proposal, the GitHub
- * token, and the repository overview. Each handler reads and writes the database only: the git
+ * Ship: repository actions as durable jobs (actions/) and the commit message proposal (the GitHub
+ * token and the repository overview: handlers/github.ts). Each handler reads and writes the database only: the git
  * and GitHub work runs in the action's job.
  */
-import { ResponseError } from 'vscode-jsonrpc/node';
-import { ErrorCodes } from '../../../shared/protocol';
 import type { Handlers } from './define';
 import type { RepoActionRow, TaskRow } from '../db/schema';
 import { invalidState, notFound } from '../errors';
@@ -16,16 +14,12 @@ import { ACTION_KINDS } from '../actions/registry';
 import { actionJobKey, pushAction } from '../actions/job';
 import { proposeCommitMessage } from '../actions/commitMessage';
 
-const notYet = (method: string) => () => {
-  throw new ResponseError(ErrorCodes.Internal, `${method} failed: not implemented yet`);
-};
-
 /** A task an action can work on: provisioned, with its worktree, not archived. */
 const ACTIONABLE = new Set(['idle', 'running', 'error']);
 
 const LIST_LIMIT = 50;
 
-export const shipHandlers: Pick<Handlers, 'RunRepoAction' | 'ListRepoActions' | 'ProposeCommitMessage' | 'SetGitHubToken' | 'GetRepoOverview' | 'RefreshRepo'> = {
+export const shipHandlers: Pick<Handlers, 'RunRepoAction' | 'ListRepoActions' | 'ProposeCommitMessage'> = {
   RunRepoAction(sc, p) {
     const kind = ACTION_KINDS[p.kind];
     let task: TaskRow | undefined;
@@ -79,8 +73,4 @@ export const shipHandlers: Pick<Handlers, 'RunRepoAction' | 'ListRepoActions' | 
   ProposeCommitMessage(sc, p) {
     return { message: proposeCommitMessage(mustTask(sc, p.taskId)) };
   },
-
-  SetGitHubToken: notYet('foundry/setGitHubToken'),
-  GetRepoOverview: notYet('foundry/getRepoOverview'),
-  RefreshRepo: notYet('foundry/refreshRepo'),
 };

@@ -6,6 +6,8 @@ import { archiveJob } from './archive';
 import { importJob } from './import';
 import { installAgentJob } from './installAgent';
 import { repoActionJob } from '../actions/job';
+import { pullRequestsJob } from '../github/pullRequests';
+import { OVERVIEW_JOB, PULL_REQUEST_JOB } from '../github/service';
 
 /** One handler per job kind. */
 export function registerJobs(sc: Sidecar): void {
@@ -16,4 +18,6 @@ export function registerJobs(sc: Sidecar): void {
   sc.jobs.register('import', importJob(sc));
   sc.jobs.register('install_agent', installAgentJob(sc));
   sc.jobs.register('repo_action', repoActionJob(sc));
+  sc.jobs.register(PULL_REQUEST_JOB, pullRequestsJob(sc));
+  sc.jobs.register(OVERVIEW_JOB, sc.overviews.job());
 }

@@ -13,7 +13,7 @@ import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
 
-export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent' | 'repo_action';
+export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent' | 'repo_action' | 'pull_requests' | 'repo_overview';
 type Lane = 'provision' | 'interactive' | 'projection';
 const LANE: Record<JobKind, Lane> = {
   provision: 'provision',
@@ -26,13 +26,24 @@ const LANE: Record<JobKind, Lane> = {
   install_agent: 'interactive',
   // The user waits on it; a repository's actions run one at a time (actions/job.ts).
   repo_action: 'interactive',
+  // GitHub's side of the projections (github/): network reads, never a script.
+  pull_requests: 'projection',
+  repo_overview: 'projection',
 };
+/**
+ * Refreshes that keep no trail of their runs (their rows go when they end). `pull_requests`, the
+ * PR projection's poll while a client is connected, is also not activity: it never flips the
+ * server's quiescence (a poll that finds nothing new must push nothing).
+ */
+const TRAILLESS = new Set<string>(['changes', 'pull_requests', 'repo_overview']);
+const QUIET = new Set<string>(['pull_requests']);
 export type JobHandler = (job: JobRow) => Promise<void>;
 
 export class JobRunner {
   private readonly lanes: Record<Lane, PQueue>;
-  private readonly waiting = new Map<string, { id: number; lane: Lane }[]>();
-  private readonly busy = new Set<string>();
+  private readonly waiting = new Map<string, { id: number; lane: Lane; quiet: boolean }[]>();
+  /** Keys with a job running, and whether that job is quiet. */
+  private readonly busy = new Map<string, boolean>();
   private handlers = new Map<string, JobHandler>();
   private listeners: (() => void)[] = [];
   private readonly active = new Set<Promise<void>>();
@@ -76,8 +87,9 @@ export class JobRunner {
 
   /** Jobs queued or running. */
   get count(): number {
-    let n = this.busy.size;
-    for (const list of this.waiting.values()) n += list.length;
+    let n = 0;
+    for (const quiet of this.busy.values()) if (!quiet) n++;
+    for (const list of this.waiting.values()) n += list.filter((j) => !j.quiet).length;
     return n;
   }
 
@@ -100,7 +112,7 @@ export class JobRunner {
     const list = this.waiting.get(taskId) ?? [];
     if (list.some((j) => j.id === jobId)) return;
     // A kind this build does not know (a row from another version) fails in runJob.
-    list.push({ id: jobId, lane: LANE[kind] ?? 'interactive' });
+    list.push({ id: jobId, lane: LANE[kind] ?? 'interactive', quiet: QUIET.has(kind) });
     this.waiting.set(taskId, list);
     this.pump(taskId);
     for (const l of this.listeners) l();
@@ -112,7 +124,7 @@ export class JobRunner {
     const next = list?.shift();
     if (list && list.length === 0) this.waiting.delete(taskId);
     if (next === undefined) return;
-    this.busy.add(taskId);
+    this.busy.set(taskId, next.quiet);
     void this.lanes[next.lane]
       .add(() => this.run(next.id))
       .finally(() => {
@@ -141,7 +153,7 @@ export class JobRunner {
     try {
       await handler({ ...job, attempts: job.attempts + 1, status: 'running' });
       // Projection refreshes happen after every turn and file change: keep no trail of them.
-      if (job.kind === 'changes') this.store.deleteJob(job.id);
+      if (TRAILLESS.has(job.kind)) this.store.deleteJob(job.id);
       else this.store.updateJob(job.id, { status: 'done', error: null });
     } catch (e) {
       if (this.stopping || e instanceof Interrupted) {

@@ -127,7 +127,7 @@ function watchSettings(dataDir: string, log: (m: string) => void, apply: (settin
         const text = existsSync(settingsPath(dataDir)) ? readFileSync(settingsPath(dataDir), 'utf8') : '';
         if (text === last) return;
         last = text;
-        log(`${name} changed: applying the agents' environment and the stall delay`);
+        log(`${name} changed: applying the agents' environment, the stall delay and the GitHub settings`);
         apply(readSettings(dataDir, log));
       }, 50);
     });

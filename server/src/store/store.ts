@@ -151,7 +151,8 @@ export class Store {
   }
   taskSummary(id: string): TaskSummary | undefined {
     const t = this.task(id);
-    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id), this.taskGit(id), this.lastActionOf(id));
+    const pr = this.db.get(this.q.selectFrom('task_pull_requests').selectAll().where('task_id', '=', id));
+    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id), this.taskGit(id), this.lastActionOf(id), pr);
   }
   allTaskSummaries(): TaskSummary[] {
     const byTask = new Map<string, SessionRow[]>();
@@ -163,7 +164,8 @@ export class Store {
     const queued = this.queuedBySession();
     const git = new Map(this.db.all(this.q.selectFrom('task_git').selectAll()).map((g) => [g.task_id, g]));
     const actions = this.lastActions();
-    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued, git.get(t.id), actions.get(t.id)));
+    const prs = new Map(this.db.all(this.q.selectFrom('task_pull_requests').selectAll()).map((p) => [p.task_id, p]));
+    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued, git.get(t.id), actions.get(t.id), prs.get(t.id)));
   }
 
   // --- the changes projection's detail (task_files, task_git) and reverts

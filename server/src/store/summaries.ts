@@ -1,6 +1,6 @@
 /** Row -> wire shape conversions (the projection the workbench reads). */
-import { PendingPermission, type RepoAction, type RepoActionKind, type RepoActionStatus, type FileChange, type FileChangeStatus, type Repo, type TaskGitState, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
-import type { QueuedMessageRow, RepoActionRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRow } from '../db/schema';
+import { PendingPermission, type RepoAction, type RepoActionKind, type RepoActionStatus, type FileChange, type FileChangeStatus, type PullRequestChecks, type PullRequestInfo, type Repo, type TaskGitState, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
+import type { QueuedMessageRow, RepoActionRow, TaskPullRequestRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRow } from '../db/schema';
 import { POLICY_OPTIONS, stored } from '../agents/sessionModes';
 
 export const toRepo = (r: RepoRow): Repo => ({
@@ -65,12 +65,27 @@ export const toAction = (a: RepoActionRow): RepoAction => ({
   updatedAt: a.updated_at,
 });
 
+/** A task's pull request as the PR projection last read it (github/pullRequests.ts). */
+export function toPullRequest(r: TaskPullRequestRow): PullRequestInfo {
+  const decision = (r.review_decision as PullRequestInfo['reviewDecision'] | null) ?? (r.reviewers_requested ? 'review_required' : undefined);
+  return {
+    number: r.number,
+    url: r.url,
+    title: r.title,
+    state: r.state as PullRequestInfo['state'],
+    checks: JSON.parse(r.checks) as PullRequestChecks,
+    ...(decision ? { reviewDecision: decision } : {}),
+    refreshedAt: r.refreshed_at,
+  };
+}
+
 export const toTask = (
   t: TaskRow,
   sessions: SessionRow[],
   queued: ReadonlyMap<string, QueuedMessageRow[]> = new Map(),
   git?: TaskGitRow,
   lastAction?: RepoActionRow,
+  pullRequest?: TaskPullRequestRow,
 ): TaskSummary => ({
   id: t.id,
   repoId: t.repo_id,
@@ -83,6 +98,7 @@ export const toTask = (
   sessions: sessions.map((s) => toSession(s, queued.get(s.id))),
   changes: { files: t.changes_files, added: t.changes_added, removed: t.changes_removed },
   ...(git ? { git: toGit(git) } : {}),
+  ...(pullRequest ? { pullRequest: toPullRequest(pullRequest) } : {}),
   ...(lastAction ? { lastAction: toAction(lastAction) } : {}),
   ...(t.worktree_path ? { worktreePath: t.worktree_path } : {}),
   createdAt: t.created_at,
