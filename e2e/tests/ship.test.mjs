@@ -1,6 +1,7 @@
 // Shipping a task's work from a real VS Code: the repository has an `origin` that is a real bare
 // repository in a temp folder, and GitHub is the loopback fixture (test/fixtures/fakeGitHub) that the
-// sidecar's real @octokit/rest talks to, with the token in the environment the sidecar inherits.
+// sidecar's real @octokit/rest talks to, with the token in the environment the sidecar inherits
+// (GH_TOKEN; see below why not GITHUB_TOKEN).
 // The demo agent writes a file; the user runs "Foundry: Commit…" (accepting the proposed message)
 // and "Foundry: Create Pull Request…" from the palette; a notification says what happened; the
 // bare repository has the branch, GitHub has the pull request, and the task's row in the explorer
@@ -81,8 +82,11 @@ test('commit, push and open a pull request from the palette; a rejected push say
 
   const f = await openFoundry(t, {
     files: { 'src/hello.txt': 'hello\n' },
-    // The token reaches the sidecar through the environment it inherits from VS Code.
-    env: { GITHUB_TOKEN: github.token },
+    // The token reaches the sidecar through the environment it inherits from VS Code. Not as
+    // GITHUB_TOKEN: code-server takes that one for its --github-auth and deletes it from the
+    // environment of everything it starts (and its release build makes no GitHub session of it),
+    // so the sidecar's other variable, GH_TOKEN, carries it.
+    env: { GH_TOKEN: github.token },
     settings: { 'foundry.github.apiUrl': github.url, 'foundry.github.repositories': { [bare]: SLUG } },
   });
   const { page } = f;
@@ -107,9 +111,13 @@ test('commit, push and open a pull request from the palette; a rejected push say
     await answerPick(page, 'Open a pull request for which task?', PROMPT);
     const title = await acceptInput(page, 'Pull request title');
     assert.equal(title, PROMPT, "the title proposed is the task's");
-    await answerPick(page, 'Open the pull request for review, or as a draft?', 'Open');
+    const progress = notification(page, `opening a pull request for ${BRANCH}`);
     const opened = notification(page, 'Opened pull request #1');
-    await opened.waitFor({ state: 'visible' });
+    // Both are looked for from before the last answer: the progress shows while the action runs.
+    const seen = Promise.all([progress.waitFor({ state: 'visible' }), opened.waitFor({ state: 'visible' })]);
+    await answerPick(page, 'Open the pull request for review, or as a draft?', 'Open');
+    await seen;
+    await progress.waitFor({ state: 'hidden' });
     await opened.getByRole('button', { name: 'Open on GitHub' }).waitFor({ state: 'visible' });
 
     assert.equal(branchSha(bare, BRANCH), git(f.repoPath, 'rev-parse', BRANCH).trim(), 'the bare repository has the branch at the commit');
@@ -138,9 +146,12 @@ test('commit, push and open a pull request from the palette; a rejected push say
     await commitFromPalette(page, f.repoPath);
     await clearNotifications(page);
     await runCommand(page, 'Foundry: Push');
-    await answerPick(page, 'Push which task?', PROMPT);
+    const progress = notification(page, `pushing ${BRANCH} to origin`);
     const failed = notification(page, 'Push failed');
-    await failed.waitFor({ state: 'visible' });
+    const seen = Promise.all([progress.waitFor({ state: 'visible' }), failed.waitFor({ state: 'visible' })]);
+    await answerPick(page, 'Push which task?', PROMPT);
+    await seen;
+    await progress.waitFor({ state: 'hidden' });
     const text = (await failed.textContent()) ?? '';
     t.diagnostic(`the failure reads: ${text}`);
     assert.match(text, /rejected|fetch first|non-fast-forward/i, "git's own reason");
