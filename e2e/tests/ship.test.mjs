@@ -115,6 +115,7 @@ test('commit, push and open a pull request from the palette; a rejected push say
     const opened = notification(page, 'Opened pull request #1');
     // Both are looked for from before the last answer: the progress shows while the action runs.
     const seen = Promise.all([progress.waitFor({ state: 'visible' }), opened.waitFor({ state: 'visible' })]);
+    seen.catch(() => {}); // awaited below; not unhandled meanwhile
     await answerPick(page, 'Open the pull request for review, or as a draft?', 'Open');
     await seen;
     await progress.waitFor({ state: 'hidden' });
@@ -149,6 +150,7 @@ test('commit, push and open a pull request from the palette; a rejected push say
     const progress = notification(page, `pushing ${BRANCH} to origin`);
     const failed = notification(page, 'Push failed');
     const seen = Promise.all([progress.waitFor({ state: 'visible' }), failed.waitFor({ state: 'visible' })]);
+    seen.catch(() => {}); // awaited below; not unhandled meanwhile
     await answerPick(page, 'Push which task?', PROMPT);
     await seen;
     await progress.waitFor({ state: 'hidden' });
