@@ -6,10 +6,10 @@
 // and "Foundry: Create Pull Request…" from the palette; a notification says what happened; the
 // bare repository has the branch, GitHub has the pull request, and the task's row in the explorer
 // shows "PR #1 · open". Then someone else pushes to that branch, the user commits again and runs
-// "Foundry: Push": an error notification gives git's reason, with Retry.
+// "Foundry: Push": an error notification gives git's reason, with Retry. No log holds the token.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -162,4 +162,18 @@ test('commit, push and open a pull request from the palette; a rejected push say
     await waitForTreeItem(page, 'Push failed');
     await f.shot('ship-push-rejected');
   });
+
+  await t.test("the GitHub token is in none of Foundry's logs", () => {
+    const logs = [join(f.dataDir, 'logs', 'sidecar.log'), ...filesNamed(join(f.dirs.userData, 'logs'), 'Foundry.log')];
+    assert.ok(logs.length >= 2, `the sidecar's and the window's logs: ${logs.join(', ')}`);
+    for (const file of logs) assert.ok(!readFileSync(file, 'utf8').includes(github.token), `${file} does not hold the token`);
+  });
 });
+
+/** Every file called `name` under `dir`. */
+function filesNamed(dir, name) {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((rel) => rel.split('/').pop() === name)
+    .map((rel) => join(dir, rel));
+}
