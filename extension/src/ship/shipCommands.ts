@@ -14,10 +14,9 @@ import { joinCommitMessage, MergeMethods, splitCommitMessage } from './shipPrese
 
 type ShipCommand = (env: ActionEnv) => (...args: unknown[]) => unknown;
 
-/** A tree node of any kind that names its task or repository. */
+/** A tree row: a repository's (Fetch) or one that names a task. */
 interface NodeLike {
   readonly kind: string;
-  readonly taskId?: string;
   readonly repoId?: string;
 }
 
@@ -25,19 +24,9 @@ function isNode(arg: unknown): arg is NodeLike {
   return typeof arg === 'object' && arg !== null && 'kind' in arg;
 }
 
-/** The task of a tree row (the task's, one of its sessions', its ship row's, a review row's), an id, or a pick. */
-async function taskOf(controller: Controller, arg: unknown, placeHolder: string): Promise<TaskSummary | undefined> {
-  if (isNode(arg) && arg.kind !== 'task' && arg.kind !== 'session' && arg.taskId) {
-    const task = controller.store.task(arg.taskId);
-    if (!task) throw new Error(`Foundry does not know task ${arg.taskId} (it may have been removed).`);
-    return task;
-  }
-  return resolveTask(controller, arg, placeHolder);
-}
-
 /** The task, once it has a worktree (the sidecar refuses the same, with the state). */
 async function workingTask(controller: Controller, arg: unknown, placeHolder: string): Promise<TaskSummary | undefined> {
-  const task = await taskOf(controller, arg, placeHolder);
+  const task = await resolveTask(controller, arg, placeHolder);
   if (task && !task.worktreePath) throw new Error(`the task "${task.title}" has no worktree (${task.status}).`);
   return task;
 }
@@ -165,7 +154,7 @@ const fetch: ShipCommand = (env) => async (arg) => {
 };
 
 const openPullRequest: ShipCommand = (env) => async (arg) => {
-  const task = await taskOf(env.controller, arg, 'Open the pull request of which task?');
+  const task = await resolveTask(env.controller, arg, 'Open the pull request of which task?');
   if (!task) return;
   if (!task.pullRequest) {
     void vscode.window.showInformationMessage(`Foundry: "${task.title}" has no pull request yet. Run "Foundry: Create Pull Request…".`);
