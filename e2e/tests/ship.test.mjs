@@ -5,7 +5,7 @@
 // The demo agent writes a file; the user runs "Foundry: Commit…" (accepting the proposed message)
 // and "Foundry: Create Pull Request…" from the palette; a notification says what happened; the
 // bare repository has the branch, GitHub has the pull request, and the task's row in the explorer
-// shows "PR #1 · open". Then someone else pushes to that branch, the user commits again and runs
+// shows "PR #1 · open", then the checks CI reports. Then someone else pushes to that branch, the user commits again and runs
 // "Foundry: Push": an error notification gives git's reason, with Retry. No log holds the token.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -87,7 +87,7 @@ test('commit, push and open a pull request from the palette; a rejected push say
     // environment of everything it starts (and its release build makes no GitHub session of it),
     // so the sidecar's other variable, GH_TOKEN, carries it.
     env: { GH_TOKEN: github.token },
-    settings: { 'foundry.github.apiUrl': github.url, 'foundry.github.repositories': { [bare]: SLUG } },
+    settings: { 'foundry.github.apiUrl': github.url, 'foundry.github.repositories': { [bare]: SLUG }, 'foundry.github.pullRequestRefreshSeconds': 1 },
   });
   const { page } = f;
   git(f.repoPath, 'remote', 'add', 'origin', bare);
@@ -128,6 +128,11 @@ test('commit, push and open a pull request from the palette; a rejected push say
     assert.equal(pr.state, 'open');
     await waitForTreeItem(page, 'PR #1 · open');
     await f.shot('ship-pull-request');
+
+    // CI reports on GitHub: the sidecar's next read of the pull request brings the checks to the row.
+    github.control.addCheckRun({ pull: 1, name: 'build', conclusion: 'success' });
+    github.control.addCheckRun({ pull: 1, name: 'lint', conclusion: 'failure' });
+    await waitForTreeDescription(page, 'PR #1 · open', 'checks ✗ 1/2 failed');
   });
 
   await t.test('a push that the remote rejects ends in an error notification with git\'s reason and Retry', async () => {
