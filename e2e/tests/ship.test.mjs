@@ -6,7 +6,8 @@
 // and "Foundry: Create Pull Request…" from the palette; a notification says what happened; the
 // bare repository has the branch, GitHub has the pull request, and the task's row in the explorer
 // shows "PR #1 · open", then the checks CI reports. Then someone else pushes to that branch, the user commits again and runs
-// "Foundry: Push": an error notification gives git's reason, with Retry. No log holds the token.
+// "Foundry: Push": an error notification gives git's reason, with Retry (which pushes again). No
+// log holds the token.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { git } from '../../test/gitRepo.mjs';
 import { branchSha, startFakeGitHub } from '../../test/fixtures/fakeGitHub/index.mjs';
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
+import { readTraffic } from '../harness/traffic.mjs';
 import { answerPick, createTask, editorTab, notification, openFoundryView, runCommand, treeItem, waitForChat, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
 
 const PROMPT = 'Ship the greeting';
@@ -162,8 +164,16 @@ test('commit, push and open a pull request from the palette; a rejected push say
     const text = (await failed.textContent()) ?? '';
     t.diagnostic(`the failure reads: ${text}`);
     assert.match(text, /rejected|fetch first|non-fast-forward/i, "git's own reason");
-    await failed.getByRole('button', { name: 'Retry' }).waitFor({ state: 'visible' });
     assert.equal(branchSha(bare, BRANCH), theirs, 'the remote branch is as the other clone left it');
+
+    // Retry runs the push again (one more runRepoAction), and it is rejected again for the same reason.
+    const actionsSent = () => readTraffic(f.trafficLog).filter((m) => m.direction === 'in' && m.method === 'foundry/runRepoAction').length;
+    const before = actionsSent();
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await failed.waitFor({ state: 'hidden' });
+    await failed.waitFor({ state: 'visible' });
+    assert.match((await failed.textContent()) ?? '', /fetch first/);
+    assert.equal(actionsSent(), before + 1, 'Retry sent the push once more');
     await waitForTreeItem(page, 'Push failed');
     await f.shot('ship-push-rejected');
   });
