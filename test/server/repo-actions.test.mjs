@@ -303,7 +303,7 @@ test('apply to my checkout brings committed, uncommitted and new files into the 
   assert.equal(porcelain(main), '', 'the main tree is untouched');
 });
 
-test('bad params name the field; fetch by repository refreshes every task', async () => {
+test('bad params name the field; a fetch by repository brings in what origin has new', async () => {
   const t = await newTask();
   await rejects(run({ kind: 'fetch' }), ErrorCodes.InvalidParams, /taskId: give exactly one of taskId and repoId/);
   await rejects(run({ kind: 'fetch', taskId: t.id, repoId: ctx.repo.id }), ErrorCodes.InvalidParams, /taskId: give exactly one of taskId and repoId/);
@@ -352,6 +352,11 @@ test('an action queued when the sidecar stops runs after the restart; a fetch cu
   const commit = await run({ taskId: t.id, kind: 'commit', message: 'after the restart' });
   assert.equal(commit.status, 'queued');
   const before = head(t.wt);
+  // Another repository's action runs meanwhile; this one's waits behind its fetch.
+  const elsewhere = await act({ repoId: ctx.repo.id, kind: 'fetch' });
+  assert.equal(elsewhere.status, 'succeeded', elsewhere.message);
+  assert.equal(ctx.sc.state.actions.get(fetch.actionId).status, 'running', 'the held fetch still runs');
+  assert.equal(ctx.sc.state.actions.get(commit.actionId).status, 'queued', 'the commit waits behind it');
 
   await ctx.sc.stop();
   for (const s of sockets) s.destroy();
