@@ -1,6 +1,6 @@
 // The PR projection of a listening sidecar: the token from its environment (GITHUB_TOKEN), the
-// GitHub settings from D/settings.json applied again when a client rewrites it (a new API base is
-// used by the next poll), and the poll runs only while a client is connected: after the last one
+// GitHub settings from D/settings.json applied again when a client rewrites it (a new API base, a
+// GitHub Enterprise one with its /api/v3 path, is used by the next poll), and the poll runs only while a client is connected: after the last one
 // leaves, GitHub hears nothing more until the sidecar's idle exit.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,10 +59,11 @@ test('polls with the environment token while a client is connected, follows a ne
     const number = action.result.pullRequest.number;
     await first.waitForRequest((r) => r.path === `/repos/acme/widgets/pulls/${number}` && r.ifNoneMatch && r.auth === 'ok', 'a poll of the PR with the environment token');
 
-    // The same PR on the other API base; the rewritten settings point the sidecar there.
+    // The same PR on the other API base (a GitHub Enterprise one, under /api/v3); the rewritten
+    // settings point the sidecar there.
     second.control.openPullRequest({ head: task.branch, title: 'Sprockets' });
-    writeSettings(dataDir, settings(second.url));
-    await second.waitForRequest((r) => r.path === `/repos/acme/widgets/pulls/${number}` && r.auth === 'ok', 'a poll at the new API base');
+    writeSettings(dataDir, settings(`${second.url}/api/v3`));
+    await second.waitForRequest((r) => r.path === `/repos/acme/widgets/pulls/${number}` && r.enterprise && r.auth === 'ok', 'a poll at the new API base');
 
     await client.disconnect();
     connected = false;

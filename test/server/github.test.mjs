@@ -8,12 +8,14 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Requests } from '../../shared/protocol.ts';
-import { git, tempDir, cleanup } from './harness.mjs';
+import { git, makeRepo, tempDir, cleanup } from './harness.mjs';
 import { writeFile } from '../gitRepo.mjs';
 import { useSidecar } from './useSidecar.mjs';
 import { startFakeGitHub } from '../fixtures/fakeGitHub/index.mjs';
 
 const SIGN_IN = 'Sign in to GitHub (Foundry: Sign in to GitHub) or set GITHUB_TOKEN';
+/** The fixture's repository the tests' PRs are in (the other, acme/gadgets, is in memory only). */
+const W = 'acme/widgets';
 const BAD_TOKEN = 'ghp_notTheRightOne0123456789';
 const home = tempDir('foundry-home-');
 after(() => cleanup(home));
@@ -27,7 +29,7 @@ const ctx = useSidecar(
     env: { GITHUB_TOKEN: '', GH_TOKEN: '', HOME: home, GIT_CONFIG_NOSYSTEM: '1' },
     async prepare(c) {
       c.origin = join(c.dir, 'origin.git');
-      gh = await startFakeGitHub({ repos: { 'acme/widgets': { bare: c.origin } } });
+      gh = await startFakeGitHub({ repos: { 'acme/widgets': { bare: c.origin }, 'acme/gadgets': {} } });
       // The origin is a local path: the setting maps it to its GitHub repository.
       Object.assign(options, { githubApiUrl: gh.url, githubRepositories: { [c.origin]: 'acme/widgets' } });
     },
@@ -102,7 +104,7 @@ test('create_pull_request pushes the branch, then opens the PR, and the task sho
   assert.equal(a.result.upstream, `origin/${task.branch}`);
   assert.equal(a.result.pullRequest.state, 'open');
   const shown = await waitPr(task.id, (p) => p.number === a.result.pullRequest.number, 'the PR in the task');
-  assert.equal(shown.url, gh.control.pullRequest({ pull: shown.number }).html_url);
+  assert.equal(shown.url, gh.control.pullRequest({ repo: W, pull: shown.number }).html_url);
   assert.deepEqual(shown.checks, { state: 'none', total: 0, passed: 0, failed: 0, pending: 0 });
   assert.equal(shown.reviewDecision, undefined);
   const again = await act({ taskId: task.id, kind: 'create_pull_request' });
@@ -112,15 +114,15 @@ test('create_pull_request pushes the branch, then opens the PR, and the task sho
 
 test('a check run shows as pending, then success, after the next refreshes', async () => {
   const number = pr(task.id).number;
-  const id = gh.control.addCheckRun({ pull: number, name: 'build', status: 'in_progress' });
+  const id = gh.control.addCheckRun({ repo: W, pull: number, name: 'build', status: 'in_progress' });
   await waitPr(task.id, (p) => p.checks.state === 'pending' && p.checks.pending === 1, 'checks pending');
-  gh.control.updateCheckRun({ id, status: 'completed', conclusion: 'success' });
+  gh.control.updateCheckRun({ repo: W, id, status: 'completed', conclusion: 'success' });
   const p = await waitPr(task.id, (x) => x.checks.state === 'success', 'checks success');
   assert.deepEqual(p.checks, { state: 'success', total: 1, passed: 1, failed: 0, pending: 0 });
 });
 
 test('a review requesting changes shows', async () => {
-  gh.control.addReview({ pull: pr(task.id).number, user: 'octocat', state: 'CHANGES_REQUESTED', body: 'needs a test' });
+  gh.control.addReview({ repo: W, pull: pr(task.id).number, user: 'octocat', state: 'CHANGES_REQUESTED', body: 'needs a test' });
   await waitPr(task.id, (p) => p.reviewDecision === 'changes_requested', 'changes requested');
 });
 
@@ -142,6 +144,18 @@ test('a refresh that finds nothing new sends If-None-Match, gets 304s and pushes
   assert.deepEqual(ctx.sc.traffic.methods.slice(seen), [], 'no message crossed the connection');
 });
 
+test('a used-up rate limit stops the poll until GitHub resets it', async () => {
+  const from = gh.log.length;
+  // GitHub's window resets 2 s from now (x-ratelimit-reset, whole seconds).
+  const resetAt = (Math.floor(Date.now() / 1000) + 2) * 1000;
+  gh.control.setRateLimitRemaining(0, 2);
+  const refused = await gh.waitForRequest((r) => r.status === 403, 'a poll refused for the rate limit', from);
+  await ctx.sc.waitForLog(/GitHub's rate limit is used up: pull requests are read again after/);
+  gh.control.setRateLimitRemaining(5000);
+  const next = await gh.waitForRequest((r) => r.status !== 403, 'the poll after the reset', gh.log.indexOf(refused) + 1);
+  assert.ok(next.at >= resetAt, `the next poll came ${resetAt - next.at} ms before the reset`);
+});
+
 test('merge_pull_request merges into the base in the bare repo, and the PR shows merged', async () => {
   const a = await act({ taskId: task.id, kind: 'merge_pull_request', mergeMethod: 'merge' });
   assert.equal(a.status, 'succeeded', a.message);
@@ -158,6 +172,11 @@ test('merge_pull_request merges into the base in the bare repo, and the PR shows
 test('getRepoOverview lists branches with ahead/behind, their task and PR; freshness goes refreshing -> fresh', async () => {
   const second = await taskWithCommit('Gears', 'gears.txt');
   await act({ taskId: second.id, kind: 'create_pull_request', title: 'Gears, reviewed' });
+  // The overview was read before (the bad-token refresh): it follows the new PR by itself.
+  await ctx.sc.waitFor(() => {
+    const o = ctx.sc.state.overviews?.get(ctx.repo.id);
+    return o?.freshness.status === 'fresh' && o.branches.find((b) => b.name === second.branch)?.pullRequest?.state === 'open';
+  }, 'the overview shows the new PR');
   // main moves on in the user's checkout: every other branch is one behind.
   writeFile(ctx.repo.path, 'CHANGELOG.md', 'next\n');
   git(ctx.repo.path, 'add', '-A');
@@ -180,7 +199,7 @@ test('getRepoOverview lists branches with ahead/behind, their task and PR; fresh
   assert.equal(b.pullRequest.state, 'open');
   assert.equal(byName.get(task.branch).pullRequest.state, 'merged');
   assert.deepEqual([byName.get('experiment').ahead, byName.get('experiment').behind, byName.get('experiment').taskId], [0, 1, undefined]);
-  assert.ok(gh.log.slice(from).some((r) => r.path === '/repos/acme/widgets/pulls' && r.method === 'GET' && r.status === 200));
+  assert.ok(gh.log.slice(from).some((r) => r.path === '/repos/acme/widgets/pulls' && r.method === 'GET'), 'the refresh read list-pulls');
   // getRepoOverview answers the same from SQLite.
   const read = await rq(Requests.GetRepoOverview.method, { repoId: ctx.repo.id });
   assert.deepEqual(read.branches, o.branches);
@@ -213,6 +232,27 @@ test('a refresh already queued is not queued twice', async () => {
   const lists = gh.log.slice(from).filter((r) => r.method === 'GET' && r.path === '/repos/acme/widgets/pulls');
   assert.equal(lists.length, 1, 'one refresh ran');
   assert.deepEqual(log.slice(pushed).map((x) => x.freshness.status), ['refreshing', 'fresh']);
+});
+
+test("an https origin names its GitHub repository; a PR opened on GitHub for a task's branch is followed", async () => {
+  const path = makeRepo(join(ctx.dir, 'gadgets'));
+  git(path, 'remote', 'add', 'origin', 'https://github.example/acme/gadgets.git');
+  git(path, 'branch', 'feature/lights');
+  const repo = await rq(Requests.AddRepo.method, { path });
+  const t = await rq(Requests.CreateTask.method, { repoId: repo.id, prompt: 'Knobs', mode: 'accept_edits' });
+  const idle = await ctx.sc.waitTask(t.id, 'idle');
+  const other = gh.control.openPullRequest({ repo: 'acme/gadgets', head: 'feature/lights', title: 'Lights' });
+  const mine = gh.control.openPullRequest({ repo: 'acme/gadgets', head: idle.branch, title: 'Knobs, from the web' });
+  await rq(Requests.RefreshRepo.method, { repoId: repo.id });
+  const o = await ctx.sc.waitFor(() => {
+    const x = ctx.sc.state.overviews?.get(repo.id);
+    return x?.freshness.status === 'fresh' && x;
+  }, 'the gadgets overview');
+  const lights = o.branches.find((b) => b.name === 'feature/lights');
+  assert.deepEqual([lights.pullRequest.number, lights.pullRequest.title, lights.pullRequest.checks.state], [other.number, 'Lights', 'none']);
+  const followed = await waitPr(t.id, (p) => p.number === mine.number, "the task follows its branch's PR");
+  assert.equal(followed.title, 'Knobs, from the web');
+  assert.equal(followed.url, mine.html_url);
 });
 
 test('bad params name the field; an unknown repository is not found', async () => {

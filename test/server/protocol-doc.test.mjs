@@ -233,6 +233,7 @@ test('the sidecar answers the documented codes: -32602 bad params, -32001 unknow
     await sc.waitSession(task.id, first.id, 'ready');
     await state('RetryTask', { taskId: task.id }, /'idle'/);
     await state('RetrySession', { sessionId: first.id }, /'ready'/);
+    await state('RunRepoAction', { taskId: task.id, kind: 'merge_pull_request' }, /'no_pull_request'/);
 
     const second = await sc.request(Requests.CreateWorkbenchSession.method, { taskId: task.id });
     await sc.request(Requests.CloseWorkbenchSession.method, { sessionId: second.id });

@@ -53,6 +53,7 @@ async function follow(ctx: ActionContext, target: GitHubTarget, task: TaskRow, p
   ctx.sc.github.store.putPullRequest(row);
   pullRequestChanged(ctx.sc, row);
   const read = await refreshPullRequest(ctx.sc, target, row).catch(() => row);
+  ctx.sc.overviews.refreshIfRead(ctx.repo.id);
   return toPullRequest(read);
 }
 
@@ -112,6 +113,7 @@ async function mergePullRequest(ctx: ActionContext): Promise<ActionResult> {
   ctx.progress(`merging pull request #${row.number} (${method})`);
   const { data } = await github(() => target.client.rest.pulls.merge({ owner: target.owner, repo: target.repo, pull_number: row.number, merge_method: method }));
   const read = await github(() => refreshPullRequest(ctx.sc, target, row));
+  ctx.sc.overviews.refreshIfRead(ctx.repo.id);
   ctx.finish(`merged pull request #${row.number} into ${ctx.repo.default_branch} (${data.sha.slice(0, 7)})`);
   return { pullRequest: toPullRequest(read) };
 }

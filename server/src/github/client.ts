@@ -30,7 +30,6 @@ export function clientFor(baseUrl: string, token: string, log: (m: string) => vo
       userAgent: 'foundry-sidecar',
       // octokit's request log: failures only (a 304 is a normal answer here), to the sidecar's log.
       log: { debug() {}, info() {}, warn: (m: string) => log(`github: ${m}`), error: (m: string) => log(`github: ${m}`) },
-      request: { retries: 0 },
     });
     clients.set(key, client);
   }
@@ -49,6 +48,19 @@ export async function ifChanged<T>(etag: string | null | undefined, get: (header
     if (isRequestError(e) && e.status === 304) return null;
     throw e;
   }
+}
+
+/**
+ * When GitHub refused for its rate limit (403/429 with no requests left, or a Retry-After): the
+ * time it allows requests again, epoch milliseconds; else null.
+ */
+export function rateLimitedUntil(e: unknown): number | null {
+  if (!isRequestError(e) || (e.status !== 403 && e.status !== 429)) return null;
+  const headers = e.response?.headers ?? {};
+  const retryAfter = Number(headers['retry-after']);
+  if (retryAfter > 0) return Date.now() + retryAfter * 1000;
+  if (headers['x-ratelimit-remaining'] === '0') return Number(headers['x-ratelimit-reset']) * 1000 || Date.now() + 60_000;
+  return null;
 }
 
 /** GitHub's own words for a failed request: its message and each validation error's. */

@@ -51,8 +51,11 @@ export class Overviews {
     const pulls = row ? (JSON.parse(row.pull_requests) as OverviewPull[]) : [];
     const tasks = sc.store.tasksOfRepo(repoId);
     const taskPrs = new Map(sc.github.store.pullRequestsOfRepo(repoId).map((p) => [p.task_id, p]));
+    // A branch's task: the newest not archived, else the newest.
     const taskOf = (branch: string) =>
-      tasks.filter((t) => t.branch === branch).sort((a, b) => Number(a.status === 'archived') - Number(b.status === 'archived') || b.created_at - a.created_at)[0];
+      tasks
+        .filter((t) => t.branch === branch)
+        .sort((a, b) => Number(a.status === 'archived') - Number(b.status === 'archived') || b.created_at - a.created_at)[0];
     const listed = (branch: string) => {
       const mine = pulls.filter((p) => p.head === branch);
       return mine.find((p) => p.state === 'open' || p.state === 'draft') ?? mine[0];
@@ -63,11 +66,24 @@ export class Overviews {
       const fromList = listed(b.name);
       const pullRequest: PullRequestInfo | undefined = own
         ? toPullRequest(own)
-        : fromList && { number: fromList.number, url: fromList.url, title: fromList.title, state: fromList.state, checks: NO_CHECKS, refreshedAt: row?.pull_requests_at ?? 0 };
+        : fromList && {
+            number: fromList.number,
+            url: fromList.url,
+            title: fromList.title,
+            state: fromList.state,
+            checks: NO_CHECKS,
+            refreshedAt: row?.pull_requests_at ?? 0,
+          };
       return { ...b, ...(task ? { taskId: task.id } : {}), ...(pullRequest ? { pullRequest } : {}) };
     });
     const defaultBranch = repo?.default_branch;
-    branches.sort((a, b) => Number(b.name === defaultBranch) - Number(a.name === defaultBranch) || (b.lastCommit?.at ?? 0) - (a.lastCommit?.at ?? 0) || (a.name < b.name ? -1 : 1));
+    // The default branch first, then the newest commit first.
+    branches.sort(
+      (a, b) =>
+        Number(b.name === defaultBranch) - Number(a.name === defaultBranch) ||
+        (b.lastCommit?.at ?? 0) - (a.lastCommit?.at ?? 0) ||
+        (a.name < b.name ? -1 : 1),
+    );
     return { repoId, branches, freshness: this.freshness(repoId, row, finishing) };
   }
 
@@ -86,6 +102,11 @@ export class Overviews {
       setImmediate(() => this.republish(repoId));
     }
     return this.read(repoId).freshness;
+  }
+
+  /** A PR was created or merged: refresh the overview (its branches moved too), if it was ever read. */
+  refreshIfRead(repoId: string): void {
+    if (this.sc.github.store.overview(repoId)) this.refresh(repoId);
   }
 
   /** Push the overview if what it shows changed since the last push. */

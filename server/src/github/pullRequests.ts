@@ -6,7 +6,7 @@
  */
 import type { JobRow, TaskPullRequestRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
-import { gitHubErrorText, ifChanged } from './client';
+import { gitHubErrorText, ifChanged, rateLimitedUntil } from './client';
 import { checksOf, NO_CHECKS, pullState, reviewDecisionOf, type PullFacts } from './prState';
 import { toPullRequest } from '../store/summaries';
 import type { GitHubTarget } from './service';
@@ -38,11 +38,27 @@ const visible = (r: TaskPullRequestRow) => {
   return JSON.stringify(rest);
 };
 
+/** The refresh of each task's pull request under way: one at a time, so a later one reads after an earlier one wrote. */
+const inFlight = new Map<string, Promise<unknown>>();
+
 /**
  * Read the task's pull request again and store it; push the task when what it shows changed.
- * Returns the row as stored. Throws GitHub's failure (octokit's RequestError).
+ * Returns the row as stored. Throws GitHub's failure (octokit's RequestError). Refreshes of one
+ * task run one after another (a poll and a merge's own read never interleave), each from the row
+ * as the previous one left it.
  */
-export async function refreshPullRequest(sc: Sidecar, t: GitHubTarget, row: TaskPullRequestRow): Promise<TaskPullRequestRow> {
+export function refreshPullRequest(sc: Sidecar, t: GitHubTarget, row: TaskPullRequestRow): Promise<TaskPullRequestRow> {
+  const previous = inFlight.get(row.task_id) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => readAgain(sc, t, sc.github.store.pullRequest(row.task_id) ?? row));
+  const settled = run.catch(() => undefined);
+  inFlight.set(row.task_id, settled);
+  void settled.then(() => {
+    if (inFlight.get(row.task_id) === settled) inFlight.delete(row.task_id);
+  });
+  return run;
+}
+
+async function readAgain(sc: Sidecar, t: GitHubTarget, row: TaskPullRequestRow): Promise<TaskPullRequestRow> {
   const at = { owner: t.owner, repo: t.repo };
   const next: TaskPullRequestRow = { ...row };
   const pull = await ifChanged(row.pull_etag, (headers) => t.client.rest.pulls.get({ ...at, pull_number: row.number, headers }));
@@ -66,9 +82,9 @@ export async function refreshPullRequest(sc: Sidecar, t: GitHubTarget, row: Task
   const reviews = await ifChanged(row.reviews_etag, (headers) => t.client.rest.pulls.listReviews({ ...at, pull_number: row.number, per_page: 100, headers }));
   if (reviews) Object.assign(next, { review_decision: reviewDecisionOf(reviews.data, false) ?? null, reviews_etag: reviews.etag });
   next.refreshed_at = Date.now();
-  // Another writer (a merge, an earlier refresh) stored a newer reading meanwhile: keep it.
+  // The task got another pull request meanwhile (a create): that one is the task's now.
   const now = sc.github.store.pullRequest(row.task_id);
-  if (now && now.refreshed_at !== row.refreshed_at) return now;
+  if (now && now.number !== row.number) return now;
   sc.github.store.putPullRequest(next);
   if (visible(next) !== visible(row)) pullRequestChanged(sc, next);
   return next;
@@ -102,6 +118,11 @@ export function pullRequestsJob(sc: Sidecar) {
         await refreshPullRequest(sc, target, row);
       } catch (e) {
         failure = gitHubErrorText(e);
+        const until = rateLimitedUntil(e);
+        if (until) {
+          sc.github.rateLimited(until);
+          break;
+        }
       }
     }
     sc.github.failed(repo.id, failure);

@@ -2,8 +2,8 @@
  * Which GitHub repository (`owner/name`) a git remote is: from the `githubRepositories` setting
  * (remote URL -> owner/repo, for hosts whose URLs do not show one), else from the URL itself in
  * its usual forms: `https://host/owner/repo(.git)`, `ssh://git@host[:port]/owner/repo(.git)`,
- * `git@host:owner/repo(.git)`. A GitHub Enterprise path prefix is allowed before owner/repo only
- * through the setting.
+ * `git@host:owner/repo(.git)`. A GitHub Enterprise path prefix before owner/repo, or a local
+ * remote (a path, `file://`), is mapped only through the setting.
  */
 export interface GitHubRepo {
   owner: string;
@@ -22,7 +22,10 @@ export function githubRepoOf(remoteUrl: string, mapping: Record<string, string> 
   if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) path = scp[1];
   else {
     try {
-      path = new URL(url).pathname;
+      const parsed = new URL(url);
+      // A local remote (file:// or a path) names no GitHub repository of itself.
+      if (!/^(https?|ssh|git|git\+ssh):$/.test(parsed.protocol)) return null;
+      path = parsed.pathname;
     } catch {
       return null;
     }

@@ -3,7 +3,8 @@
  * owner/repo mapping from the settings, which GitHub repository a Foundry repository is (its
  * `origin` remote, read on the effects worker inside a job), and the PR projection's clock: while
  * at least one client is connected, every `pullRequestRefreshMs` each repository with an open pull
- * request gets a refresh job (coalesced). With no client connected nothing is polled.
+ * request gets a refresh job (coalesced). With no client connected nothing is polled, nor while
+ * GitHub's rate limit is used up (until its reset).
  */
 import type { RepoRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
@@ -42,6 +43,8 @@ export class GitHub {
   readonly store: GitHubStore;
   private timer: NodeJS.Timeout | undefined;
   private clients = 0;
+  /** GitHub's rate limit is used up until then (epoch ms): the clock polls nothing before. */
+  private pausedUntil = 0;
   /** The last failure logged per repository, so a poll that keeps failing logs once. */
   private readonly lastFailure = new Map<string, string>();
 
@@ -124,8 +127,15 @@ export class GitHub {
     this.timer = undefined;
   }
 
+  /** GitHub refused for its rate limit: poll nothing until it resets. */
+  rateLimited(until: number): void {
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    this.sc.log(`GitHub's rate limit is used up: pull requests are read again after ${new Date(until).toISOString()}`);
+  }
+
   private tick(): void {
-    if (this.sc.draining) return;
+    if (this.sc.draining || Date.now() < this.pausedUntil) return;
     for (const repoId of this.store.reposWithOpenPullRequests()) this.refreshPullRequests(repoId);
   }
 }
