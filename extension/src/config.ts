@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { SidecarSettings } from '../../shared/protocol';
 import { settingsPath } from '../../shared/sidecarLocation';
 import { agentEnvOf } from './agents/agentSettings';
+import { gitHubSidecarSettings, readGitHubConfig, type GitHubConfig } from './ship/githubSettings';
 
 export const Section = 'foundry';
 
@@ -14,7 +15,13 @@ export const Section = 'foundry';
  * Settings written to `D/settings.json` that a running sidecar applies at once (it watches the
  * file): the extension rewrites the file when one changes, no restart needed.
  */
-export const LiveSidecarSettings = ['foundry.agents', 'foundry.stalledAfterSeconds'] as const;
+export const LiveSidecarSettings = [
+  'foundry.agents',
+  'foundry.stalledAfterSeconds',
+  'foundry.github.apiUrl',
+  'foundry.github.repositories',
+  'foundry.github.pullRequestRefreshSeconds',
+] as const;
 
 /** Settings the sidecar reads at start: changing one needs a sidecar restart. */
 export const RestartSettings = [
@@ -39,6 +46,8 @@ export interface FoundryConfig {
   readonly agentEnv: Record<string, Record<string, string>>;
   /** A turn that has sent nothing this long is shown as stalled. */
   readonly stalledAfterSeconds: number;
+  /** `foundry.github.*`: the API base, remote -> owner/repo, the pull requests' refresh period. */
+  readonly github: GitHubConfig;
 }
 
 export function readConfig(): FoundryConfig {
@@ -52,6 +61,7 @@ export function readConfig(): FoundryConfig {
     sidecarRuntime: c.get<string>('sidecar.runtime', '').trim(),
     agentEnv: agentEnvOf(c.get<unknown>('agents', {})),
     stalledAfterSeconds: Math.max(1, c.get<number>('stalledAfterSeconds', 120)),
+    github: readGitHubConfig(c),
   };
 }
 
@@ -73,6 +83,7 @@ export async function writeSidecarSettings(dataDir: string, config: FoundryConfi
     agentIdleStopMs: Math.round(config.agentIdleStopSeconds * 1000),
     agentEnv: config.agentEnv,
     stalledAfterMs: Math.round(config.stalledAfterSeconds * 1000),
+    ...gitHubSidecarSettings(config.github),
   };
   const file = settingsPath(dataDir);
   const text = `${JSON.stringify(settings, null, 2)}\n`;

@@ -20,6 +20,7 @@ import { TaskTreeProvider, TaskTreeView } from './views/taskTree';
 import { RepoScope } from './views/repoScope';
 import { repoIdentity } from './views/repoIdentity';
 import { registerReview } from './review/review';
+import { registerShip } from './ship/ship';
 
 /** The controller of the active extension, stopped on deactivate. */
 let active: Controller | undefined;
@@ -33,8 +34,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const scope = new RepoScope();
   const review = registerReview(controller);
-  const tree = new TaskTreeView(controller.store, new TaskTreeProvider(controller.store, scope, review.tree));
-  context.subscriptions.push(scope, ...trackRepoScope(context, scope, log), ...review.disposables);
+  const ship = registerShip(controller);
+  const tree = new TaskTreeView(controller.store, new TaskTreeProvider(controller.store, scope, review.tree, ship.tree));
+  context.subscriptions.push(scope, ...trackRepoScope(context, scope, log), ...review.disposables, ...ship.disposables);
   const chat = registerChatPanels(context, new ControllerChatHost(controller));
   context.subscriptions.push(
     tree,

@@ -18,8 +18,9 @@ export async function resolveTask(controller: Controller, arg: unknown, placeHol
   if (typeof arg === 'string' && !controller.store.loaded) await controller.whenReady();
   if (typeof arg === 'string') return controller.store.task(arg) ?? missing(`task ${arg}`);
   if (isNode(arg)) {
-    if (arg.kind === 'task') return controller.store.task(arg.taskId) ?? missing(`task ${arg.taskId}`);
     if (arg.kind === 'session') return controller.store.session(arg.sessionId)?.task ?? missing(`session ${arg.sessionId}`);
+    // The task's own row, or a row under it (its ship row, Changes, a file).
+    if ('taskId' in arg) return controller.store.task(arg.taskId) ?? missing(`task ${arg.taskId}`);
   }
   // Right after the window opens the store may not be bootstrapped yet: an empty list would be a lie.
   await controller.whenReady();

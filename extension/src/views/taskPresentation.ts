@@ -6,6 +6,7 @@
  */
 import { isProvisioning, statusLabel, type Repo, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
 import { gitDescription, gitTooltip } from '../review/gitStatePresentation';
+import { activeLabel, isActive, shipFlags } from '../ship/shipPresentation';
 import { escapeMarkdown } from './markdown';
 
 export { escapeMarkdown };
@@ -25,7 +26,7 @@ export interface Row {
   readonly icon: Icon;
   /** Markdown with `$(icon)` syntax, or plain text. */
   readonly tooltip: { readonly markdown: string } | string;
-  /** `viewItem` for the menus in package.json (`task:<status>[:worktree]`, `session:<status>[:unread]`). */
+  /** `viewItem` for the menus in package.json (`task:<status>[:worktree][ship flags]`, `session:<status>[:unread]`). */
   readonly contextValue: string;
   /** Shown expanded with children, or a leaf. */
   readonly expanded: boolean;
@@ -49,11 +50,14 @@ export function changesLabel(task: TaskSummary): string {
   return files > 0 || added > 0 || removed > 0 ? `+${added} -${removed}` : statusLabel.idle;
 }
 
-/** The change count when idle (with the branch's `↑2 ↓1` / `conflicts`), else the status or stage name (`Creating worktree`). */
+/**
+ * The change count when idle (with the branch's `↑2 ↓1` / `conflicts`, and the repository action
+ * under way: `Pushing…`), else the status or stage name (`Creating worktree`).
+ */
 export function taskDescription(task: TaskSummary): string {
   if (task.status !== 'idle') return statusLabel[task.status];
-  const git = gitDescription(task.git);
-  return git ? `${changesLabel(task)} · ${git}` : changesLabel(task);
+  const parts = [changesLabel(task), gitDescription(task.git), task.lastAction && isActive(task.lastAction) ? activeLabel(task.lastAction) : ''];
+  return parts.filter(Boolean).join(' · ');
 }
 
 export function taskIcon(task: TaskSummary): Icon {
@@ -138,7 +142,7 @@ export function taskRow(task: TaskSummary, repoName: string | undefined): Row {
     description: taskDescription(task),
     icon: taskIcon(task),
     tooltip: { markdown: taskTooltip(task, repoName) },
-    contextValue: `task:${task.status}${task.worktreePath ? ':worktree' : ''}`,
+    contextValue: `task:${task.status}${task.worktreePath ? `:worktree${shipFlags(task)}` : ''}`,
     expanded: true,
   };
 }

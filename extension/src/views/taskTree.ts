@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { isReviewNode, type ReviewNode, type ReviewTree } from '../review/reviewTree';
+import { isShipNode, type ShipNode, type ShipTree } from '../ship/shipTree';
 import type { WorkbenchStore } from '../workbenchStore';
 import type { RepoScope } from './repoScope';
 import { repoRow, sessionRow, sortRepos, taskRow, type Row } from './taskPresentation';
@@ -16,7 +17,8 @@ export type TreeNode =
   | { readonly kind: 'repo'; readonly repoId: string }
   | { readonly kind: 'task'; readonly taskId: string }
   | { readonly kind: 'session'; readonly sessionId: string }
-  | ReviewNode;
+  | ReviewNode
+  | ShipNode;
 
 export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -29,6 +31,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     private readonly scope: RepoScope,
     /** The Changes and Files nodes under each task. */
     private readonly review?: ReviewTree,
+    /** The pull request / branch row under each task. */
+    private readonly ship?: ShipTree,
   ) {
     const refresh = () => {
       this.changed.fire(undefined);
@@ -37,6 +41,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.subscription = vscode.Disposable.from(
       store.onDidChange(() => {
         review?.prune();
+        ship?.prune();
         refresh();
       }),
       scope.onDidChange(refresh),
@@ -71,13 +76,15 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     if (node.kind === 'task') {
       const task = this.store.task(node.taskId);
       if (!task) return [];
-      return [...task.sessions.map((s) => this.sessionNode(s.id)), ...(this.review?.taskChildren(task) ?? [])];
+      return [...task.sessions.map((s) => this.sessionNode(s.id)), ...(this.ship?.taskChildren(task) ?? []), ...(this.review?.taskChildren(task) ?? [])];
     }
+    if (isShipNode(node)) return [];
     if (isReviewNode(node)) return this.review?.getChildren(node) ?? [];
     return [];
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
+    if (isShipNode(node)) return this.taskNode(node.taskId);
     if (isReviewNode(node)) return this.review?.getParent(node, (taskId) => this.taskNode(taskId));
     if (node.kind === 'task') {
       const task = this.store.task(node.taskId);
@@ -91,6 +98,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (isShipNode(node)) return this.ship?.getTreeItem(node) ?? new vscode.TreeItem('(ship unavailable)');
     if (isReviewNode(node)) return this.review?.getTreeItem(node) ?? new vscode.TreeItem('(review unavailable)');
     if (node.kind === 'repo') {
       const repo = this.store.repo(node.repoId);

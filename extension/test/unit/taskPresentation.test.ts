@@ -129,10 +129,17 @@ test('a failed task offers Retry inline; an idle one offers a new session, and O
   assert.deepEqual(actions(taskRow(task({ status: 'error' }), undefined), 'inline'), ['newSession', 'retryTask']);
   assert.deepEqual(actions(taskRow(task({ worktreePath: '/w/t1' }), undefined), 'inline'), ['newSession']);
   assert.deepEqual(actions(taskRow(task({ worktreePath: '/w/t1' }), undefined), 'menu'), [
+    'applyToCheckout',
     'archiveTask',
+    'commit',
+    'createPullRequest',
+    'fetch',
+    'mergeBaseIn',
     'newSession',
     'openAllChanges',
     'openWorktree',
+    'push',
+    'rebaseOnBase',
     'renameTask',
     'showTaskLog',
   ]);
