@@ -105,4 +105,19 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX task_reverts_task ON task_reverts(task_id);
   `,
+  // 9: review comments kept until sent (issue 8): one row per comment on a line of a task's diff;
+  // `sent_at` / `sent_turn_id` once foundry/sendReviewComments put it in a message (the row stays,
+  // so the transcript's message can be traced back). And a task started from an existing branch
+  // or pull request (createTask fromBranch / fromPullRequest) keeps where it came from: its
+  // provisioning walks init_attach_branch first.
+  `
+  CREATE TABLE review_comments (
+    id TEXT PRIMARY KEY, task_id TEXT NOT NULL REFERENCES tasks(id), path TEXT NOT NULL,
+    line INTEGER NOT NULL, side TEXT NOT NULL, line_text TEXT, text TEXT NOT NULL,
+    created_at INTEGER NOT NULL, sent_at INTEGER, sent_turn_id TEXT
+  );
+  CREATE INDEX review_comments_unsent ON review_comments(task_id, path, line) WHERE sent_at IS NULL;
+  ALTER TABLE tasks ADD COLUMN from_branch TEXT;
+  ALTER TABLE tasks ADD COLUMN from_pull_request INTEGER;
+  `,
 ];

@@ -34,6 +34,10 @@ export interface TaskRow {
   changes_files: number;
   changes_added: number;
   changes_removed: number;
+  /** createTask `fromBranch`: the existing branch the task attached to (init_attach_branch). */
+  from_branch?: string | null;
+  /** createTask `fromPullRequest`: the pull request whose head the task's branch was fetched from. */
+  from_pull_request?: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -170,6 +174,22 @@ export interface TaskRevertRow {
   created_at: number;
 }
 
+/** A review comment on one line of a task's diff; `sent_at` once a message carried it. */
+export interface ReviewCommentRow {
+  id: string;
+  task_id: string;
+  path: string;
+  line: number;
+  /** `original` | `modified`. */
+  side: string;
+  line_text: string | null;
+  text: string;
+  created_at: number;
+  sent_at: number | null;
+  /** The turn of the message that carried it. */
+  sent_turn_id: string | null;
+}
+
 export interface MetaRow {
   key: string;
   value: string;
@@ -188,4 +208,5 @@ export interface Database {
   task_files: TaskFileRow;
   task_git: TaskGitRow;
   task_reverts: TaskRevertRow;
+  review_comments: ReviewCommentRow;
 }

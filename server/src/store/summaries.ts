@@ -51,7 +51,14 @@ export const toGit = (g: TaskGitRow): TaskGitState => ({
   refreshedAt: g.refreshed_at,
 });
 
-export const toTask = (t: TaskRow, sessions: SessionRow[], queued: ReadonlyMap<string, QueuedMessageRow[]> = new Map(), git?: TaskGitRow): TaskSummary => ({
+/** `reviewComments`: the task's unsent review comments (absent from the summary when none). */
+export const toTask = (
+  t: TaskRow,
+  sessions: SessionRow[],
+  queued: ReadonlyMap<string, QueuedMessageRow[]> = new Map(),
+  git?: TaskGitRow,
+  reviewComments = 0,
+): TaskSummary => ({
   id: t.id,
   repoId: t.repo_id,
   title: t.title,
@@ -63,6 +70,7 @@ export const toTask = (t: TaskRow, sessions: SessionRow[], queued: ReadonlyMap<s
   sessions: sessions.map((s) => toSession(s, queued.get(s.id))),
   changes: { files: t.changes_files, added: t.changes_added, removed: t.changes_removed },
   ...(git ? { git: toGit(git) } : {}),
+  ...(reviewComments > 0 ? { reviewComments } : {}),
   ...(t.worktree_path ? { worktreePath: t.worktree_path } : {}),
   createdAt: t.created_at,
   updatedAt: t.updated_at,
