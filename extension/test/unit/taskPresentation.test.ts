@@ -132,11 +132,11 @@ test('a failed task offers Retry inline; an idle one offers a new session, and O
     'archiveTask',
     'newSession',
     'openAllChanges',
-    'openWorktree',
+    'openWorktreeInNewWindow',
     'renameTask',
     'showTaskLog',
   ]);
-  assert.ok(!actions(taskRow(task(), undefined), 'menu').includes('openWorktree'), 'no worktree yet, nothing to open');
+  assert.ok(!actions(taskRow(task(), undefined), 'menu').includes('openWorktreeInNewWindow'), 'no worktree yet, nothing to open');
 });
 
 test('an archived task offers only its log; a closed session can still be opened but not closed again', () => {
