@@ -1,16 +1,8 @@
-<<<<<<< HEAD
-// Where a task's worktree is, as git lists it for the repository (the tests check files there).
-import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-
-/** The worktree of `branch` in the repository at `repoPath`. */
-=======
 // A task's worktree on disk, found the way a user would: git's own list for the repository.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
 /** The worktree folder of `branch` in the repository at `repoPath`, as `git worktree list` gives it. */
->>>>>>> reviewext
 export function worktreeOf(repoPath, branch) {
   const porcelain = execFileSync('git', ['-C', repoPath, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' });
   const entry = porcelain.split('\n\n').find((block) => block.includes(`branch refs/heads/${branch}`));
