@@ -1,7 +1,7 @@
 // Review comments in a real VS Code: the agent changes a file, the user opens its diff from the
 // explorer and comments on two of its lines through VS Code's own comment UI (the gutter's "+",
 // the comment box, "Add Review Comment"). The task counts them in the explorer, and they are
-// still there after a window reload; Send Review
+// still there after a window reload, and one is edited; Send Review
 // Comments sends both as ONE message, the chat tab shows the demo agent's echo quoting both, and
 // the threads and the count go away.
 import assert from 'node:assert/strict';
@@ -82,6 +82,20 @@ test('two review comments on diff lines go to the agent as one message, which it
     await (await waitForTreeItem(page, 'greeting.txt')).click();
     await editorTab(page, 'greeting.txt (Base ↔ Worktree)').waitFor({ state: 'visible' });
     for (const { text } of COMMENTS) await page.locator('.part.editor .review-widget .comment-body').filter({ hasText: text }).waitFor({ state: 'visible' });
+  });
+
+  await t.test("a comment's Edit and Save change what the sidecar keeps", async () => {
+    const widget = page.locator('.part.editor .review-widget').filter({ hasText: COMMENTS[1].text }).first();
+    await widget.hover();
+    await widget.locator('.action-label[aria-label="Edit"]').click();
+    await widget.locator('.monaco-editor textarea, .monaco-editor .native-edit-context').first().focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    COMMENTS[1].text = 'Say which world is meant, please.';
+    await page.keyboard.type(COMMENTS[1].text);
+    await widget.locator('.monaco-button', { hasText: 'Save' }).click();
+    await page.locator('.part.editor .review-widget .comment-body').filter({ hasText: COMMENTS[1].text }).waitFor({ state: 'visible' });
+    const edits = readTraffic(f.trafficLog).filter((m) => m.direction === 'in' && m.method === 'foundry/editReviewComment');
+    assert.equal(edits.length, 1);
   });
 
   await t.test('Send Review Comments sends ONE message; the chat shows the echo quoting both; threads and count go', async () => {
