@@ -838,7 +838,8 @@ export const AddRepo = request(
  * Errors:
  * - -32602 InvalidParams: a field fails its schema (the message names it, a branch name by git's
  *   rules); `agent` (or the default agent) is not a known agent; `branch` is already used by
- *   another task of the repository.
+ *   another task of the repository; so is `fromBranch` (or the pull request's branch); both
+ *   `fromBranch` and `fromPullRequest`, or `fromBranch` with another `branch`.
  * - -32001 NotFound: `repoId` names no repository.
  * - -32002 InvalidState: admission only.
  * - -32603 Internal: the database failed.

@@ -9,7 +9,8 @@ import type { CommandEnv, CommandTable } from './commandEnv';
 import { installCli } from './installCli';
 import { closeSession, newSession, openSession, renameSession, retrySession } from './sessionCommands';
 import { restartSidecar, showLogs, showTraffic } from './sidecarCommands';
-import { addRepository, archiveTask, createTask, openWorktree, renameTask, retryTask, showTaskLog } from './taskCommands';
+import { addRepository, archiveTask, createTask, createTaskFrom, openWorktree, renameTask, retryTask, showTaskLog } from './taskCommands';
+import { pickBranchSource, pickPullRequestSource } from './taskSources';
 
 export const Commands: CommandTable = {
   'foundry.createTask': { title: 'Create Task', make: createTask },
@@ -24,6 +25,9 @@ export const Commands: CommandTable = {
   'foundry.retryTask': { title: 'Retry Task', make: retryTask },
   'foundry.archiveTask': { title: 'Archive Task', make: archiveTask },
   'foundry.openWorktree': { title: 'Open Worktree in New Window', make: openWorktree },
+  'foundry.openWorktreeInNewWindow': { title: 'Open Worktree in New Window', make: openWorktree },
+  'foundry.createTaskFromBranch': { title: 'Create Task from Branch', make: createTaskFrom(pickBranchSource) },
+  'foundry.createTaskFromPullRequest': { title: 'Create Task from Pull Request', make: createTaskFrom(pickPullRequestSource) },
   'foundry.closeSession': { title: 'Close Session', make: closeSession },
   'foundry.retrySession': { title: 'Retry Session', make: retrySession },
   'foundry.renameSession': { title: 'Rename Session', make: renameSession },

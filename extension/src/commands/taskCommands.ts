@@ -5,46 +5,74 @@ import { chooseTaskAgent } from '../agents/taskAgent';
 import { readConfig } from '../config';
 import { errorMessage } from '../errors';
 import { TaskLogDocuments } from '../views/taskLogDocument';
-import type { CommandFactory } from './commandEnv';
+import type { CommandEnv, CommandFactory } from './commandEnv';
 import { pickWorkspaceFolder, resolveTask } from './pickers';
 import { registerRepo, repoForCreate, retryTaskWithCurrentSetup } from './repoRegistration';
+import { worktreeWindow } from './worktreeWindow';
 
 const branchSchema = CreateTask.params.shape.branch;
 
-export const createTask: CommandFactory =
-  ({ controller, tree }) =>
-  async () => {
-    controller.requireRunning();
-    const folder = await pickWorkspaceFolder('Create the task in which repository?');
-    if (!folder) return;
-    const prompt = await vscode.window.showInputBox({
-      title: 'Foundry: Create Task',
-      prompt: 'What should the agent do?',
-      placeHolder: 'Describe the task (sent to the agent as its first message)',
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? undefined : 'Describe the task for the agent.'),
-    });
-    if (prompt === undefined) return;
-    const branch = await vscode.window.showInputBox({
-      title: 'Foundry: Create Task',
-      prompt: 'Branch name (optional; press Enter for foundry/<name-from-prompt>)',
-      placeHolder: 'foundry/my-change',
-      ignoreFocusOut: true,
-      validateInput: (value) => {
-        if (!value.trim()) return undefined;
-        const result = branchSchema.safeParse(value.trim());
-        return result.success ? undefined : (result.error.issues[0]?.message ?? 'Not a valid branch name.');
-      },
-    });
-    if (branch === undefined) return;
-    // The agent is this window's choice (the default first): it travels on the request.
-    const agent = await chooseTaskAgent(controller, readConfig().defaultAgent);
-    if (agent === undefined) return;
-    const { repoId, setupScript } = await repoForCreate(controller, folder.uri);
-    const task = await controller.request(CreateTask, { repoId, prompt: prompt.trim(), agent, setupScript, ...(branch.trim() ? { branch: branch.trim() } : {}) });
-    controller.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
-    revealWhenPresent(controller.store, task.id, (id) => tree.revealTask(id)).catch((error) => controller.log.warn(`Could not reveal the new task: ${errorMessage(error)}`));
-  };
+/** Where a new task's branch comes from: a new one (absent), an existing branch, or a pull request. */
+export type TaskSource = { readonly fromBranch: string } | { readonly fromPullRequest: number };
+
+/** Picks a task's source in the chosen folder's repository; undefined: the user cancelled. */
+export type SourcePicker = (controller: CommandEnv['controller'], folder: vscode.WorkspaceFolder) => Promise<TaskSource | undefined>;
+
+/**
+ * The Create Task flow, shared by Create Task and Create Task from Branch / Pull Request: the
+ * folder, then (from a branch or pull request) where the task starts, the prompt, the branch name
+ * (not for an existing branch: it is the task's), the agent, then one CreateTask.
+ */
+async function createTaskFlow({ controller, tree }: CommandEnv, pickSource?: SourcePicker): Promise<void> {
+  controller.requireRunning();
+  const folder = await pickWorkspaceFolder('Create the task in which repository?');
+  if (!folder) return;
+  const source = pickSource ? await pickSource(controller, folder) : undefined;
+  if (pickSource && !source) return;
+  const title = source ? `Foundry: Create Task from ${'fromBranch' in source ? `Branch ${source.fromBranch}` : `Pull Request #${source.fromPullRequest}`}` : 'Foundry: Create Task';
+  const prompt = await vscode.window.showInputBox({
+    title,
+    prompt: 'What should the agent do?',
+    placeHolder: 'Describe the task (sent to the agent as its first message)',
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() ? undefined : 'Describe the task for the agent.'),
+  });
+  if (prompt === undefined) return;
+  const branch = source && 'fromBranch' in source ? '' : await askBranch(title, source);
+  if (branch === undefined) return;
+  // The agent is this window's choice (the default first): it travels on the request.
+  const agent = await chooseTaskAgent(controller, readConfig().defaultAgent);
+  if (agent === undefined) return;
+  const { repoId, setupScript } = await repoForCreate(controller, folder.uri);
+  const task = await controller.request(CreateTask, { repoId, prompt: prompt.trim(), agent, setupScript, ...(branch.trim() ? { branch: branch.trim() } : {}), ...source });
+  controller.log.info(`Created task ${task.id} "${task.title}" on ${task.branch}`);
+  revealWhenPresent(controller.store, task.id, (id) => tree.revealTask(id)).catch((error) => controller.log.warn(`Could not reveal the new task: ${errorMessage(error)}`));
+}
+
+/** The task's branch name: optional ("" for the generated one, or `pr/N` for a pull request). */
+function askBranch(title: string, source: TaskSource | undefined): Thenable<string | undefined> {
+  const pr = source && 'fromPullRequest' in source ? source.fromPullRequest : undefined;
+  return vscode.window.showInputBox({
+    title,
+    prompt: pr === undefined ? 'Branch name (optional; press Enter for foundry/<name-from-prompt>)' : `Branch for the pull request (optional; press Enter for pr/${pr})`,
+    placeHolder: pr === undefined ? 'foundry/my-change' : `pr/${pr}`,
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      if (!value.trim()) return undefined;
+      const result = branchSchema.safeParse(value.trim());
+      return result.success ? undefined : (result.error.issues[0]?.message ?? 'Not a valid branch name.');
+    },
+  });
+}
+
+export const createTask: CommandFactory = (env) => () => createTaskFlow(env);
+
+/** Create Task from Branch / from Pull Request: the same flow, after the picker of where it starts. */
+export const createTaskFrom =
+  (pickSource: SourcePicker): CommandFactory =>
+  (env) =>
+  () =>
+    createTaskFlow(env, pickSource);
 
 export const renameTask: CommandFactory =
   ({ controller }) =>
@@ -87,11 +115,12 @@ export const openWorktree: CommandFactory =
   async (arg) => {
     const task = await resolveTask(controller, arg, 'Open the worktree of which task?');
     if (!task) return;
-    if (!task.worktreePath) {
-      void vscode.window.showInformationMessage(`The worktree of "${task.title}" is not created yet (${task.status}).`);
+    const target = worktreeWindow(task);
+    if ('notice' in target) {
+      void vscode.window.showInformationMessage(target.notice);
       return;
     }
-    await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(task.worktreePath), { forceNewWindow: true });
+    await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(target.folder), target.options);
   };
 
 export const showTaskLog: CommandFactory =

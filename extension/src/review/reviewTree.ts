@@ -14,15 +14,18 @@ import type { CompareMode } from './compareMode';
 import { worktreeUri } from './fileDecorations';
 import type { ReviewData } from './reviewData';
 import { changesRow, fileChangeRow, filesRow, treeEntryRow } from './reviewPresentation';
+import { reviewCommentsRow } from './reviewCommentsPresentation';
 
 export type ReviewNode =
   | { readonly kind: 'changes'; readonly taskId: string }
   | { readonly kind: 'change'; readonly taskId: string; readonly path: string; change: FileChange }
   | { readonly kind: 'files'; readonly taskId: string }
   | { readonly kind: 'entry'; readonly taskId: string; readonly path: string; entry: FileTreeEntry }
-  | { readonly kind: 'note'; readonly id: string; readonly label: string; readonly error: boolean };
+  | { readonly kind: 'note'; readonly id: string; readonly label: string; readonly error: boolean }
+  /** "2 review comments": the task's unsent comments (a click shows them in the Comments panel). */
+  | { readonly kind: 'reviewComments'; readonly taskId: string };
 
-export const ReviewKinds: ReadonlySet<string> = new Set(['changes', 'change', 'files', 'entry', 'note']);
+export const ReviewKinds: ReadonlySet<string> = new Set(['changes', 'change', 'files', 'entry', 'note', 'reviewComments']);
 
 export function isReviewNode(node: { kind: string }): node is ReviewNode {
   return ReviewKinds.has(node.kind);
@@ -40,7 +43,12 @@ export class ReviewTree {
   /** The review nodes of a task: once it has a worktree, and until it is archived. */
   taskChildren(task: TaskSummary): ReviewNode[] {
     if (!task.worktreePath || task.status === 'archived' || task.status === 'archive_remove_sandbox') return [];
-    return [this.intern(`changes:${task.id}`, () => ({ kind: 'changes', taskId: task.id })), this.intern(`files:${task.id}`, () => ({ kind: 'files', taskId: task.id }))];
+    const comments = task.reviewComments ? [this.intern(`reviewComments:${task.id}`, () => ({ kind: 'reviewComments', taskId: task.id }))] : [];
+    return [
+      this.intern(`changes:${task.id}`, () => ({ kind: 'changes', taskId: task.id })),
+      ...comments,
+      this.intern(`files:${task.id}`, () => ({ kind: 'files', taskId: task.id })),
+    ];
   }
 
   changesNode(taskId: string): ReviewNode {
@@ -48,7 +56,7 @@ export class ReviewTree {
   }
 
   async getChildren(node: ReviewNode): Promise<ReviewNode[]> {
-    if (node.kind === 'note' || node.kind === 'change') return [];
+    if (node.kind === 'note' || node.kind === 'change' || node.kind === 'reviewComments') return [];
     try {
       if (node.kind === 'changes') {
         const files = await this.data.files(node.taskId);
@@ -82,6 +90,13 @@ export class ReviewTree {
     if (!task) return new vscode.TreeItem('(removed task)');
     if (node.kind === 'changes') return treeItem(changesRow(task, this.compare.against));
     if (node.kind === 'files') return treeItem(filesRow(task));
+    if (node.kind === 'reviewComments') {
+      const row = reviewCommentsRow(task);
+      if (!row) return new vscode.TreeItem('No review comment');
+      const item = treeItem(row);
+      item.command = { command: 'workbench.action.focusCommentsPanel', title: 'Show Comments' };
+      return item;
+    }
     const worktree = task.worktreePath ?? '';
     if (node.kind === 'change') {
       const item = treeItem(fileChangeRow(task.id, node.change));
@@ -99,7 +114,7 @@ export class ReviewTree {
 
   /** The parent of a review node: a task's, or a folder's (`taskNode` gives the task's node). */
   getParent<T>(node: ReviewNode, taskNode: (taskId: string) => T): ReviewNode | T | undefined {
-    if (node.kind === 'changes' || node.kind === 'files') return taskNode(node.taskId);
+    if (node.kind === 'changes' || node.kind === 'files' || node.kind === 'reviewComments') return taskNode(node.taskId);
     if (node.kind === 'change') return this.changesNode(node.taskId);
     if (node.kind === 'entry') {
       const slash = node.path.lastIndexOf('/');

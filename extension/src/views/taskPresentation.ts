@@ -26,7 +26,7 @@ export interface Row {
   readonly icon: Icon;
   /** Markdown with `$(icon)` syntax, or plain text. */
   readonly tooltip: { readonly markdown: string } | string;
-  /** `viewItem` for the menus in package.json (`task:<status>[:worktree][ship flags]`, `session:<status>[:unread]`). */
+  /** `viewItem` for the menus in package.json (`task:<status>[:worktree][ship flags][:comments]`, `session:<status>[:unread]`). */
   readonly contextValue: string;
   /** Shown expanded with children, or a leaf. */
   readonly expanded: boolean;
@@ -142,7 +142,7 @@ export function taskRow(task: TaskSummary, repoName: string | undefined): Row {
     description: taskDescription(task),
     icon: taskIcon(task),
     tooltip: { markdown: taskTooltip(task, repoName) },
-    contextValue: `task:${task.status}${task.worktreePath ? `:worktree${shipFlags(task)}` : ''}`,
+    contextValue: `task:${task.status}${task.worktreePath ? `:worktree${shipFlags(task)}` : ''}${task.reviewComments ? ':comments' : ''}`,
     expanded: true,
   };
 }

@@ -137,13 +137,13 @@ test('a failed task offers Retry inline; an idle one offers a new session, and O
     'mergeBaseIn',
     'newSession',
     'openAllChanges',
-    'openWorktree',
+    'openWorktreeInNewWindow',
     'push',
     'rebaseOnBase',
     'renameTask',
     'showTaskLog',
   ]);
-  assert.ok(!actions(taskRow(task(), undefined), 'menu').includes('openWorktree'), 'no worktree yet, nothing to open');
+  assert.ok(!actions(taskRow(task(), undefined), 'menu').includes('openWorktreeInNewWindow'), 'no worktree yet, nothing to open');
 });
 
 test('an archived task offers only its log; a closed session can still be opened but not closed again', () => {

@@ -25,8 +25,10 @@ export class MessageQueue {
   /**
    * `foundry/sendMessage`: every message gets a row first, so a turn that never reaches the agent
    * gives its text back; when the session can take it now, it is dispatched in the same step.
+   * `alongside` runs in the same transaction, with the message's turn (what the message carries
+   * is marked sent there: foundry/sendReviewComments).
    */
-  send(s: SessionRow, text: string): { turnId: string; queued: boolean; messageId?: string } {
+  send(s: SessionRow, text: string, alongside?: (turnId: string) => void): { turnId: string; queued: boolean; messageId?: string } {
     if (s.status === 'error' || s.status === 'closed') {
       throw invalidState('sendMessage', s.status, s.status === 'error' ? 'restart the session first (Retry Session)' : '');
     }
@@ -34,6 +36,7 @@ export class MessageQueue {
     let head: QueuedMessageRow | undefined;
     this.sc.db.tx(() => {
       m = this.enqueue(s.id, text);
+      alongside?.(m.turnId);
       // Sending again is the user's way to carry on after Stop or a failure.
       if (s.queue_paused === 1) this.store.updateSession(s.id, { queue_paused: 0 });
       head = this.claimHead(s.id)?.head;

@@ -121,7 +121,7 @@ export const migrations: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN last_summary TEXT;
   ALTER TABLE task_git ADD COLUMN uncommitted INTEGER;
   `,
-  // 10: GitHub. Each task's pull request as the PR projection last read it (state, checks as JSON
+  // 9: GitHub. Each task's pull request as the PR projection last read it (state, checks as JSON
   // PullRequestChecks, review decision, whether reviewers are requested) with the ETags of its three
   // conditional reads (the pull, the check runs of `checks_sha`, the reviews); and each
   // repository's overview projection: its branches (JSON BranchInfo[] without pull requests) and
@@ -139,5 +139,20 @@ export const migrations: readonly string[] = [
     repo_id TEXT PRIMARY KEY, branches TEXT NOT NULL DEFAULT '[]', branches_at INTEGER,
     pull_requests TEXT NOT NULL DEFAULT '[]', pull_requests_at INTEGER, pulls_etag TEXT, error TEXT
   );
+  `,
+  // 10: review comments kept until sent (issue 8): one row per comment on a line of a task's diff;
+  // `sent_at` / `sent_turn_id` once foundry/sendReviewComments put it in a message (the row stays,
+  // so the transcript's message can be traced back). And a task started from an existing branch
+  // or pull request (createTask fromBranch / fromPullRequest) keeps where it came from: its
+  // provisioning walks init_attach_branch first.
+  `
+  CREATE TABLE review_comments (
+    id TEXT PRIMARY KEY, task_id TEXT NOT NULL REFERENCES tasks(id), path TEXT NOT NULL,
+    line INTEGER NOT NULL, side TEXT NOT NULL, line_text TEXT, text TEXT NOT NULL,
+    created_at INTEGER NOT NULL, sent_at INTEGER, sent_turn_id TEXT
+  );
+  CREATE INDEX review_comments_unsent ON review_comments(task_id, path, line) WHERE sent_at IS NULL;
+  ALTER TABLE tasks ADD COLUMN from_branch TEXT;
+  ALTER TABLE tasks ADD COLUMN from_pull_request INTEGER;
   `,
 ];

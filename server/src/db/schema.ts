@@ -36,6 +36,10 @@ export interface TaskRow {
   changes_removed: number;
   /** The final agent message of the task's last finished turn (bounded), for the proposed commit message. */
   last_summary?: string | null;
+  /** createTask `fromBranch`: the existing branch the task attached to (init_attach_branch). */
+  from_branch?: string | null;
+  /** createTask `fromPullRequest`: the pull request whose head the task's branch was fetched from. */
+  from_pull_request?: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -199,6 +203,22 @@ export interface TaskRevertRow {
   created_at: number;
 }
 
+/** A review comment on one line of a task's diff; `sent_at` once a message carried it. */
+export interface ReviewCommentRow {
+  id: string;
+  task_id: string;
+  path: string;
+  line: number;
+  /** `original` | `modified`. */
+  side: string;
+  line_text: string | null;
+  text: string;
+  created_at: number;
+  sent_at: number | null;
+  /** The turn of the message that carried it. */
+  sent_turn_id: string | null;
+}
+
 export interface MetaRow {
   key: string;
   value: string;
@@ -258,4 +278,5 @@ export interface Database {
   repo_actions: RepoActionRow;
   task_pull_requests: TaskPullRequestRow;
   repo_overviews: RepoOverviewRow;
+  review_comments: ReviewCommentRow;
 }

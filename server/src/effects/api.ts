@@ -30,6 +30,12 @@ export interface EffectsApi {
   backfillOwnerMarkers(p: { worktrees: BackfillItem[] }): Async<BackfillResult>;
   listBranches(p: { repoPath: string }): Async<string[]>;
   /**
+   * Make an existing branch local for a task (effects/attachBranch.ts): kept when it is, else
+   * fetched from `origin` (`pullRequest`: from `refs/pull/N/head`); refused while a working tree
+   * has it checked out. Returns the task's base commit.
+   */
+  attachBranch(p: { repoPath: string; branch: string; defaultBranch: string; pullRequest?: number }): Async<{ baseRef: string }>;
+  /**
    * Idempotent: an existing worktree at `worktreePath` on `branch` is reused; any other folder
    * there fails, and is never deleted (existingWorktree.ts). A new worktree gets the task's
    * ownership marker (ownership.ts). Returns the base commit.

@@ -10,6 +10,7 @@ import { repoIdentities, repoIdentity } from './repoIdentity';
 import { backfillOwnerMarkers } from './markerBackfill';
 import { gitState } from './gitState';
 import { fileDiff, fileTree, revertFile, undoRevert } from './reviewFiles';
+import { attachBranch } from './attachBranch';
 
 const git = (cwd: string) => simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4 });
 
@@ -32,7 +33,7 @@ function withRepoLock<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
 
 export function createGitEffects(): Pick<
   EffectsApi,
-  'repoInfo' | 'repoIdentities' | 'backfillOwnerMarkers' | 'listBranches' | 'createWorktree' | 'removeWorktree' | 'isDirty' | 'ignoredWork' | 'gitState' | 'fileDiff' | 'fileTree' | 'revertFile' | 'undoRevert'
+  'repoInfo' | 'repoIdentities' | 'backfillOwnerMarkers' | 'listBranches' | 'attachBranch' | 'createWorktree' | 'removeWorktree' | 'isDirty' | 'ignoredWork' | 'gitState' | 'fileDiff' | 'fileTree' | 'revertFile' | 'undoRevert'
 > {
   return {
     async repoInfo({ path }) {
@@ -55,6 +56,8 @@ export function createGitEffects(): Pick<
       const out = await git(repoPath).raw(['branch', '--format=%(refname:short)']);
       return out.split('\n').map((s) => s.trim()).filter(Boolean);
     },
+
+    attachBranch: (p) => withRepoLock(p.repoPath, () => attachBranch(p)),
 
     createWorktree: ({ repoPath, worktreePath, branch, baseRef, taskId }) => withRepoLock(repoPath, async () => {
       const repo = git(repoPath);

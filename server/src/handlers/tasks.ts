@@ -45,6 +45,23 @@ export function retryProvisioning(sc: Sidecar, t: TaskRow, setupScript?: string)
   sc.publisher.taskChanged(t.id);
 }
 
+/**
+ * The branch of a task started from an existing branch (`fromBranch`) or pull request
+ * (`fromPullRequest`: `branch`, or `pr/N`), checked against the repository's other tasks; nothing
+ * is asked of git here (init_attach_branch fetches it). Undefined for a task on a new branch.
+ */
+function attachedBranch(p: { fromBranch?: string; fromPullRequest?: number; branch?: string }, taken: (b: string) => boolean): string | undefined {
+  if (p.fromBranch !== undefined) {
+    if (p.branch !== undefined && p.branch !== p.fromBranch) throw invalidParams(`branch: a task from branch '${p.fromBranch}' works on that branch; leave branch out`);
+    if (taken(p.fromBranch)) throw invalidParams(`fromBranch: '${p.fromBranch}' is already used by another task`);
+    return p.fromBranch;
+  }
+  if (p.fromPullRequest === undefined) return undefined;
+  const branch = p.branch ?? `pr/${p.fromPullRequest}`;
+  if (taken(branch)) throw invalidParams(`${p.branch ? 'branch' : 'fromPullRequest'}: '${branch}' is already used by another task`);
+  return branch;
+}
+
 export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'RenameTask' | 'ArchiveTask' | 'RetryTask' | 'GetTaskLog'> = {
   CreateTask(sc, p) {
     const repo = sc.store.repo(p.repoId);
@@ -54,8 +71,9 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
     checkMode(p.mode);
     const title = p.title ?? titleFromPrompt(p.prompt);
     const taken = (b: string) => sc.store.branchTaken(repo.id, b);
-    if (p.branch && taken(p.branch)) throw invalidParams(`branch: '${p.branch}' is already used by another task`);
-    const branch = p.branch ?? uniqueName(`foundry/${slugify(title)}`, taken);
+    const attached = attachedBranch(p, taken);
+    if (!attached && p.branch && taken(p.branch)) throw invalidParams(`branch: '${p.branch}' is already used by another task`);
+    const branch = attached ?? p.branch ?? uniqueName(`foundry/${slugify(title)}`, taken);
     const now = Date.now();
     const task: TaskRow = {
       id: newId('task'),
@@ -63,7 +81,7 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
       title,
       prompt: p.prompt,
       branch,
-      branch_explicit: p.branch ? 1 : 0,
+      branch_explicit: p.branch || attached ? 1 : 0,
       base_ref: null,
       status: 'init_enqueue_provision',
       status_message: 'Queued',
@@ -76,6 +94,8 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
       changes_files: 0,
       changes_added: 0,
       changes_removed: 0,
+      from_branch: p.fromBranch ?? null,
+      from_pull_request: p.fromPullRequest ?? null,
       created_at: now,
       updated_at: now,
     };

@@ -1,19 +1,24 @@
 /**
  * The task provisioning workflow: ensure_name -> create_sandbox -> ensure_agent ->
- * create_session. Each stage is idempotent and the job row records the stage it is in, so
+ * create_session, after attach_branch for a task started from an existing branch or pull
+ * request. Each stage is idempotent and the job row records the stage it is in, so
  * a sidecar that crashed mid-stage resumes there; the client re-sends nothing.
  */
 import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { readTail } from '../tail';
 import { turnInProgress, type ProvisionStage } from '../../../shared/protocol';
-import type { JobRow } from '../db/schema';
+import type { JobRow, TaskRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
 
 type Stage = Exclude<ProvisionStage, 'init_enqueue_provision'>;
 export const STAGES: Stage[] = ['init_ensure_name', 'init_create_sandbox', 'init_ensure_agent', 'init_create_session'];
+/** A task from `fromBranch` / `fromPullRequest` attaches its branch first; every other task walks STAGES as before. */
+const ATTACHED_STAGES: Stage[] = ['init_attach_branch', ...STAGES];
+const isAttached = (t: TaskRow) => t.from_branch != null || t.from_pull_request != null;
+const stagesOf = (t: TaskRow) => (isAttached(t) ? ATTACHED_STAGES : STAGES);
 const MESSAGES: Record<Stage, string> = {
   init_attach_branch: 'Fetching the branch',
   init_ensure_name: 'Checking the branch name against git',
@@ -24,7 +29,7 @@ const MESSAGES: Record<Stage, string> = {
 
 export function provisionJob(sc: Sidecar) {
   const steps: Record<Stage, (taskId: string) => Promise<void>> = {
-    init_attach_branch: async () => {}, // fromBranch / fromPullRequest: not in STAGES until it lands
+    init_attach_branch: (id) => attachBranch(sc, id),
     init_ensure_name: (id) => ensureName(sc, id),
     init_create_sandbox: (id) => createSandbox(sc, id),
     init_ensure_agent: (id) => ensureAgent(sc, id),
@@ -32,8 +37,11 @@ export function provisionJob(sc: Sidecar) {
   };
   return async (job: JobRow): Promise<void> => {
     const taskId = job.subject;
-    const from = Math.max(0, STAGES.indexOf(job.step as Stage));
-    for (const stage of STAGES.slice(from)) {
+    const task = sc.store.task(taskId);
+    if (!task) return;
+    const stages = stagesOf(task);
+    const from = Math.max(0, stages.indexOf(job.step as Stage));
+    for (const stage of stages.slice(from)) {
       const t = sc.store.task(taskId);
       if (!t || t.status === 'archived' || t.status === 'archive_remove_sandbox') return;
       if (sc.draining) {
@@ -98,9 +106,28 @@ function finishProvisioning(sc: Sidecar, taskId: string): void {
   sc.refreshChanges(taskId);
 }
 
+/**
+ * Fetch the existing branch (or the pull request's head) the task starts from, and check that no
+ * working tree has it checked out (effects/attachBranch.ts). The base stays the default branch:
+ * where the branch left it.
+ */
+async function attachBranch(sc: Sidecar, taskId: string): Promise<void> {
+  const t = sc.store.task(taskId)!;
+  if (t.worktree_path && existsSync(t.worktree_path)) return; // attached and checked out already
+  const repo = sc.store.repo(t.repo_id)!;
+  const { baseRef } = await sc.effects.call('attachBranch', {
+    repoPath: repo.path,
+    branch: t.branch,
+    defaultBranch: repo.default_branch,
+    ...(t.from_pull_request != null ? { pullRequest: t.from_pull_request } : {}),
+  });
+  sc.store.updateTask(taskId, { base_ref: baseRef });
+}
+
 async function ensureName(sc: Sidecar, taskId: string): Promise<void> {
   const t = sc.store.task(taskId)!;
   if (t.worktree_path && existsSync(t.worktree_path)) return; // the branch is already ours
+  if (isAttached(t)) return; // the existing branch is the point: init_attach_branch vouched for it
   const repo = sc.store.repo(t.repo_id)!;
   const inGit = new Set(await sc.effects.call('listBranches', { repoPath: repo.path }));
   const current = sc.store.task(taskId)!;

@@ -8,6 +8,7 @@ import type { HistoryRow, JobRow, ProcessRow, QueuedMessageRow, RepoActionRow, R
 import type { ProcessIdentity } from '../effects/identity';
 import type { HistoryEvent, SessionSummary, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
 import { toAction, toSession, toTask } from './summaries';
+import { ReviewCommentStore } from './reviewComments';
 
 export class Store {
   // Hot paths: each streamed agent update reads its session and appends a transcript row.
@@ -18,8 +19,11 @@ export class Store {
   private readonly sessionsOfTask;
   private readonly waitingOf;
   private readonly queueEdges;
+  /** Review comments on tasks' diffs (store/reviewComments.ts). */
+  readonly reviewComments: ReviewCommentStore;
 
   constructor(readonly db: Db) {
+    this.reviewComments = new ReviewCommentStore(db);
     this.sessionById = db.hot((id: string) => db.q.selectFrom('sessions').selectAll().where('id', '=', id));
     this.turnStateById = db.hot((id: string) => db.q.selectFrom('sessions').select(['status', 'turn_id', 'stalled']).where('id', '=', id));
     this.taskById = db.hot((id: string) => db.q.selectFrom('tasks').selectAll().where('id', '=', id));
@@ -152,7 +156,7 @@ export class Store {
   taskSummary(id: string): TaskSummary | undefined {
     const t = this.task(id);
     const pr = this.db.get(this.q.selectFrom('task_pull_requests').selectAll().where('task_id', '=', id));
-    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id), this.taskGit(id), this.lastActionOf(id), pr);
+    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id), this.taskGit(id), this.lastActionOf(id), pr, this.reviewComments.unsentCount(id));
   }
   allTaskSummaries(): TaskSummary[] {
     const byTask = new Map<string, SessionRow[]>();
@@ -164,8 +168,9 @@ export class Store {
     const queued = this.queuedBySession();
     const git = new Map(this.db.all(this.q.selectFrom('task_git').selectAll()).map((g) => [g.task_id, g]));
     const actions = this.lastActions();
+    const comments = this.reviewComments.unsentCounts();
     const prs = new Map(this.db.all(this.q.selectFrom('task_pull_requests').selectAll()).map((p) => [p.task_id, p]));
-    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued, git.get(t.id), actions.get(t.id), prs.get(t.id)));
+    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued, git.get(t.id), actions.get(t.id), prs.get(t.id), comments.get(t.id) ?? 0));
   }
 
   // --- the changes projection's detail (task_files, task_git) and reverts

@@ -79,6 +79,7 @@ export function toPullRequest(r: TaskPullRequestRow): PullRequestInfo {
   };
 }
 
+/** `reviewComments`: the task's unsent review comments (absent from the summary when none). */
 export const toTask = (
   t: TaskRow,
   sessions: SessionRow[],
@@ -86,6 +87,7 @@ export const toTask = (
   git?: TaskGitRow,
   lastAction?: RepoActionRow,
   pullRequest?: TaskPullRequestRow,
+  reviewComments = 0,
 ): TaskSummary => ({
   id: t.id,
   repoId: t.repo_id,
@@ -100,6 +102,7 @@ export const toTask = (
   ...(git ? { git: toGit(git) } : {}),
   ...(pullRequest ? { pullRequest: toPullRequest(pullRequest) } : {}),
   ...(lastAction ? { lastAction: toAction(lastAction) } : {}),
+  ...(reviewComments > 0 ? { reviewComments } : {}),
   ...(t.worktree_path ? { worktreePath: t.worktree_path } : {}),
   createdAt: t.created_at,
   updatedAt: t.updated_at,
