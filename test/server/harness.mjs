@@ -211,6 +211,8 @@ export async function connectClient({ reader, writer, dataDir, options = {}, cli
       await client.waitSession(taskId, sessionId, 'ready');
       return { turnId, end: end.payload };
     },
+    /** The transcript events pushed so far to this client (it must be subscribed to the session). */
+    pushed: (sessionId) => transcripts.get(sessionId) ?? [],
     /** Full transcript via getTranscript paging. */
     async transcript(sessionId) {
       const all = [];

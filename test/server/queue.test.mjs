@@ -91,6 +91,8 @@ test('a kill -9 of the sidecar mid-turn loses nothing queued; the queue waits, p
   const q1 = await sc.request(Requests.SendMessage.method, { sessionId: s.id, text: 'kept one' });
   const q2 = await sc.request(Requests.SendMessage.method, { sessionId: s.id, text: 'kept two' });
   await sc.waitSession(t.id, s.id, 'running');
+  // Mid-turn: the prompt reached the agent (a pushed transcript line is a stored one).
+  await sc.waitFor(() => prompts(sc.pushed(s.id)).includes('hang'), "the 'hang' prompt sent to the agent");
   await sc.kill9();
   sc = ctx.sc = await startSidecar({ dataDir });
   const wb = await sc.request(Requests.GetWorkbench.method, {});

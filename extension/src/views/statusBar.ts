@@ -4,46 +4,12 @@
  * focuses the Attention view when something needs the user, else reveals the task explorer.
  */
 import * as vscode from 'vscode';
-import { isProvisioning, type ServerStatusParams } from '../../../shared/protocol';
+import type { ServerStatusParams } from '../../../shared/protocol';
 import type { SidecarState } from '../controller';
 import type { WorkbenchStore } from '../workbenchStore';
-import { attentionItems, attentionSummary } from './attention';
+import { attentionSummary } from './attention';
+import { countTasks, statusText } from './statusText';
 import { AttentionViewId } from './attentionView';
-
-export interface StatusCounts {
-  readonly provisioning: number;
-  readonly running: number;
-  readonly errors: number;
-  /** Sessions that need the user (attention.ts). */
-  readonly attention: number;
-}
-
-export function countTasks(store: WorkbenchStore): StatusCounts {
-  let provisioning = 0;
-  let running = 0;
-  let errors = 0;
-  for (const task of store.activeTasks()) {
-    if (isProvisioning(task.status)) provisioning++;
-    else if (task.status === 'running') running++;
-    else if (task.status === 'error') errors++;
-  }
-  return { provisioning, running, errors, attention: attentionItems(store.tasks).length };
-}
-
-/** The status bar text for a state and counts. */
-export function statusText(state: SidecarState, counts: StatusCounts): string {
-  if (state === 'starting') return '$(loading~spin) Foundry: starting';
-  if (state === 'failed' || state === 'stopped') return '$(debug-disconnect) Foundry: sidecar not running';
-  const busy = [counts.provisioning > 0 ? `${counts.provisioning} provisioning` : '', counts.running > 0 ? `${counts.running} running` : '']
-    .filter(Boolean)
-    .join(', ');
-  const errors = counts.errors > 0 ? `${counts.errors} error${counts.errors === 1 ? '' : 's'}` : '';
-  const needYou = counts.attention > 0 ? `, $(bell) ${attentionSummary(counts.attention)}` : '';
-  if (busy) return `$(loading~spin) Foundry: ${busy}${errors ? `, $(error) ${errors}` : ''}${needYou}`;
-  if (errors) return `$(error) Foundry: ${errors}${needYou}`;
-  if (needYou) return `$(bell) Foundry: ${attentionSummary(counts.attention)}`;
-  return '$(check) Foundry';
-}
 
 /** VS Code's own focus command of the Attention view. */
 const FocusAttention = `${AttentionViewId}.focus`;

@@ -41,7 +41,7 @@ test('the count row shows only while comments wait, and the task row then offers
   assert.equal(reviewCommentsLabel(1), '1 review comment');
   assert.deepEqual(menuActions('foundry.tasks', row.contextValue, 'inline'), ['sendReviewComments']);
   const withComments = taskRow(task({ worktreePath: '/w', reviewComments: 2 }), undefined);
-  assert.equal(withComments.contextValue, 'task:idle:comments:worktree');
+  assert.equal(withComments.contextValue, 'task:idle:worktree:comments');
   assert.ok(menuActions('foundry.tasks', withComments.contextValue, 'menu').includes('sendReviewComments'));
   assert.ok(menuActions('foundry.tasks', withComments.contextValue, 'menu').includes('openWorktreeInNewWindow'), 'the other actions stay');
   assert.ok(!menuActions('foundry.tasks', taskRow(task({ worktreePath: '/w' }), undefined).contextValue, 'menu').includes('sendReviewComments'), 'none without comments');

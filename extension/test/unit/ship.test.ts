@@ -121,7 +121,7 @@ test('menus: commit and push need a worktree; merge only an open pull request; c
   const open = taskRow(task({ ...worktree, pullRequest: pr() }), 'r').contextValue;
   assert.ok(menu(open).includes('mergePullRequest') && menu(open).includes('openPullRequest'));
   assert.ok(!menu(open).includes('createPullRequest'), 'one open pull request per branch');
-  assert.ok(menu(open).includes('openWorktree') && menu(open).includes('openAllChanges'), 'the flags keep the worktree items');
+  assert.ok(menu(open).includes('openWorktreeInNewWindow') && menu(open).includes('openAllChanges'), 'the flags keep the worktree items');
   const merged = taskRow(task({ ...worktree, pullRequest: pr({ state: 'merged' }) }), 'r').contextValue;
   assert.ok(!menu(merged).includes('mergePullRequest') && menu(merged).includes('createPullRequest') && menu(merged).includes('openPullRequest'));
 
