@@ -1,5 +1,5 @@
 /** Text output: the task table, change counts, the task log. `--json` output bypasses all of this. */
-import type { HistoryEvent, Repo, ServerStatusParams, TaskSummary } from '../../shared/protocol';
+import type { HistoryEvent, Repo, RepoAction, ServerStatusParams, TaskSummary } from '../../shared/protocol';
 
 /** Print one JSON document (or, for watch, one line). */
 export const json = (value: unknown, pretty = true): string => `${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`;
@@ -34,6 +34,10 @@ export function taskTable(tasks: readonly TaskSummary[], repos: readonly Repo[])
 
 /** `watch`: one line per pushed task summary. */
 export const taskLine = (t: TaskSummary): string => `task ${t.id} ${t.status} ${clip(t.title, 80)}\n`;
+
+/** `watch`: one line per pushed repository action row. */
+export const actionLine = (a: RepoAction): string =>
+  `action ${a.id} ${a.kind} ${a.status} ${a.taskId ?? a.repoId}${a.message ? ` - ${clip(a.message.replace(/\s+/g, ' '), 120)}` : ''}\n`;
 
 export const serverStatusLine = (s: ServerStatusParams): string =>
   s.quiescent ? 'server quiescent\n' : `server busy (${s.jobs} job${s.jobs === 1 ? '' : 's'}, ${s.turns} turn${s.turns === 1 ? '' : 's'})\n`;

@@ -112,6 +112,24 @@ export function treeItem(page, label) {
   return foundryView(page).locator('[role="tree"][aria-label="Tasks"] .monaco-list-row[role="treeitem"]').filter({ hasText: label });
 }
 
+/**
+ * Open a session's chat tab from the task tree: click its row until its editor tab shows. The
+ * tree grows under a task as its git state and changes arrive (rows are inserted above the
+ * click), so a click can land on the row that took the session's place: the editor tab, not the
+ * click, says the session opened.
+ */
+export async function openSessionFromTree(page, label, attempts = 3) {
+  for (let i = 1; ; i++) {
+    await treeItem(page, label).first().click();
+    try {
+      await editorTab(page, label).waitFor({ state: 'visible', timeout: i < attempts ? 5_000 : 30_000 });
+      return;
+    } catch (e) {
+      if (i >= attempts) throw e;
+    }
+  }
+}
+
 /** A row of the Attention view (above the task tree) whose text contains `label`. */
 export function attentionItem(page, label) {
   return foundryView(page).locator('[role="tree"][aria-label="Attention"] .monaco-list-row[role="treeitem"]').filter({ hasText: label });

@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chatParts, continueWith, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
-import { createTask, editorTab, openFoundryView, treeItem, waitForChat, waitForTreeItem } from '../harness/workbench.mjs';
+import {
+  createTask,
+  editorTab,
+  openFoundryView,
+  openSessionFromTree,
+  treeItem,
+  waitForChat,
+  waitForTreeItem,
+} from '../harness/workbench.mjs';
 
 const PROMPT = 'Say hello to the controls';
 
@@ -16,8 +24,7 @@ test('the chat tab controls a session: Stop, the queue, the mode picker and Cont
   const { page } = f;
   await openFoundryView(page);
   await createTask(page, PROMPT, { branch: 'e2e/chat-controls' });
-  await treeItem(page, 'Chat 1').first().click();
-  await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+  await openSessionFromTree(page, 'Chat 1');
   const frame = await waitForChat(page);
   const c = chatParts(frame);
   await waitForAgentText(frame, PROMPT);

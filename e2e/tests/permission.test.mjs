@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
-import { createTask, editorTab, openFoundryView, treeItem, waitForChat, waitForTreeDescription } from '../harness/workbench.mjs';
+import {
+  createTask,
+  openFoundryView,
+  openSessionFromTree,
+  waitForChat,
+  waitForTreeDescription,
+} from '../harness/workbench.mjs';
 
 const PROMPT = 'Ask before running the tests';
 
@@ -13,8 +19,7 @@ test('the user answers a permission request in the chat tab with the agent optio
   const { page } = f;
   await openFoundryView(page);
   await createTask(page, PROMPT, { branch: 'e2e/permission' });
-  await treeItem(page, 'Chat 1').first().click();
-  await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+  await openSessionFromTree(page, 'Chat 1');
   const frame = await waitForChat(page);
   const c = chatParts(frame);
 

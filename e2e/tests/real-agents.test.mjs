@@ -23,7 +23,7 @@ import {
   foundryBadge,
   foundryView,
   openFoundryView,
-  treeItem,
+  openSessionFromTree,
   waitForChat,
   waitForTreeDescription,
 } from '../harness/workbench.mjs';
@@ -68,8 +68,7 @@ test('real Claude Code and Codex in VS Code: permissions, the queue, Stop and Co
   const prompt = 'Say hello, Claude';
   const branch = 'e2e/real-claude';
   await createTask(page, prompt, { branch, until: null });
-  await treeItem(page, 'Chat 1').first().click();
-  await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+  await openSessionFromTree(page, 'Chat 1');
   const frame = await waitForChat(page);
   const c = chatParts(frame);
   await waitForAgentText(frame, `Echo: ${prompt}`, TURN);

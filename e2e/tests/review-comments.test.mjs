@@ -9,7 +9,16 @@ import { test } from 'node:test';
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
-import { createTask, editorTab, openFoundryView, treeItem, waitForChat, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+import {
+  createTask,
+  editorTab,
+  openFoundryView,
+  openSessionFromTree,
+  treeItem,
+  waitForChat,
+  waitForTreeDescription,
+  waitForTreeItem,
+} from '../harness/workbench.mjs';
 
 const PROMPT = 'Greet the reviewers';
 const BRANCH = 'e2e/review-comments';
@@ -49,8 +58,7 @@ test('two review comments on diff lines go to the agent as one message, which it
   await createTask(page, PROMPT, { branch: BRANCH });
 
   await t.test('the agent changes the file; its diff opens from the explorer', async () => {
-    await treeItem(page, 'Chat 1').first().click();
-    await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+    await openSessionFromTree(page, 'Chat 1');
     const frame = await waitForChat(page);
     await sendMessage(frame, WRITES);
     const c = chatParts(frame);

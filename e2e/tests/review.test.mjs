@@ -12,7 +12,17 @@ import { test } from 'node:test';
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
-import { createTask, editorTab, notification, openFoundryView, treeItem, waitForChat, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+import {
+  createTask,
+  editorTab,
+  notification,
+  openFoundryView,
+  openSessionFromTree,
+  treeItem,
+  waitForChat,
+  waitForTreeDescription,
+  waitForTreeItem,
+} from '../harness/workbench.mjs';
 import { worktreeOf } from '../harness/worktrees.mjs';
 
 const PROMPT = 'Review the greeting';
@@ -56,8 +66,7 @@ test('changed files under the task through pushes, the native diff editor, rever
     await node.click();
     await waitForTreeItem(page, 'No file changed against the base.');
 
-    await treeItem(page, 'Chat 1').first().click();
-    await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+    await openSessionFromTree(page, 'Chat 1');
     const frame = await waitForChat(page);
     await sendMessage(frame, WRITES);
     // The agent asks before its first write; "Always allow" lets the second one through too.

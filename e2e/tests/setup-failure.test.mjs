@@ -5,7 +5,14 @@ import { test } from 'node:test';
 import { chatParts } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
 import { writeFile } from '../../test/gitRepo.mjs';
-import { createTask, editorTab, IDLE, openFoundryView, treeItem, waitForChat, waitForTreeDescription } from '../harness/workbench.mjs';
+import {
+  createTask,
+  IDLE,
+  openFoundryView,
+  openSessionFromTree,
+  waitForChat,
+  waitForTreeDescription,
+} from '../harness/workbench.mjs';
 
 const PROMPT = 'Build on a broken setup';
 const BROKEN = `#!/bin/sh
@@ -25,8 +32,7 @@ test('a failing setup script shows its error; Retry works once the script is fix
   await createTask(page, PROMPT, { branch: 'e2e/broken', until: 'Error' });
 
   // The task's first session shows why, with Retry.
-  await treeItem(page, 'Chat 1').first().click();
-  await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+  await openSessionFromTree(page, 'Chat 1');
   const frame = await waitForChat(page);
   const c = chatParts(frame);
   await c.status.filter({ hasText: 'Setting up the task failed' }).waitFor({ state: 'visible' });

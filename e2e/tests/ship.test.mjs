@@ -19,7 +19,17 @@ import { branchSha, startFakeGitHub } from '../../test/fixtures/fakeGitHub/index
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
 import { readTraffic } from '../harness/traffic.mjs';
-import { answerPick, createTask, editorTab, notification, openFoundryView, runCommand, treeItem, waitForChat, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+import {
+  answerPick,
+  createTask,
+  notification,
+  openFoundryView,
+  openSessionFromTree,
+  runCommand,
+  waitForChat,
+  waitForTreeDescription,
+  waitForTreeItem,
+} from '../harness/workbench.mjs';
 
 const PROMPT = 'Ship the greeting';
 const BRANCH = 'e2e/ship';
@@ -97,8 +107,7 @@ test('commit, push and open a pull request from the palette; a rejected push say
 
   await openFoundryView(page);
   await createTask(page, PROMPT, { branch: BRANCH });
-  await treeItem(page, 'Chat 1').first().click();
-  await editorTab(page, 'Chat 1').waitFor({ state: 'visible' });
+  await openSessionFromTree(page, 'Chat 1');
   const frame = await waitForChat(page);
   await agentWrites(frame, 'src/greeting.txt', 'hello-ship', { firstTime: true });
 

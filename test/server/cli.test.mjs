@@ -186,6 +186,10 @@ test('watch --json prints each pushed change as one JSON line while another clie
     await t.waitLine((l) => l === 'server quiescent', 'the status on attach');
     await other.request(Requests.RenameTask.method, { taskId: task.id, title: 'Renamed while watched' });
     await t.waitLine((l) => l === `task ${task.id} idle Renamed while watched`, 'the renamed task');
+    // A repository action's rows, as they move: this repository has no origin to fetch from.
+    const { actionId } = await other.request(Requests.RunRepoAction.method, { repoId: repo.id, kind: 'fetch' });
+    await t.waitLine((l) => l === `action ${actionId} fetch queued ${repo.id}`, 'the queued fetch');
+    await t.waitLine((l) => l.startsWith(`action ${actionId} fetch failed ${repo.id} - `) && /origin/.test(l), 'the failed fetch and why');
     t.child.kill('SIGINT');
     assert.equal((await t.exited).code, 0);
     await other.disconnect();

@@ -1,17 +1,18 @@
 /**
  * `foundry watch`: print what the sidecar pushes, as it happens, until Ctrl-C. It never asks:
- * every line comes from a `foundry/workbenchUpdated` or `foundry/serverStatus` notification.
- * Text: "task <id> <status> <title>" per task summary, "removed <id>", "repo <id> <path>",
+ * every line comes from a `foundry/workbenchUpdated`, `foundry/repoActionUpdated` or
+ * `foundry/serverStatus` notification. Text: "task <id> <status> <title>" per task summary,
+ * "removed <id>", "repo <id> <path>", "action <id> <kind> <status> <task or repo>[ - message]",
  * "server busy (…)" / "server quiescent". --json: one object per line, with an `event` field.
  */
 import { Notifications } from '../../../shared/protocol';
-import { json, serverStatusLine, taskLine } from '../format';
+import { actionLine, json, serverStatusLine, taskLine } from '../format';
 import type { Command } from './command';
 
 export const watch: Command = {
   name: 'watch',
   args: [],
-  summary: 'print task and server status changes as the sidecar pushes them, until Ctrl-C',
+  summary: 'print task, repository action and server status changes as the sidecar pushes them, until Ctrl-C',
   flags: {},
   beforeReady({ client, json: asJson, out }) {
     const line = (value: object) => out(json(value, false));
@@ -20,6 +21,7 @@ export const watch: Command = {
       for (const task of p.tasks) asJson ? line({ event: 'task', version: p.version, task }) : out(taskLine(task));
       for (const taskId of p.removedTaskIds) asJson ? line({ event: 'removed', version: p.version, taskId }) : out(`removed ${taskId}\n`);
     });
+    client.onNotification(Notifications.RepoActionUpdated, (p) => (asJson ? line({ event: 'action', action: p.action }) : out(actionLine(p.action))));
     client.onNotification(Notifications.ServerStatus, (p) => (asJson ? line({ event: 'serverStatus', ...p }) : out(serverStatusLine(p))));
   },
   run({ client }) {
