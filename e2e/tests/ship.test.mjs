@@ -56,6 +56,9 @@ async function agentWrites(frame, file, text, { firstTime = false } = {}) {
     await c.permissionOptions.filter({ hasText: 'Always allow' }).click();
   }
   await waitForAgentText(frame, `Wrote-${file.replace(/\W/g, '-')}.`);
+  // The turn has ended (its Stop button gone) before the user turns to the palette: a turn ending
+  // while a quick pick is open re-renders the chat tab under it.
+  await chatParts(frame).stop.waitFor({ state: 'hidden' });
 }
 
 /** Clears the notifications shown so far, so the next wait sees only what the next command shows. */
