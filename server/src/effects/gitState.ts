@@ -18,7 +18,28 @@ export type GitStateResult = { files: FileChange[]; git: Omit<TaskGitState, 'ref
 
 const STATUS: Record<string, FileChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'added', T: 'typechange', U: 'modified' };
 
-export async function gitState({ worktreePath, baseRef, baseBranch }: { worktreePath: string; baseRef: string; baseBranch: string | null }): Promise<GitStateResult> {
+type GitStateParams = { worktreePath: string; baseRef: string; baseBranch: string | null };
+
+/**
+ * The worktree's changes and git state, as one consistent reading: when HEAD moved while it was
+ * read (a commit landing mid-refresh), it is read again (at most three times), so a refresh never
+ * pairs the new commit with the file list from before it.
+ */
+export async function gitState(p: GitStateParams): Promise<GitStateResult> {
+  const headOf = async () => {
+    const r = await gitRun(p.worktreePath, ['rev-parse', '-q', '--verify', 'HEAD']);
+    return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
+  };
+  let before = await headOf();
+  for (let attempt = 1; ; attempt++) {
+    const state = await readGitState(p);
+    const after = await headOf();
+    if ((after === before && after === state.git.lastCommit?.sha) || attempt === 3) return state;
+    before = after;
+  }
+}
+
+async function readGitState({ worktreePath, baseRef, baseBranch }: GitStateParams): Promise<GitStateResult> {
   const [diff, untracked, sinceHead, branchOk, upstream, last] = await Promise.all([
     gitOk(worktreePath, ['diff', '--raw', '--numstat', '-z', '-M', '--no-ext-diff', '--no-textconv', baseRef]),
     gitOk(worktreePath, ['ls-files', '--others', '--exclude-standard', '-z']),

@@ -2,16 +2,20 @@
  * Debounced, coalesced file-system watching of task worktrees (`fsChanged` events): the worktree's
  * files, and its git admin folder's `index` and `HEAD` (a commit, a checkout or a reset made in
  * the worktree changes no file there). Trailing debounce, but a burst that never pauses still
- * fires every MAX_WAIT_FACTOR debounces.
+ * fires every MAX_WAIT_FACTOR debounces. The worktree's folders are watched one by one
+ * (treeWatch.ts), never entering `.git` or dependency folders.
  */
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { EffectsApi, EffectsEvent } from './api';
+import { TreeWatch } from './treeWatch';
 
 const MAX_WAIT_FACTOR = 10;
 const ADMIN_FILES = new Set(['index', 'HEAD']);
+/** Never entered: git's own folder, and dependency folders (ignored files: no change to project). */
+const SKIP = new Set(['.git', 'node_modules']);
 
-type Entry = { watchers: FSWatcher[]; timer?: NodeJS.Timeout; since?: number };
+type Entry = { watchers: { close(): void }[]; timer?: NodeJS.Timeout; since?: number };
 
 /** The worktree's git admin folder, from its `.git` file (`gitdir: …`); null for a main checkout. */
 function adminDir(worktree: string): string | null {
@@ -47,22 +51,20 @@ export function createWatchEffects(emit: (e: EffectsEvent) => void): Pick<Effect
         entry.timer = setTimeout(fire, Math.max(0, Math.min(debounceMs, entry.since + debounceMs * MAX_WAIT_FACTOR - Date.now())));
       };
       try {
-        entry.watchers.push(
-          watch(path, { recursive: true, persistent: false }, (_kind, file) => {
-            const name = String(file ?? '');
-            if (name !== '.git' && !name.startsWith('.git/')) changed();
-          }),
-        );
+        entry.watchers.push(new TreeWatch(path, SKIP, changed, () => unwatch({ taskId })));
       } catch {
         return; // the folder vanished; the next refresh after a turn still runs
       }
       const admin = adminDir(path);
       try {
-        if (admin) entry.watchers.push(watch(admin, { persistent: false }, (_kind, file) => ADMIN_FILES.has(String(file ?? '')) && changed()));
+        if (admin) {
+          const w: FSWatcher = watch(admin, { persistent: false }, (_kind, file) => ADMIN_FILES.has(String(file ?? '')) && changed());
+          w.on('error', () => unwatch({ taskId }));
+          entry.watchers.push(w);
+        }
       } catch {
         // no admin folder to watch: turns and file writes still refresh
       }
-      for (const w of entry.watchers) w.on('error', () => unwatch({ taskId }));
       entries.set(taskId, entry);
     },
     unwatch,
