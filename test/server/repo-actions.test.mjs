@@ -219,6 +219,9 @@ test('rebase onto the base with a real conflict is aborted: the worktree is as i
   assert.deepEqual({ head: head(t.wt), status: porcelain(t.wt), file: readFileSync(join(t.wt, 'src/a.txt'), 'utf8') }, before, 'HEAD, status and the file as before');
   const gitDir = git(t.wt, 'rev-parse', '--git-dir').trim();
   assert.equal(existsSync(join(gitDir, 'rebase-merge')) || existsSync(join(gitDir, 'rebase-apply')), false, 'no rebase left in progress');
+  // A refresh may have read the worktree mid-rebase (conflicted, so dirty); the one after the
+  // abort shows it clean again, as the explorer does, before the user tries the merge.
+  await waitGit(t.id, (g) => g.uncommitted === 0 && g.lastCommit?.sha === before.head, 'the aborted rebase projected: nothing uncommitted');
 
   const merge = await act({ taskId: t.id, kind: 'merge_base_in' });
   assert.equal(merge.status, 'failed');
