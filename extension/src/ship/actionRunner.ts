@@ -58,6 +58,9 @@ async function follow(env: ActionEnv, actionId: string, params: ActionParams): P
       return env.actions.whenEnded(
         actionId,
         (action) => {
+          // An ended action's words belong to the outcome's own notification, not to the
+          // progress one that is about to close (both showing them at once reads twice).
+          if (action.status === 'succeeded' || action.status === 'failed') return;
           const message = progressMessage(action, title);
           if (message === last) return;
           last = message;
