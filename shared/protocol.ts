@@ -139,6 +139,27 @@ export const Repo = z.object({
   defaultBranch: z.string(),
   /** Shell script run in each new worktree (cwd = worktree). */
   setupScript: z.string().optional(),
+  /** Git-ignored files (or folders), relative to the repository, copied from the main checkout into each new worktree (e.g. `.env`). */
+  copyIgnored: z.array(z.string()).optional(),
+  /**
+   * The instant sandbox pool (`foundry.pool.size`): worktrees made ahead of time with the setup
+   * script already run (`FOUNDRY_POOL=1`), one of which a new task leases. Absent when the size
+   * is 0 and the repository has no pool entries.
+   */
+  pool: z
+    .object({
+      /** The wanted number of ready worktrees. */
+      size: z.number().int(),
+      /** Ready to be leased. */
+      ready: z.number().int(),
+      /** Being made (worktree, setup script). */
+      creating: z.number().int(),
+      /** Entries whose setup script failed, waiting out their backoff. */
+      failed: z.number().int(),
+      /** The last failure's message (a failed setup script), while an entry is failed. */
+      error: z.string().optional(),
+    })
+    .optional(),
 });
 export type Repo = z.infer<typeof Repo>;
 
@@ -495,7 +516,7 @@ export const HistoryEvent = z.object({
   /** Epoch milliseconds. */
   at: z.number(),
   /** What happened. */
-  kind: z.enum(['created', 'stage_started', 'stage_finished', 'error', 'retry', 'interrupted', 'resumed', 'renamed', 'archived', 'imported']),
+  kind: z.enum(['created', 'stage_started', 'stage_finished', 'error', 'retry', 'interrupted', 'resumed', 'renamed', 'archived', 'imported', 'pool']),
   /** The provisioning stage it concerns. */
   stage: z.string().optional(),
   /** How long the stage took (`stage_finished`). */
@@ -576,6 +597,8 @@ export type AgentDefinition = z.infer<typeof AgentDefinition>;
 export const SidecarSettings = z.object({
   /** How many provisioning jobs run at once. */
   jobConcurrency: z.number().int().min(1).max(64).optional(),
+  /** Ready worktrees kept per repository for new tasks (`foundry.pool.size`, default 2; 0 turns the pool off). */
+  poolSize: z.number().int().min(0).max(16).optional(),
   /** Stop an agent process after it has been idle this long (ms). */
   agentIdleStopMs: z.number().int().min(100).optional(),
   /** Agent used when a request names none. */
@@ -798,13 +821,15 @@ export const Ping = request('foundry/ping', Empty, Empty);
  * repository its workbench does not know yet; both send the folder's setup script), the CLI
  * (`foundry create --repo`, without a setup script) and the tests.
  *
- * Params: `path`, and optionally `setupScript`.
+ * Params: `path`, and optionally `setupScript` and `copyIgnored` (the git-ignored files, such as
+ * `.env`, copied from the main checkout into each new worktree, pooled or fresh).
  *
  * Result: the Repo as it now is.
  *
  * Errors:
  * - -32602 InvalidParams: `path` is empty, or git finds no repository there (`path: <why>`);
- *   `setupScript` is longer than 100,000 characters.
+ *   `setupScript` is longer than 100,000 characters; a `copyIgnored` path is empty, absolute or
+ *   leaves the repository (`copyIgnored: …`).
  * - -32002 InvalidState: admission only.
  * - -32603 Internal: git could not tell the known repositories' identities apart, or the
  *   database failed.
@@ -816,6 +841,11 @@ export const AddRepo = request(
     path: z.string().min(1, 'path must not be empty'),
     /** The repository's setup script: absent keeps the current one, "" (or blank) clears it. */
     setupScript: z.string().max(100_000).optional(),
+    /** Git-ignored paths copied from the main checkout into each new worktree: absent keeps the current list, [] clears it. */
+    copyIgnored: z
+      .array(z.string().min(1, 'copyIgnored: a path must not be empty').max(1000).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'copyIgnored: a path must be relative and stay inside the repository'))
+      .max(100)
+      .optional(),
   }),
   Repo,
 );
@@ -826,6 +856,12 @@ export const AddRepo = request(
  * The task, its first session (`Chat 1`) and its provisioning job are committed in one
  * transaction; the title and a unique branch are chosen in memory. Provisioning (worktree, setup
  * script, agent, session) then arrives as `foundry/workbenchUpdated` pushes.
+ *
+ * When the repository's instant sandbox pool has a ready worktree that ran the same setup script,
+ * the same transaction leases it to the task (a leased worktree belongs to that task alone):
+ * provisioning then renames its branch to the task's and skips the worktree and setup script. A
+ * pool worktree found stale (the base commit moved) or broken never fails the create: the task
+ * gets a fresh worktree and its history says why (a `pool` event).
  *
  * Direction: client -> sidecar. Sent by the extension (Create Task), the CLI (`foundry create`),
  * the tests and the bench.

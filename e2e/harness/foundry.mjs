@@ -16,6 +16,8 @@ const FAST_SETTINGS = {
   'foundry.defaultAgent': 'demo',
   'foundry.agentIdleStopSeconds': 5,
   'foundry.jobConcurrency': 4,
+  // The instant sandbox pool is off unless a test turns it on (e2e/tests/pool.test.mjs).
+  'foundry.pool.size': 0,
 };
 
 /**

@@ -27,6 +27,7 @@ export const LiveSidecarSettings = [
 export const RestartSettings = [
   'foundry.dataDir',
   'foundry.jobConcurrency',
+  'foundry.pool.size',
   'foundry.agentIdleStopSeconds',
   'foundry.sidecar.runtime',
 ] as const;
@@ -39,6 +40,8 @@ export interface FoundryConfig {
   /** The sidecar exits this long after its last client left with nothing running. */
   readonly sidecarIdleExitSeconds: number;
   readonly jobConcurrency: number;
+  /** `foundry.pool.size`: ready worktrees kept per repository. */
+  readonly poolSize: number;
   readonly agentIdleStopSeconds: number;
   /** Empty: the extension host's own runtime. */
   readonly sidecarRuntime: string;
@@ -57,12 +60,19 @@ export function readConfig(): FoundryConfig {
     sidecarIdleExitSeconds: clampInt(c.get<number>('sidecar.idleExitSeconds', 60), 5, 86_400),
     defaultAgent: c.get<string>('defaultAgent', 'demo').trim() || 'demo',
     jobConcurrency: clampInt(c.get<number>('jobConcurrency', 4), 1, 64),
+    poolSize: clampInt(c.get<number>('pool.size', 2), 0, 16),
     agentIdleStopSeconds: Math.max(1, c.get<number>('agentIdleStopSeconds', 300)),
     sidecarRuntime: c.get<string>('sidecar.runtime', '').trim(),
     agentEnv: agentEnvOf(c.get<unknown>('agents', {})),
     stalledAfterSeconds: Math.max(1, c.get<number>('stalledAfterSeconds', 120)),
     github: readGitHubConfig(c),
   };
+}
+
+/** `foundry.copyIgnored` for a repository folder: git-ignored paths copied into each new worktree. */
+export function copyIgnoredSetting(folder: vscode.Uri): string[] {
+  const value = vscode.workspace.getConfiguration(Section, folder).get<unknown>('copyIgnored', []);
+  return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : [];
 }
 
 /** The folder-scoped setup script setting for a repository folder, if set. */
@@ -80,6 +90,7 @@ export function setupScriptSetting(folder: vscode.Uri): string | undefined {
 export async function writeSidecarSettings(dataDir: string, config: FoundryConfig): Promise<void> {
   const settings: SidecarSettings = {
     jobConcurrency: config.jobConcurrency,
+    poolSize: config.poolSize,
     agentIdleStopMs: Math.round(config.agentIdleStopSeconds * 1000),
     agentEnv: config.agentEnv,
     stalledAfterMs: Math.round(config.stalledAfterSeconds * 1000),

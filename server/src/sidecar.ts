@@ -23,10 +23,13 @@ import { reconcileEarlierVersions } from './reconcile';
 import { retryProvisioning } from './handlers/tasks';
 import { GitHub, type GitHubSettings } from './github/service';
 import { Overviews } from './github/overview';
+import { Pool } from './pool/pool';
 
 export interface Options {
   dataDir: string;
   jobConcurrency: number;
+  /** Ready worktrees kept per repository (`foundry.pool.size`; 0 = no pool). */
+  poolSize: number;
   agentIdleStopMs: number;
   defaultAgent: string;
   changesDebounceMs: number;
@@ -47,6 +50,7 @@ export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir
   return {
     dataDir,
     jobConcurrency: init.jobConcurrency ?? 4,
+    poolSize: init.poolSize ?? 2,
     agentIdleStopMs: init.agentIdleStopMs ?? 5 * 60_000,
     defaultAgent: init.defaultAgent ?? 'demo',
     changesDebounceMs: init.changesDebounceMs ?? 300,
@@ -88,6 +92,7 @@ export class Sidecar {
   readonly stalls: StallMonitor;
   readonly github: GitHub;
   readonly overviews: Overviews;
+  readonly pool: Pool;
   /** Process groups alive now (ended synchronously if the sidecar exits). */
   readonly liveGroups = new Set<number>();
 
@@ -123,6 +128,8 @@ export class Sidecar {
     this.stalls = new StallMonitor(this);
     this.github = new GitHub(this, opts.github);
     this.overviews = new Overviews(this, (overview) => channels.repoOverviewUpdated({ overview }));
+    this.store.pool.size = opts.poolSize;
+    this.pool = new Pool(this);
     this.jobs.onChange(() => this.activityChanged());
     registerJobs(this);
   }
@@ -204,6 +211,8 @@ export class Sidecar {
     this.turns.recoverInterruptedTurns();
     await this.endStaleGroups();
     await reconcileEarlierVersions(this);
+    // Before any job runs: orphans are swept while nothing makes worktrees; then the pools fill.
+    await this.pool.start();
     const resumed = this.jobs.resumeAll();
     this.db.tx(() => {
       for (const job of resumed) {
@@ -243,6 +252,7 @@ export class Sidecar {
   drain(): Promise<void> {
     this.drainPromise ??= (async () => {
       this.github.stop();
+      this.pool.stop();
       const running = this.jobs.stop();
       this.log('draining: ending scripts and agents');
       await this.effects.terminate().catch((e) => this.log(`effects shutdown: ${e instanceof Error ? e.message : String(e)}`));

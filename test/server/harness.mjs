@@ -38,7 +38,7 @@ export async function startSidecar({ dataDir, options = {}, env = {} } = {}) {
       reader: new StreamMessageReader(child.stdout),
       writer: new StreamMessageWriter(child.stdin),
       dataDir,
-      options: { agentIdleStopMs: 60_000, changesDebounceMs: 100, ...options },
+      options: { agentIdleStopMs: 60_000, changesDebounceMs: 100, poolSize: 0, ...options },
       logs,
     });
   } catch (e) {

@@ -2,7 +2,7 @@
 // local socket. Clients are real vscode-jsonrpc connections over that socket.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,7 +15,9 @@ import { captureStderr, connectClient, serverJs } from './harness.mjs';
  */
 export async function startListening({ dataDir, idleExitSeconds = 60, settings, env = {}, server = serverJs } = {}) {
   mkdirSync(dataDir, { recursive: true });
-  if (settings) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings));
+  // The instant sandbox pool is off unless a test turns it on (as in harness.mjs).
+  const file = join(dataDir, 'settings.json');
+  if (settings || !existsSync(file)) writeFileSync(file, JSON.stringify({ poolSize: 0, ...settings }));
   const child = spawn(process.execPath, [server, '--listen', '--data-dir', dataDir, '--idle-exit-seconds', String(idleExitSeconds)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -117,6 +117,22 @@ export function sessionTooltip(session: SessionSummary): string {
   return md;
 }
 
+/** The instant sandbox pool in a repository row: `pool 1/2 ready`, `+1 creating`, `setup failed`. */
+export function poolText(repo: Repo): string | undefined {
+  const pool = repo.pool;
+  if (!pool || pool.size === 0) return undefined;
+  const parts = [`pool ${Math.min(pool.ready, pool.size)}/${pool.size} ready`];
+  if (pool.creating) parts.push(`${pool.creating} creating`);
+  if (pool.failed) parts.push('setup failed');
+  return parts.join(', ');
+}
+
+function poolTooltip(repo: Repo): string {
+  const text = poolText(repo);
+  if (!text) return '';
+  return `\nInstant sandboxes: ${text}${repo.pool?.error ? `\nLast pool setup failure: ${repo.pool.error}` : ''}`;
+}
+
 /** Repositories in the tree's order: by name. */
 export function sortRepos(repos: readonly Repo[]): Repo[] {
   return [...repos].sort((a, b) => a.name.localeCompare(b.name));
@@ -127,9 +143,9 @@ export function repoRow(repo: Repo, activeTasks: number): Row {
   return {
     id: `repo:${repo.id}`,
     label: repo.name,
-    description: activeTasks > 0 ? undefined : 'no tasks',
+    description: [activeTasks > 0 ? undefined : 'no tasks', poolText(repo)].filter(Boolean).join(' · ') || undefined,
     icon: { id: 'repo' },
-    tooltip: `${repo.path}\nDefault branch: ${repo.defaultBranch}${repo.setupScript ? '\nHas a setup script' : ''}`,
+    tooltip: `${repo.path}\nDefault branch: ${repo.defaultBranch}${repo.setupScript ? '\nHas a setup script' : ''}${poolTooltip(repo)}`,
     contextValue: 'repo',
     expanded: activeTasks > 0,
   };

@@ -155,4 +155,28 @@ export const migrations: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN from_branch TEXT;
   ALTER TABLE tasks ADD COLUMN from_pull_request INTEGER;
   `,
+  // 11: placeholder on the pool branch for the snapshots helper's migration 11 (checkpoints); the
+  // merge puts that one here. Migrations are positional, so the pool's is 13 on every branch.
+  `SELECT 1;`,
+  // 12: placeholder on the pool branch for the lifecycle helper's migration 12; the merge puts it here.
+  `SELECT 1;`,
+  // 13: the instant sandbox pool (server/src/pool/). One row per pool worktree of a repository:
+  // `creating` (its worktree and setup script under way), `ready`, `failed` (its setup script
+  // failed: the worktree is gone, the row keeps the backoff, `retry_at`), `leased` (it belongs to
+  // `task_id` for good: never reaped, never reassigned; UNIQUE so no two tasks share one). The
+  // entry's base commit and the hash of the setup script it ran decide whether it is stale;
+  // `status_digest` is `git status --porcelain` once setup finished (a lease finding it changed
+  // treats the entry as broken). A task records the entry it leased (`pool_entry_id`). And a
+  // repository's ignored files copied into each new worktree (`copy_ignored`, JSON string[]).
+  `
+  CREATE TABLE pool_entries (
+    id TEXT PRIMARY KEY, repo_id TEXT NOT NULL REFERENCES repos(id), status TEXT NOT NULL,
+    worktree_path TEXT NOT NULL, branch TEXT NOT NULL, base_ref TEXT, setup_hash TEXT NOT NULL,
+    status_digest TEXT, task_id TEXT UNIQUE, attempts INTEGER NOT NULL DEFAULT 0, error TEXT,
+    retry_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX pool_entries_repo ON pool_entries(repo_id, status);
+  ALTER TABLE tasks ADD COLUMN pool_entry_id TEXT;
+  ALTER TABLE repos ADD COLUMN copy_ignored TEXT;
+  `,
 ];

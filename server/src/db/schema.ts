@@ -5,6 +5,8 @@ export interface RepoRow {
   path: string;
   default_branch: string;
   setup_script: string | null;
+  /** JSON string[]: git-ignored files (e.g. `.env`) copied from the main checkout into each new worktree (pool/copyIgnored). */
+  copy_ignored?: string | null;
   created_at: number;
 }
 
@@ -40,6 +42,8 @@ export interface TaskRow {
   from_branch?: string | null;
   /** createTask `fromPullRequest`: the pull request whose head the task's branch was fetched from. */
   from_pull_request?: number | null;
+  /** The pool entry createTask leased for it (pool/); its provisioning adopts that worktree. */
+  pool_entry_id?: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -262,7 +266,30 @@ export interface RepoOverviewRow {
   error: string | null;
 }
 
+/** One worktree of a repository's instant sandbox pool (migration 13; pool/poolStore.ts). */
+export interface PoolEntryRow {
+  id: string;
+  repo_id: string;
+  /** creating | ready | failed | leased */
+  status: string;
+  worktree_path: string;
+  /** `foundry/pool/<id>` until leased; then renamed to the task's branch. */
+  branch: string;
+  base_ref: string | null;
+  /** sha256 of the setup script it ran ('' hashes too). */
+  setup_hash: string;
+  /** `git status --porcelain` once the setup script finished. */
+  status_digest: string | null;
+  task_id: string | null;
+  attempts: number;
+  error: string | null;
+  retry_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  pool_entries: PoolEntryRow;
   repos: RepoRow;
   tasks: TaskRow;
   sessions: SessionRow;

@@ -14,6 +14,7 @@ import type { RepoIdentity } from './repoIdentity';
 import type { BackfillItem, BackfillResult } from './markerBackfill';
 import type { SessionSetup } from '../agents/agentConfig';
 import type { AgentLaunch } from './transports/link';
+import type { Verdict } from './pool';
 
 /** A worker method may answer synchronously or asynchronously. */
 export type Async<T> = T | Promise<T>;
@@ -47,6 +48,22 @@ export interface EffectsApi {
    */
   removeWorktree(p: { repoPath: string; worktreePath: string; taskId: string; recordedPath: string | null }): Async<void>;
   isDirty(p: { worktreePath: string }): Async<boolean>;
+  /** The instant sandbox pool's git work (effects/pool.ts): the main checkout's HEAD. */
+  repoHead(p: { repoPath: string }): Async<string>;
+  /** `git status --porcelain -z` of a worktree. */
+  worktreeDigest(p: { worktreePath: string }): Async<string>;
+  /** A new pool worktree on `branch` at the main checkout's HEAD, marked `pool:<entryId>`. */
+  poolCreate(p: { repoPath: string; worktreePath: string; branch: string; entryId: string }): Async<{ baseRef: string }>;
+  /** Check a leased pool worktree is whole and unchanged, then rename its branch and rewrite its marker to the task's. */
+  poolAdopt(p: { repoPath: string; worktreePath: string; entryId: string; poolBranch: string; baseRef: string; statusDigest: string; taskId: string; branch: string }): Async<Verdict>;
+  /** Remove an unleased pool worktree (marker checked; left when it changed since its setup) and its pool branch. */
+  poolRemove(p: { repoPath: string; worktreePath: string; entryId: string; branch: string; baseRef: string | null; statusDigest: string | null }): Async<Verdict>;
+  /** The repository's worktrees that carry a Foundry ownership marker. */
+  markedWorktrees(p: { repoPath: string }): Async<{ path: string; owner: string; branch: string | null }[]>;
+  /** Remove an orphan worktree only if it holds nothing (clean, no ignored work, no unique commits); never forced. */
+  removeOrphan(p: { repoPath: string; worktreePath: string; owner: string }): Async<Verdict>;
+  /** Copy the repository's listed git-ignored files from the main checkout into a worktree (paths only in the answer). */
+  copyIgnored(p: { repoPath: string; worktreePath: string; paths: string[] }): Async<{ copied: string[]; skipped: string[] }>;
   /** Git-ignored files that `git worktree remove` would delete, minus those in regenerable folders (effects/ignoredWork.ts). */
   ignoredWork(p: { worktreePath: string }): Async<string[]>;
   /** Run a shell script in its own process group; output appended to logPath. */

@@ -10,6 +10,7 @@ import { createCheckpointEffects } from './checkpoint';
 import { remoteUrl, repoBranches } from './branches';
 import { errorText } from '../errorText';
 import { gitActionEffects, settleGitActions } from './gitActions';
+import { copyIgnored, markedWorktrees, poolAdopt, poolCreate, poolRemove, removeOrphan, repoHead, worktreeDigest } from './pool';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -29,6 +30,14 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   ...gitActionEffects,
   repoBranches,
   remoteUrl,
+  repoHead,
+  worktreeDigest,
+  poolCreate,
+  poolAdopt,
+  poolRemove,
+  markedWorktrees,
+  removeOrphan,
+  copyIgnored,
   checkpoint: checkpoints.checkpoint,
   shutdown: async () => {
     checkpoints.close();

@@ -2,15 +2,14 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Handlers } from './define';
 import { invalidParams } from '../errors';
 import { newId } from '../ids';
-import { toRepo } from '../store/summaries';
 import type { RepoRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 
 export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
-  async AddRepo(sc, { path, setupScript }) {
+  async AddRepo(sc, { path, setupScript, copyIgnored }) {
     // A known repository (the extension re-sends it before each create) needs no git at all.
     const known = sc.store.repoByPath(resolve(path));
-    if (known) return toRepo(applySetupScript(sc, known, setupScript));
+    if (known) return sc.store.repoSummary(applyCopyIgnored(sc, applySetupScript(sc, known, setupScript), copyIgnored));
     let info: { identity: string; path: string; defaultBranch: string };
     try {
       info = await sc.effects.call('repoInfo', { path: resolve(path) });
@@ -19,18 +18,20 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
     }
     // Any path into a known repository (a symlink, a subfolder, a linked worktree) is that repository.
     const existing = await knownRepository(sc, info);
-    if (existing) return toRepo(applySetupScript(sc, existing, setupScript));
+    if (existing) return sc.store.repoSummary(applyCopyIgnored(sc, applySetupScript(sc, existing, setupScript), copyIgnored));
     const row = {
       id: newId('repo'),
       name: basename(info.path),
       path: info.path,
       default_branch: info.defaultBranch,
       setup_script: setupScript === undefined ? null : storedScript(setupScript),
+      copy_ignored: copyIgnored?.length ? JSON.stringify(copyIgnored) : null,
       created_at: Date.now(),
     };
     sc.store.insertRepo(row);
     sc.publisher.repoChanged(row.id);
-    return toRepo(row);
+    sc.pool.repoAdded(row.id);
+    return sc.store.repoSummary(row);
   },
 };
 
@@ -70,5 +71,17 @@ export function applySetupScript(sc: Sidecar, repo: RepoRow, setupScript: string
   if (repo.setup_script === script) return repo;
   sc.store.updateRepo(repo.id, { setup_script: script });
   sc.publisher.repoChanged(repo.id);
+  // The pool's entries ran the old script: the fill replaces them (after this transaction).
+  setImmediate(() => sc.pool.scheduleFill(repo.id));
   return { ...repo, setup_script: script };
+}
+
+/** A request's optional `copyIgnored` applied to the repository: absent keeps the list, [] clears it. */
+function applyCopyIgnored(sc: Sidecar, repo: RepoRow, copyIgnored: string[] | undefined): RepoRow {
+  if (copyIgnored === undefined) return repo;
+  const stored = copyIgnored.length ? JSON.stringify(copyIgnored) : null;
+  if ((repo.copy_ignored ?? null) === stored) return repo;
+  sc.store.updateRepo(repo.id, { copy_ignored: stored });
+  sc.publisher.repoChanged(repo.id);
+  return { ...repo, copy_ignored: stored };
 }

@@ -4,7 +4,6 @@ import type { Handlers } from './define';
 import { invalidParams, invalidState, notFound } from '../errors';
 import { newId } from '../ids';
 import { slugify, titleFromPrompt, uniqueName } from './naming';
-import { toRepo } from '../store/summaries';
 import type { SessionRow, TaskRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { applySetupScript } from './repos';
@@ -96,6 +95,7 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
       changes_removed: 0,
       from_branch: p.fromBranch ?? null,
       from_pull_request: p.fromPullRequest ?? null,
+      pool_entry_id: null,
       created_at: now,
       updated_at: now,
     };
@@ -120,10 +120,13 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
     };
     sc.db.tx(() => {
       task.setup_script = applySetupScript(sc, repo, p.setupScript).setup_script ?? '';
+      // An instant sandbox: a ready pool worktree is this task's from this commit on.
+      const pooled = sc.pool.leaseFor(task);
       sc.store.insertTask(task);
       sc.store.insertSession(session);
       sc.queue.enqueue(session.id, p.prompt);
       sc.store.addHistory(task.id, { kind: 'created', message: `branch ${branch}, agent ${agent}` });
+      if (pooled) sc.store.addHistory(task.id, { kind: 'pool', message: pooled });
       sc.jobs.add('provision', task.id, task.id);
     });
     sc.publisher.taskChanged(task.id);
@@ -131,7 +134,7 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
   },
 
   GetWorkbench(sc) {
-    return { version: sc.publisher.currentVersion(), repos: sc.store.repos().map(toRepo), tasks: sc.store.allTaskSummaries() };
+    return { version: sc.publisher.currentVersion(), repos: sc.store.repos().map((r) => sc.store.repoSummary(r)), tasks: sc.store.allTaskSummaries() };
   },
 
   RenameTask(sc, { taskId, title }) {

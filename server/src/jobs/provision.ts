@@ -146,6 +146,8 @@ async function ensureName(sc: Sidecar, taskId: string): Promise<void> {
 }
 
 async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
+  // A leased pool worktree: its setup script ran in the pool. Stale or broken: a fresh one below.
+  if (await sc.pool.adopt(taskId)) return;
   const t = sc.store.task(taskId)!;
   const repo = sc.store.repo(t.repo_id)!;
   // The recorded folder, once there is one: a task imported from an earlier version's data
@@ -154,6 +156,7 @@ async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
   const { baseRef } = await sc.effects.call('createWorktree', { repoPath: repo.path, worktreePath, branch: t.branch, baseRef: t.base_ref, taskId });
   sc.store.updateTask(taskId, { worktree_path: worktreePath, base_ref: baseRef });
   sc.publisher.taskChanged(taskId);
+  await sc.pool.copyIgnoredInto(repo, worktreePath);
   // The snapshot taken when the task was created or retried, never the repository's script of the moment.
   const script = t.setup_script ?? repo.setup_script;
   if (!script?.trim()) return;

@@ -13,7 +13,7 @@ import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
 
-export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent' | 'repo_action' | 'pull_requests' | 'repo_overview';
+export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent' | 'repo_action' | 'pull_requests' | 'repo_overview' | 'pool';
 type Lane = 'provision' | 'interactive' | 'projection';
 const LANE: Record<JobKind, Lane> = {
   provision: 'provision',
@@ -29,13 +29,15 @@ const LANE: Record<JobKind, Lane> = {
   // GitHub's side of the projections (github/): network reads, never a script.
   pull_requests: 'projection',
   repo_overview: 'projection',
+  // The instant sandbox pool's fill (pool/pool.ts): runs setup scripts, like provisioning.
+  pool: 'provision',
 };
 /**
  * Refreshes that keep no trail of their runs (their rows go when they end). `pull_requests`, the
  * PR projection's poll while a client is connected, is also not activity: it never flips the
  * server's quiescence (a poll that finds nothing new must push nothing).
  */
-const TRAILLESS = new Set<string>(['changes', 'pull_requests', 'repo_overview']);
+const TRAILLESS = new Set<string>(['changes', 'pull_requests', 'repo_overview', 'pool']);
 const QUIET = new Set<string>(['pull_requests']);
 export type JobHandler = (job: JobRow) => Promise<void>;
 

@@ -9,6 +9,9 @@ import type { ProcessIdentity } from '../effects/identity';
 import type { HistoryEvent, SessionSummary, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
 import { toAction, toSession, toTask } from './summaries';
 import { ReviewCommentStore } from './reviewComments';
+import { PoolStore } from '../pool/poolStore';
+import { toRepo } from './summaries';
+import type { Repo } from '../../../shared/protocol';
 
 export class Store {
   // Hot paths: each streamed agent update reads its session and appends a transcript row.
@@ -21,9 +24,12 @@ export class Store {
   private readonly queueEdges;
   /** Review comments on tasks' diffs (store/reviewComments.ts). */
   readonly reviewComments: ReviewCommentStore;
+  /** The instant sandbox pool's entries (pool/poolStore.ts). */
+  readonly pool: PoolStore;
 
   constructor(readonly db: Db) {
     this.reviewComments = new ReviewCommentStore(db);
+    this.pool = new PoolStore(db);
     this.sessionById = db.hot((id: string) => db.q.selectFrom('sessions').selectAll().where('id', '=', id));
     this.turnStateById = db.hot((id: string) => db.q.selectFrom('sessions').select(['status', 'turn_id', 'stalled']).where('id', '=', id));
     this.taskById = db.hot((id: string) => db.q.selectFrom('tasks').selectAll().where('id', '=', id));
@@ -51,6 +57,10 @@ export class Store {
   }
   repos(): RepoRow[] {
     return this.db.all(this.q.selectFrom('repos').selectAll().orderBy('created_at'));
+  }
+  /** The repository on the wire, with its pool's counts. */
+  repoSummary(r: RepoRow): Repo {
+    return toRepo(r, this.pool.info(r.id));
   }
   insertRepo(r: RepoRow): void {
     this.db.run(this.q.insertInto('repos').values(r));

@@ -3,13 +3,18 @@ import { PendingPermission, type RepoAction, type RepoActionKind, type RepoActio
 import type { QueuedMessageRow, RepoActionRow, TaskPullRequestRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRow } from '../db/schema';
 import { POLICY_OPTIONS, stored } from '../agents/sessionModes';
 
-export const toRepo = (r: RepoRow): Repo => ({
+export const toRepo = (r: RepoRow, pool?: Repo['pool']): Repo => ({
   id: r.id,
   name: r.name,
   path: r.path,
   defaultBranch: r.default_branch,
   ...(r.setup_script != null ? { setupScript: r.setup_script } : {}),
+  ...(copyIgnoredOf(r).length ? { copyIgnored: copyIgnoredOf(r) } : {}),
+  ...(pool ? { pool } : {}),
 });
+
+/** The repository's copyIgnored list (repos.copy_ignored, JSON). */
+export const copyIgnoredOf = (r: RepoRow): string[] => (r.copy_ignored ? (JSON.parse(r.copy_ignored) as string[]) : []);
 
 export const toSession = (s: SessionRow, queue: readonly QueuedMessageRow[] = []): SessionSummary => {
   const config = stored(s);

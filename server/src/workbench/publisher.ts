@@ -5,7 +5,6 @@
  */
 import type { Store } from '../store/store';
 import type { WorkbenchUpdatedParams } from '../../../shared/protocol';
-import { toRepo } from '../store/summaries';
 
 export class Publisher {
   private readonly tasks = new Set<string>();
@@ -66,7 +65,7 @@ export class Publisher {
     this.repos.clear();
     this.removedRepos.clear();
     const tasks = taskIds.map((id) => this.store.taskSummary(id)).filter((t) => t !== undefined);
-    const repos = repoIds.map((id) => this.store.repo(id)).filter((r) => r !== undefined).map(toRepo);
+    const repos = repoIds.map((id) => this.store.repo(id)).filter((r) => r !== undefined).map((r) => this.store.repoSummary(r));
     this.version += 1;
     this.store.setVersion(this.version);
     this.send({
