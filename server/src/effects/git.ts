@@ -11,6 +11,7 @@ import { backfillOwnerMarkers } from './markerBackfill';
 import { gitState } from './gitState';
 import { fileDiff, fileTree, revertFile, undoRevert } from './reviewFiles';
 import { attachBranch } from './attachBranch';
+import { gitOk } from './gitRun';
 
 const git = (cwd: string) => simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4 });
 
@@ -53,7 +54,8 @@ export function createGitEffects(): Pick<
     backfillOwnerMarkers: ({ worktrees }) => backfillOwnerMarkers(worktrees),
 
     async listBranches({ repoPath }) {
-      const out = await git(repoPath).raw(['branch', '--format=%(refname:short)']);
+      // A plain git process: it is in every create's path (init_ensure_name), pooled ones too.
+      const out = (await gitOk(repoPath, ['for-each-ref', '--format=%(refname:short)', 'refs/heads'])).toString('utf8');
       return out.split('\n').map((s) => s.trim()).filter(Boolean);
     },
 

@@ -6,13 +6,22 @@
  */
 import { existsSync } from 'node:fs';
 import { cp, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, normalize } from 'node:path';
-import { simpleGit } from 'simple-git';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { gitOk, gitRun } from './gitRun';
 import { withRepoLock } from './git';
-import { adminDirOf, ownerOf, realOrNull, toplevelOf, writeOwnerMarker } from './ownership';
+import { adminDirOf, ownerOf, realOrNull, writeOwnerMarker } from './ownership';
 import { WORK_PATHSPECS } from './ignoredWork';
 
-const git = (cwd: string) => simpleGit({ baseDir: cwd });
+/**
+ * Git here runs as plain processes (gitRun.ts): a lease sits in createTask's path to a usable
+ * sandbox, and simple-git's `status` took ten times as long as git itself (bench/pool.mjs).
+ */
+const out = async (cwd: string, args: string[]) => (await gitOk(cwd, args)).toString('utf8');
+/** stdout, or null when git exits non-zero. */
+const tryOut = async (cwd: string, args: string[]) => {
+  const r = await gitRun(cwd, args).catch(() => null);
+  return r && r.code === 0 ? r.stdout.toString('utf8') : null;
+};
 
 /** The marker a pool worktree carries until a task leases it (then: the task id). */
 export const poolMarker = (entryId: string) => `pool:${entryId}`;
@@ -21,11 +30,28 @@ export const POOL_BRANCH_PREFIX = 'foundry/pool/';
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
-const porcelain = async (worktreePath: string) => git(worktreePath).raw(['status', '--porcelain', '-z']);
-const currentBranch = async (worktreePath: string) => (await git(worktreePath).raw(['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')).trim();
-const head = async (cwd: string) => (await git(cwd).revparse(['HEAD'])).trim();
-const branchTip = async (repoPath: string, branch: string) =>
-  (await git(repoPath).raw(['rev-parse', '-q', '--verify', `refs/heads/${branch}^{commit}`]).catch(() => '')).trim() || null;
+const porcelain = (worktreePath: string) => out(worktreePath, ['status', '--porcelain', '-z']);
+const currentBranch = async (worktreePath: string) => (await tryOut(worktreePath, ['symbolic-ref', '--short', '-q', 'HEAD']))?.trim() ?? '';
+const head = async (cwd: string) => (await out(cwd, ['rev-parse', 'HEAD'])).trim();
+const branchTip = async (repoPath: string, branch: string) => (await out(repoPath, ['for-each-ref', '--format=%(objectname)', `refs/heads/${branch}`])).trim() || null;
+
+/**
+ * The worktree's facts in two git processes: its top level and admin folder (real paths), the
+ * repository's common dir, its HEAD commit and branch.
+ */
+async function worktreeFacts(repoPath: string, worktreePath: string) {
+  const [paths, common, heads] = await Promise.all([
+    tryOut(worktreePath, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir']),
+    tryOut(repoPath, ['rev-parse', '--path-format=absolute', '--git-common-dir']),
+    tryOut(worktreePath, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD']),
+  ]);
+  const [top, gitDir] = (paths ?? '').split('\n');
+  const [commit, ref] = (heads ?? '').split('\n');
+  const real = async (p: string | undefined) => (p ? realOrNull(p.trim()) : null);
+  const [topReal, gitDirReal, commonReal] = await Promise.all([real(top), real(gitDir), real(common ?? undefined)]);
+  const admin = gitDirReal && commonReal && dirname(gitDirReal) === join(commonReal, 'worktrees') ? gitDirReal : null;
+  return { top: topReal, admin, head: commit?.trim() || null, branch: ref?.startsWith('refs/heads/') ? ref.trim().slice('refs/heads/'.length) : '' };
+}
 
 /** The commit checked out in the repository's main working tree (a new worktree's base). */
 export const repoHead = ({ repoPath }: { repoPath: string }) => head(repoPath);
@@ -37,10 +63,9 @@ export const worktreeDigest = ({ worktreePath }: { worktreePath: string }) => po
 export function poolCreate(p: { repoPath: string; worktreePath: string; branch: string; entryId: string }): Promise<{ baseRef: string }> {
   return withRepoLock(p.repoPath, async () => {
     if (existsSync(p.worktreePath)) throw new Error(`folder ${p.worktreePath} already exists; Foundry never deletes it`);
-    const repo = git(p.repoPath);
     const base = await head(p.repoPath);
-    await repo.raw(['worktree', 'prune']);
-    await repo.raw(['worktree', 'add', '-b', p.branch, p.worktreePath, base]);
+    await out(p.repoPath, ['worktree', 'prune']);
+    await out(p.repoPath, ['worktree', 'add', '-b', p.branch, p.worktreePath, base]);
     const admin = await adminDirOf(p.repoPath, p.worktreePath);
     if (!admin) throw new Error(`git worktree add made ${p.worktreePath}, but its admin folder in ${p.repoPath} was not found`);
     await writeOwnerMarker(admin, poolMarker(p.entryId));
@@ -69,22 +94,25 @@ export function poolAdopt(p: {
   return withRepoLock(p.repoPath, async (): Promise<Verdict> => {
     const real = await realOrNull(p.worktreePath);
     if (!real) return { ok: false, reason: 'its folder is gone' };
-    if ((await toplevelOf(p.worktreePath)) !== real) return { ok: false, reason: 'git says its folder is not a worktree' };
-    const admin = await adminDirOf(p.repoPath, p.worktreePath);
-    if (!admin) return { ok: false, reason: `git says its folder is not a worktree of ${p.repoPath}` };
-    const owner = await ownerOf(admin);
+    const [facts, now, taken, status] = await Promise.all([
+      worktreeFacts(p.repoPath, p.worktreePath),
+      head(p.repoPath),
+      branchTip(p.repoPath, p.branch),
+      porcelain(p.worktreePath).catch(() => null),
+    ]);
+    if (facts.top !== real) return { ok: false, reason: 'git says its folder is not a worktree' };
+    if (!facts.admin) return { ok: false, reason: `git says its folder is not a worktree of ${p.repoPath}` };
+    const owner = await ownerOf(facts.admin);
     const resumed = owner === p.taskId;
     if (!resumed && owner !== poolMarker(p.entryId)) return { ok: false, reason: `its ownership marker is wrong (${owner ?? 'none'})` };
-    const on = await currentBranch(p.worktreePath);
-    if (resumed && on === p.branch) return { ok: true };
-    if (on !== p.poolBranch) return { ok: false, reason: `it is on '${on || 'a detached HEAD'}', not on '${p.poolBranch}'` };
-    const now = await head(p.repoPath);
+    if (resumed && facts.branch === p.branch) return { ok: true };
+    if (facts.branch !== p.poolBranch) return { ok: false, reason: `it is on '${facts.branch || 'a detached HEAD'}', not on '${p.poolBranch}'` };
     if (now !== p.baseRef) return { ok: false, reason: `it is stale: the base commit moved (${p.baseRef.slice(0, 8)} -> ${now.slice(0, 8)})` };
-    if ((await head(p.worktreePath)) !== p.baseRef) return { ok: false, reason: 'it has commits the pool did not make' };
-    if ((await porcelain(p.worktreePath)) !== p.statusDigest) return { ok: false, reason: 'it is dirty (changed since its setup script finished)' };
-    if (await branchTip(p.repoPath, p.branch)) return { ok: false, reason: `branch '${p.branch}' already exists` };
-    await git(p.repoPath).raw(['branch', '-m', p.poolBranch, p.branch]);
-    await writeOwnerMarker(admin, p.taskId);
+    if (facts.head !== p.baseRef) return { ok: false, reason: 'it has commits the pool did not make' };
+    if (status !== p.statusDigest) return { ok: false, reason: 'it is dirty (changed since its setup script finished)' };
+    if (taken) return { ok: false, reason: `branch '${p.branch}' already exists` };
+    await out(p.repoPath, ['branch', '-m', p.poolBranch, p.branch]);
+    await writeOwnerMarker(facts.admin, p.taskId);
     return { ok: true };
   });
 }
@@ -98,7 +126,6 @@ export function poolAdopt(p: {
  */
 export function poolRemove(p: { repoPath: string; worktreePath: string; entryId: string; branch: string; baseRef: string | null; statusDigest: string | null }): Promise<Verdict> {
   return withRepoLock(p.repoPath, async (): Promise<Verdict> => {
-    const repo = git(p.repoPath);
     if (existsSync(p.worktreePath)) {
       const admin = await adminDirOf(p.repoPath, p.worktreePath);
       const owner = admin ? await ownerOf(admin) : null;
@@ -106,21 +133,21 @@ export function poolRemove(p: { repoPath: string; worktreePath: string; entryId:
       if (p.statusDigest !== null && (await porcelain(p.worktreePath)) !== p.statusDigest) {
         return { ok: false, reason: `${p.worktreePath} changed since its setup script finished; left as it is` };
       }
-      await repo.raw(['worktree', 'remove', '--force', p.worktreePath]);
+      await out(p.repoPath, ['worktree', 'remove', '--force', p.worktreePath]);
     } else {
-      await repo.raw(['worktree', 'prune']);
+      await out(p.repoPath, ['worktree', 'prune']);
     }
     const tip = await branchTip(p.repoPath, p.branch);
-    if (tip && p.branch.startsWith(POOL_BRANCH_PREFIX) && (p.baseRef === null || tip === p.baseRef)) await repo.raw(['branch', '-D', p.branch]);
+    if (tip && p.branch.startsWith(POOL_BRANCH_PREFIX) && (p.baseRef === null || tip === p.baseRef)) await out(p.repoPath, ['branch', '-D', p.branch]);
     return { ok: true };
   });
 }
 
 /** Worktrees of the repository whose admin folder carries a Foundry ownership marker. */
 export async function markedWorktrees({ repoPath }: { repoPath: string }): Promise<{ path: string; owner: string; branch: string | null }[]> {
-  const out = await git(repoPath).raw(['worktree', 'list', '--porcelain']);
+  const list = await out(repoPath, ['worktree', 'list', '--porcelain']);
   const found: { path: string; owner: string; branch: string | null }[] = [];
-  for (const block of out.split('\n\n')) {
+  for (const block of list.split('\n\n')) {
     const lines = block.split('\n');
     const path = lines.find((l) => l.startsWith('worktree '))?.slice('worktree '.length);
     if (!path || !existsSync(path) || lines.includes('bare')) continue;
@@ -145,15 +172,15 @@ export function removeOrphan(p: { repoPath: string; worktreePath: string; owner:
     const admin = await adminDirOf(p.repoPath, p.worktreePath);
     if (!admin || (await ownerOf(admin)) !== p.owner) return { ok: false, reason: 'its marker changed' };
     if ((await porcelain(p.worktreePath)).length > 0) return { ok: false, reason: 'it holds uncommitted work' };
-    const ignored = (await git(p.worktreePath).raw(['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...WORK_PATHSPECS])).split('\0').filter(Boolean);
+    const ignored = (await out(p.worktreePath, ['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...WORK_PATHSPECS])).split('\0').filter(Boolean);
     if (ignored.length) return { ok: false, reason: `it holds ${ignored.length} git-ignored file(s) outside regenerable folders` };
     const branch = await currentBranch(p.worktreePath);
     // --branches matches --exclude against names without refs/heads/.
     const exclude = branch ? [`--exclude=${branch}`] : [];
-    const unique = (await git(p.repoPath).raw(['rev-list', '--count', await head(p.worktreePath), '--not', ...exclude, '--branches', '--tags', '--remotes', '--glob=refs/foundry/*'])).trim();
+    const unique = (await out(p.repoPath, ['rev-list', '--count', await head(p.worktreePath), '--not', ...exclude, '--branches', '--tags', '--remotes', '--glob=refs/foundry/*'])).trim();
     if (unique !== '0') return { ok: false, reason: `it holds ${unique} commit(s) on no other branch` };
-    await git(p.repoPath).raw(['worktree', 'remove', p.worktreePath]);
-    if (branch.startsWith(POOL_BRANCH_PREFIX)) await git(p.repoPath).raw(['branch', '-D', branch]);
+    await out(p.repoPath, ['worktree', 'remove', p.worktreePath]);
+    if (branch.startsWith(POOL_BRANCH_PREFIX)) await out(p.repoPath, ['branch', '-D', branch]);
     return { ok: true };
   });
 }
@@ -186,7 +213,7 @@ export async function copyIgnored(p: { repoPath: string; worktreePath: string; p
       skipped.push(listed);
       continue;
     }
-    const ignored = (await git(p.repoPath).raw(['check-ignore', '--', rel]).catch(() => '')).trim().length > 0;
+    const ignored = ((await tryOut(p.repoPath, ['check-ignore', '--', rel])) ?? '').trim().length > 0;
     if (!ignored) {
       skipped.push(listed);
       continue;
