@@ -104,8 +104,9 @@ test('every task, session, transcript event and history row is there with the sa
     assert.ok(t.worktree_path.startsWith(join(dir, 'data', 'worktrees')));
     assert.equal(t.setup_script, manifest.repo.setupScript, 'the script it ran is snapshotted');
     if (old.id === slow.id) continue; // resumed: compared below
-    // Columns newer than the fixture get their defaults: not from an existing branch or pull request (migration 9).
-    assert.deepEqual({ ...t, setup_script: null }, { ...old, setup_script: null, last_summary: null, from_branch: null, from_pull_request: null }, `task ${old.title} as it was`);
+    // Columns newer than the fixture get their defaults: not from an existing branch or pull request
+    // (migration 10), no pool entry leased (migration 13).
+    assert.deepEqual({ ...t, setup_script: null }, { ...old, setup_script: null, last_summary: null, from_branch: null, from_pull_request: null, pool_entry_id: null }, `task ${old.title} as it was`);
   }
   const sessions = Object.fromEntries(rows(newDb, 'SELECT * FROM sessions').map((s) => [s.id, s]));
   // Columns newer than the fixture get their defaults: no request waiting (migration 5); the `ask`
