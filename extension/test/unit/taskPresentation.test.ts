@@ -118,6 +118,18 @@ test('repositories are sorted by name; one without active tasks is collapsed and
   assert.equal(busy.expanded, true);
 });
 
+test('a repository row shows its instant sandbox pool; its tooltip, a failed pool setup', () => {
+  const filling = repoRow(repo({ pool: { size: 2, ready: 1, creating: 1, failed: 0 } }), 1);
+  assert.equal(filling.description, 'pool 1/2 ready, 1 creating');
+  const empty = repoRow(repo({ pool: { size: 1, ready: 1, creating: 0, failed: 0 } }), 0);
+  assert.equal(empty.description, 'no tasks · pool 1/1 ready');
+  const failed = repoRow(repo({ pool: { size: 1, ready: 0, creating: 0, failed: 1, error: 'Setup script exited with code 4' } }), 1);
+  assert.equal(failed.description, 'pool 0/1 ready, setup failed');
+  assert.match(String(failed.tooltip), /Last pool setup failure: Setup script exited with code 4/);
+  // The pool off: nothing about it.
+  assert.equal(repoRow(repo({ pool: { size: 0, ready: 0, creating: 0, failed: 0 } }), 1).description, undefined);
+});
+
 // ---------------------------------------------------------------------------
 // Actions: a row's contextValue against the `view/item/context` menus in package.json
 // ---------------------------------------------------------------------------
