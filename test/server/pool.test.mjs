@@ -20,11 +20,11 @@ const commit = (cwd, file, text) => {
   git(cwd, 'commit', '-qm', `change ${file}`);
 };
 
-async function setUp(t, { poolSize, files, setupScript, copyIgnored } = {}) {
+async function setUp(t, { poolSize, files, setupScript, copyIgnored, options = {} } = {}) {
   const dir = tempDir();
   const repoPath = makeRepo(join(dir, 'repo'), files);
   const dataDir = join(dir, 'data');
-  let sc = await startSidecar({ dataDir, options: { poolSize } });
+  let sc = await startSidecar({ dataDir, options: { poolSize, ...options } });
   t.after(async () => {
     await sc.stop();
     cleanup(dir);
@@ -82,11 +82,12 @@ test('a create leases a ready pool worktree and reaches idle without running the
   await sc.settle(60_000);
 });
 
-test('concurrent creates never share a pool worktree', async (t) => {
-  const env = await setUp(t, { poolSize: 3, setupScript: 'echo ready' });
+test('50 concurrent creates with a pool of 3 never share a pool worktree', async (t) => {
+  // Agents stop soon after their turn, so fifty of them never run at once.
+  const env = await setUp(t, { poolSize: 3, setupScript: 'echo ready', options: { agentIdleStopMs: 300 } });
   const { sc } = env;
   await env.waitReady(3);
-  const n = 16;
+  const n = 50;
   const created = await Promise.all(Array.from({ length: n }, (_, i) => sc.request(Requests.CreateTask.method, { repoId: env.repo.id, prompt: `concurrent ${i}` })));
   const settled = await Promise.all(created.map((c) => sc.waitTask(c.id, ['idle', 'error'], 120_000)));
   assert.deepEqual(settled.filter((s) => s.status !== 'idle').map((s) => s.errorMessage), []);
