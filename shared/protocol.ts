@@ -20,6 +20,32 @@ import { z } from 'zod';
  */
 export const PROTOCOL_VERSION = 6;
 
+/**
+ * Folder names whose contents a build or install recreates, left out of snapshots (checkpoints,
+ * archives) at any depth: losing them loses no work. The default of a repository's
+ * `regenerableFolders`; package.json's `foundry.regenerableFolders` setting has the same default
+ * (test/server/snapshot.test.mjs holds them equal).
+ */
+export const DEFAULT_REGENERABLE_FOLDERS: readonly string[] = [
+  'node_modules',
+  'dist',
+  'build',
+  'target',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.next',
+  '.nuxt',
+  '.turbo',
+  '.cache',
+  'out',
+  'coverage',
+  '.gradle',
+  '.tox',
+  '.pytest_cache',
+  '.mypy_cache',
+];
+
 // ---------------------------------------------------------------------------
 // Error codes
 // ---------------------------------------------------------------------------

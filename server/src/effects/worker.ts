@@ -10,6 +10,7 @@ import { createCheckpointEffects } from './checkpoint';
 import { remoteUrl, repoBranches } from './branches';
 import { errorText } from '../errorText';
 import { gitActionEffects, settleGitActions } from './gitActions';
+import { restoreSnapshot, takeSnapshot } from './snapshot';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -30,6 +31,8 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   repoBranches,
   remoteUrl,
   checkpoint: checkpoints.checkpoint,
+  takeSnapshot,
+  restoreSnapshot,
   shutdown: async () => {
     checkpoints.close();
     watches.unwatchAll();
