@@ -97,6 +97,8 @@ export class MessageQueue {
     if (this.sc.draining) return undefined;
     const s = this.store.session(sessionId);
     if (!s || s.status !== 'ready' || s.queue_paused === 1) return undefined;
+    // The last turn's checkpoint is being written, or a restore is open: it dispatches once done.
+    if (this.sc.checkpoints.holds(s.task_id)) return undefined;
     const head = this.store.queued(sessionId)[0];
     if (!head) return undefined;
     this.store.updateQueued(head.id, { dispatched: 1 });
@@ -131,6 +133,7 @@ export class MessageQueue {
 
   private startTurnRows(s: SessionRow, turnId: string): void {
     this.store.updateSession(s.id, { status: 'running', turn_id: turnId, stalled: 0 });
+    this.sc.checkpoints.turnStarted(s.task_id, s.id, turnId);
     this.sc.recomputeTaskStatus(s.task_id);
   }
 

@@ -5,12 +5,14 @@ import { newId } from '../ids';
 import { toRepo } from '../store/summaries';
 import type { RepoRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
+import { DEFAULT_REGENERABLE_FOLDERS } from '../../../shared/protocol';
 
 export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
-  async AddRepo(sc, { path, setupScript }) {
+  async AddRepo(sc, { path, setupScript, regenerableFolders }) {
+    const apply = (r: RepoRow) => applyRegenerable(sc, applySetupScript(sc, r, setupScript), regenerableFolders);
     // A known repository (the extension re-sends it before each create) needs no git at all.
     const known = sc.store.repoByPath(resolve(path));
-    if (known) return toRepo(applySetupScript(sc, known, setupScript));
+    if (known) return toRepo(apply(known));
     let info: { identity: string; path: string; defaultBranch: string };
     try {
       info = await sc.effects.call('repoInfo', { path: resolve(path) });
@@ -19,13 +21,14 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
     }
     // Any path into a known repository (a symlink, a subfolder, a linked worktree) is that repository.
     const existing = await knownRepository(sc, info);
-    if (existing) return toRepo(applySetupScript(sc, existing, setupScript));
+    if (existing) return toRepo(apply(existing));
     const row = {
       id: newId('repo'),
       name: basename(info.path),
       path: info.path,
       default_branch: info.defaultBranch,
       setup_script: setupScript === undefined ? null : storedScript(setupScript),
+      regenerable_folders: regenerableFolders === undefined ? null : JSON.stringify(regenerableFolders),
       created_at: Date.now(),
     };
     sc.store.insertRepo(row);
@@ -71,4 +74,25 @@ export function applySetupScript(sc: Sidecar, repo: RepoRow, setupScript: string
   sc.store.updateRepo(repo.id, { setup_script: script });
   sc.publisher.repoChanged(repo.id);
   return { ...repo, setup_script: script };
+}
+
+/** A request's optional `regenerableFolders` applied to the repository: absent keeps the current list. */
+export function applyRegenerable(sc: Sidecar, repo: RepoRow, folders: readonly string[] | undefined): RepoRow {
+  if (folders === undefined) return repo;
+  const stored = JSON.stringify([...new Set(folders)]);
+  if (repo.regenerable_folders === stored) return repo;
+  sc.store.updateRepo(repo.id, { regenerable_folders: stored });
+  sc.publisher.repoChanged(repo.id);
+  return { ...repo, regenerable_folders: stored };
+}
+
+/** The folder names snapshots of the repository's worktrees leave out. */
+export function regenerableOf(repo: RepoRow | undefined): readonly string[] {
+  if (!repo?.regenerable_folders) return DEFAULT_REGENERABLE_FOLDERS;
+  try {
+    const list = JSON.parse(repo.regenerable_folders) as unknown;
+    return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : DEFAULT_REGENERABLE_FOLDERS;
+  } catch {
+    return DEFAULT_REGENERABLE_FOLDERS;
+  }
 }

@@ -9,6 +9,7 @@ export const toRepo = (r: RepoRow): Repo => ({
   path: r.path,
   defaultBranch: r.default_branch,
   ...(r.setup_script != null ? { setupScript: r.setup_script } : {}),
+  ...(r.regenerable_folders != null ? { regenerableFolders: JSON.parse(r.regenerable_folders) as string[] } : {}),
 });
 
 export const toSession = (s: SessionRow, queue: readonly QueuedMessageRow[] = []): SessionSummary => {
