@@ -78,7 +78,8 @@ export class Checkpoints {
   /** The worktree as the task's `start` checkpoint, once (provisioning; idempotent on resume). */
   async atStart(taskId: string): Promise<void> {
     if (!this.enabled || this.store.latest(taskId)) return;
-    await this.take(taskId, 'start', {});
+    // A checkpoint that cannot be taken never fails provisioning: the task works without it.
+    await this.take(taskId, 'start', {}).catch((e: unknown) => this.sc.log(`start checkpoint of task ${taskId} failed: ${errorMessage(e)}`));
   }
 
   /** Resolves once no turn checkpoint of the task is being written. */
