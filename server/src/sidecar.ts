@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type RepoActionUpdatedParams, type RepoOverviewUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
+import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type CheckpointsUpdatedParams, type RepoActionUpdatedParams, type RepoOverviewUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -24,6 +24,7 @@ import { retryProvisioning } from './handlers/tasks';
 import { GitHub, type GitHubSettings } from './github/service';
 import { Overviews } from './github/overview';
 import { Pool } from './pool/pool';
+import { Checkpoints } from './checkpoints/service';
 
 export interface Options {
   dataDir: string;
@@ -44,6 +45,8 @@ export interface Options {
   bundleDir: string;
   /** GitHub's API base, the remote -> owner/repo mapping and the PR projection's period. */
   github: GitHubSettings;
+  /** Checkpoints at each turn's end (checkpoints/service.ts). */
+  checkpointsEnabled: boolean;
 }
 
 export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir: string): Options {
@@ -64,6 +67,7 @@ export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir
       repositories: init.githubRepositories ?? {},
       refreshMs: init.pullRequestRefreshMs ?? 60_000,
     },
+    checkpointsEnabled: init.checkpointsEnabled ?? true,
   };
 }
 
@@ -73,6 +77,7 @@ export interface Channels {
   agentsUpdated(p: AgentsUpdatedParams): void;
   repoActionUpdated(p: RepoActionUpdatedParams): void;
   repoOverviewUpdated(p: RepoOverviewUpdatedParams): void;
+  checkpointsUpdated(p: CheckpointsUpdatedParams): void;
   transcripts: TranscriptAudience;
   log(message: string): void;
 }
@@ -93,6 +98,7 @@ export class Sidecar {
   readonly github: GitHub;
   readonly overviews: Overviews;
   readonly pool: Pool;
+  readonly checkpoints: Checkpoints;
   /** Process groups alive now (ended synchronously if the sidecar exits). */
   readonly liveGroups = new Set<number>();
 
@@ -130,6 +136,7 @@ export class Sidecar {
     this.overviews = new Overviews(this, (overview) => channels.repoOverviewUpdated({ overview }));
     this.store.pool.size = opts.poolSize;
     this.pool = new Pool(this);
+    this.checkpoints = new Checkpoints(this);
     this.jobs.onChange(() => this.activityChanged());
     registerJobs(this);
   }
@@ -190,6 +197,7 @@ export class Sidecar {
     this.github.applySettings(resolved.github);
     const envChanged = JSON.stringify(resolved.agentEnv) !== JSON.stringify(this.opts.agentEnv);
     this.opts.stalledAfterMs = resolved.stalledAfterMs;
+    this.opts.checkpointsEnabled = resolved.checkpointsEnabled;
     if (!envChanged) return;
     this.opts.agentEnv = resolved.agentEnv;
     this.agents.setAgentEnv(resolved.agentEnv);

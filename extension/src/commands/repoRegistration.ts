@@ -4,13 +4,13 @@ import { AddRepo, RetryTask, type Repo, type TaskSummary } from '../../../shared
 import type { Controller } from '../controller';
 import { repoIdentity } from '../views/repoIdentity';
 import { readSetupScript } from './setupScript';
-import { copyIgnoredSetting } from '../config';
+import { copyIgnoredSetting, regenerableFoldersSetting } from '../config';
 
 /** AddRepo with the folder's setup script content; called before CreateTask and RetryTask. */
 export async function registerRepo(controller: Controller, folder: vscode.Uri): Promise<Repo> {
   const setupScript = await readSetupScript(folder);
   // "" when the folder has none: an absent setupScript would keep the sidecar's previous one.
-  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '', copyIgnored: copyIgnoredSetting(folder) });
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '', copyIgnored: copyIgnoredSetting(folder), regenerableFolders: regenerableFoldersSetting(folder) });
   controller.store.upsertRepo(repo);
   return repo;
 }
@@ -26,8 +26,15 @@ export async function repoForCreate(controller: Controller, folder: vscode.Uri):
   const setupScript = (await readSetupScript(folder)) ?? '';
   const identity = await repoIdentity(folder.fsPath);
   const known = controller.store.repos.find((r) => r.path === folder.fsPath || r.path === identity);
-  if (known) return { repoId: known.id, setupScript };
-  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript, copyIgnored: copyIgnoredSetting(folder) });
+  const regenerableFolders = regenerableFoldersSetting(folder);
+  // The setting changed since the repository was registered: send it (snapshots read it from the repository).
+  const sameFolders = known && JSON.stringify(known.regenerableFolders ?? null) === JSON.stringify(regenerableFolders);
+  if (known && sameFolders) return { repoId: known.id, setupScript };
+  if (known) {
+    controller.store.upsertRepo(await controller.request(AddRepo, { path: known.path, regenerableFolders }));
+    return { repoId: known.id, setupScript };
+  }
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript, copyIgnored: copyIgnoredSetting(folder), regenerableFolders });
   controller.store.upsertRepo(repo);
   return { repoId: repo.id, setupScript };
 }

@@ -7,6 +7,8 @@ export interface RepoRow {
   setup_script: string | null;
   /** JSON string[]: git-ignored files (e.g. `.env`) copied from the main checkout into each new worktree (pool/copyIgnored). */
   copy_ignored?: string | null;
+  /** JSON array of folder names snapshots leave out; null = DEFAULT_REGENERABLE_FOLDERS. */
+  regenerable_folders?: string | null;
   created_at: number;
 }
 
@@ -288,6 +290,45 @@ export interface PoolEntryRow {
   updated_at: number;
 }
 
+export interface CheckpointRow {
+  id: string;
+  task_id: string;
+  session_id: string | null;
+  turn_id: string | null;
+  kind: 'start' | 'turn' | 'before_restore';
+  /** 1, 2, … per task: the ref's last segment. */
+  seq: number;
+  commit_sha: string;
+  ref: string;
+  files: number;
+  bytes: number;
+  /** JSON string[]. */
+  excluded: string;
+  created_at: number;
+}
+
+export interface TurnCheckpointRow {
+  turn_id: string;
+  session_id: string;
+  task_id: string;
+  checkpoint_id: string;
+  started_at: number;
+}
+
+export interface CheckpointRestoreRow {
+  id: string;
+  task_id: string;
+  checkpoint_id: string;
+  session_id: string | null;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  before_checkpoint_id: string | null;
+  written: number | null;
+  removed: number | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   pool_entries: PoolEntryRow;
   repos: RepoRow;
@@ -306,4 +347,7 @@ export interface Database {
   task_pull_requests: TaskPullRequestRow;
   repo_overviews: RepoOverviewRow;
   review_comments: ReviewCommentRow;
+  checkpoints: CheckpointRow;
+  turn_checkpoints: TurnCheckpointRow;
+  checkpoint_restores: CheckpointRestoreRow;
 }

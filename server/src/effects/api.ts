@@ -15,6 +15,7 @@ import type { BackfillItem, BackfillResult } from './markerBackfill';
 import type { SessionSetup } from '../agents/agentConfig';
 import type { AgentLaunch } from './transports/link';
 import type { Verdict } from './pool';
+import type { RestoreSnapshotParams, RestoreSnapshotResult, SnapshotResult, TakeSnapshotParams } from './snapshot';
 
 /** A worker method may answer synchronously or asynchronously. */
 export type Async<T> = T | Promise<T>;
@@ -139,6 +140,13 @@ export interface EffectsApi {
   agentStop(p: { key: string }): Async<void>;
   /** Install npm `spec` into `target` (agents/install/installer.ts); progress as `installProgress` events. */
   installAgent(p: { key: string; target: string; spec: string }): Async<void>;
+  /**
+   * Snapshot the worktree's whole state (effects/snapshot.ts) as a commit under `ref`; with
+   * `previous` and nothing changed since, nothing is written (`unchanged`).
+   */
+  takeSnapshot(p: TakeSnapshotParams): Async<SnapshotResult>;
+  /** Make the worktree byte-identical to a snapshot, and its index as it was (effects/snapshot.ts). */
+  restoreSnapshot(p: RestoreSnapshotParams): Async<RestoreSnapshotResult>;
   /** Copy the main connection's WAL back into the database (PASSIVE: never blocks writers). */
   checkpoint(p: { dbFile: string }): Async<{ walPages: number; checkpointed: number }>;
   /** Stop every agent and script (sidecar shutdown). */

@@ -11,6 +11,7 @@ import { remoteUrl, repoBranches } from './branches';
 import { errorText } from '../errorText';
 import { gitActionEffects, settleGitActions } from './gitActions';
 import { copyIgnored, markedWorktrees, poolAdopt, poolCreate, poolRemove, removeOrphan, repoHead, worktreeDigest } from './pool';
+import { createSnapshotEffects } from './snapshotClient';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -21,6 +22,8 @@ const watches = createWatchEffects(emit);
 const checkpoints = createCheckpointEffects();
 // The worker's bundle sits beside the installer's (dist/).
 const installs = createInstallEffects(__dirname, emit, processes);
+// Snapshots run on a thread of their own (snapshotWorker.ts), beside this bundle.
+const snapshots = createSnapshotEffects(__dirname);
 const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unknown } = {
   ...createGitEffects(),
   ...processes.api,
@@ -39,12 +42,15 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   removeOrphan,
   copyIgnored,
   checkpoint: checkpoints.checkpoint,
+  takeSnapshot: snapshots.takeSnapshot,
+  restoreSnapshot: snapshots.restoreSnapshot,
   shutdown: async () => {
     checkpoints.close();
     watches.unwatchAll();
     await agents.stopAll();
     await processes.killAll();
     await settleGitActions();
+    await snapshots.close();
   },
 };
 

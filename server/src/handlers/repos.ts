@@ -4,12 +4,14 @@ import { invalidParams } from '../errors';
 import { newId } from '../ids';
 import type { RepoRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
+import { DEFAULT_REGENERABLE_FOLDERS } from '../../../shared/protocol';
 
 export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
-  async AddRepo(sc, { path, setupScript, copyIgnored }) {
+  async AddRepo(sc, { path, setupScript, copyIgnored, regenerableFolders }) {
+    const apply = (r: RepoRow) => applyRegenerable(sc, applyCopyIgnored(sc, applySetupScript(sc, r, setupScript), copyIgnored), regenerableFolders);
     // A known repository (the extension re-sends it before each create) needs no git at all.
     const known = sc.store.repoByPath(resolve(path));
-    if (known) return sc.store.repoSummary(applyCopyIgnored(sc, applySetupScript(sc, known, setupScript), copyIgnored));
+    if (known) return sc.store.repoSummary(apply(known));
     let info: { identity: string; path: string; defaultBranch: string };
     try {
       info = await sc.effects.call('repoInfo', { path: resolve(path) });
@@ -18,7 +20,7 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
     }
     // Any path into a known repository (a symlink, a subfolder, a linked worktree) is that repository.
     const existing = await knownRepository(sc, info);
-    if (existing) return sc.store.repoSummary(applyCopyIgnored(sc, applySetupScript(sc, existing, setupScript), copyIgnored));
+    if (existing) return sc.store.repoSummary(apply(existing));
     const row = {
       id: newId('repo'),
       name: basename(info.path),
@@ -26,6 +28,7 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
       default_branch: info.defaultBranch,
       setup_script: setupScript === undefined ? null : storedScript(setupScript),
       copy_ignored: copyIgnored?.length ? JSON.stringify(copyIgnored) : null,
+      regenerable_folders: regenerableFolders === undefined ? null : JSON.stringify(regenerableFolders),
       created_at: Date.now(),
     };
     sc.store.insertRepo(row);
@@ -84,4 +87,25 @@ function applyCopyIgnored(sc: Sidecar, repo: RepoRow, copyIgnored: string[] | un
   sc.store.updateRepo(repo.id, { copy_ignored: stored });
   sc.publisher.repoChanged(repo.id);
   return { ...repo, copy_ignored: stored };
+}
+
+/** A request's optional `regenerableFolders` applied to the repository: absent keeps the current list. */
+export function applyRegenerable(sc: Sidecar, repo: RepoRow, folders: readonly string[] | undefined): RepoRow {
+  if (folders === undefined) return repo;
+  const stored = JSON.stringify([...new Set(folders)]);
+  if (repo.regenerable_folders === stored) return repo;
+  sc.store.updateRepo(repo.id, { regenerable_folders: stored });
+  sc.publisher.repoChanged(repo.id);
+  return { ...repo, regenerable_folders: stored };
+}
+
+/** The folder names snapshots of the repository's worktrees leave out. */
+export function regenerableOf(repo: RepoRow | undefined): readonly string[] {
+  if (!repo?.regenerable_folders) return DEFAULT_REGENERABLE_FOLDERS;
+  try {
+    const list = JSON.parse(repo.regenerable_folders) as unknown;
+    return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : DEFAULT_REGENERABLE_FOLDERS;
+  } catch {
+    return DEFAULT_REGENERABLE_FOLDERS;
+  }
 }

@@ -9,6 +9,7 @@ import { repoActionJob } from '../actions/job';
 import { pullRequestsJob } from '../github/pullRequests';
 import { OVERVIEW_JOB, PULL_REQUEST_JOB } from '../github/service';
 import { POOL_JOB } from '../pool/pool';
+import { restoreCheckpointJob } from '../checkpoints/restoreJob';
 
 /** One handler per job kind. */
 export function registerJobs(sc: Sidecar): void {
@@ -22,4 +23,5 @@ export function registerJobs(sc: Sidecar): void {
   sc.jobs.register(PULL_REQUEST_JOB, pullRequestsJob(sc));
   sc.jobs.register(OVERVIEW_JOB, sc.overviews.job());
   sc.jobs.register(POOL_JOB, sc.pool.job());
+  sc.jobs.register('restore_checkpoint', restoreCheckpointJob(sc));
 }

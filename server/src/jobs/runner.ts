@@ -13,7 +13,7 @@ import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
 
-export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent' | 'repo_action' | 'pull_requests' | 'repo_overview' | 'pool';
+export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent' | 'repo_action' | 'pull_requests' | 'repo_overview' | 'pool' | 'restore_checkpoint';
 type Lane = 'provision' | 'interactive' | 'projection';
 const LANE: Record<JobKind, Lane> = {
   provision: 'provision',
@@ -31,6 +31,8 @@ const LANE: Record<JobKind, Lane> = {
   repo_overview: 'projection',
   // The instant sandbox pool's fill (pool/pool.ts): runs setup scripts, like provisioning.
   pool: 'provision',
+  // The user waits on it (Restore to here, Undo Last Turn); the task takes no turn meanwhile.
+  restore_checkpoint: 'interactive',
 };
 /**
  * Refreshes that keep no trail of their runs (their rows go when they end). `pull_requests`, the

@@ -12,6 +12,7 @@ import { ReviewCommentStore } from './reviewComments';
 import { PoolStore } from '../pool/poolStore';
 import { toRepo } from './summaries';
 import type { Repo } from '../../../shared/protocol';
+import { CheckpointStore } from './checkpoints';
 
 export class Store {
   // Hot paths: each streamed agent update reads its session and appends a transcript row.
@@ -26,10 +27,13 @@ export class Store {
   readonly reviewComments: ReviewCommentStore;
   /** The instant sandbox pool's entries (pool/poolStore.ts). */
   readonly pool: PoolStore;
+  /** Checkpoints, turns' starting checkpoints and restores (store/checkpoints.ts). */
+  readonly checkpoints: CheckpointStore;
 
   constructor(readonly db: Db) {
     this.reviewComments = new ReviewCommentStore(db);
     this.pool = new PoolStore(db);
+    this.checkpoints = new CheckpointStore(db);
     this.sessionById = db.hot((id: string) => db.q.selectFrom('sessions').selectAll().where('id', '=', id));
     this.turnStateById = db.hot((id: string) => db.q.selectFrom('sessions').select(['status', 'turn_id', 'stalled']).where('id', '=', id));
     this.taskById = db.hot((id: string) => db.q.selectFrom('tasks').selectAll().where('id', '=', id));

@@ -11,6 +11,7 @@ export const toRepo = (r: RepoRow, pool?: Repo['pool']): Repo => ({
   ...(r.setup_script != null ? { setupScript: r.setup_script } : {}),
   ...(copyIgnoredOf(r).length ? { copyIgnored: copyIgnoredOf(r) } : {}),
   ...(pool ? { pool } : {}),
+  ...(r.regenerable_folders != null ? { regenerableFolders: JSON.parse(r.regenerable_folders) as string[] } : {}),
 });
 
 /** The repository's copyIgnored list (repos.copy_ignored, JSON). */
