@@ -155,4 +155,22 @@ export const migrations: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN from_branch TEXT;
   ALTER TABLE tasks ADD COLUMN from_pull_request INTEGER;
   `,
+  // 11: (snapshots helper: checkpoints) - placeholder on this branch until `snapshots` is merged;
+  // the merge replaces it with that branch's migration 11.
+  `SELECT 1;`,
+  // 12: archive, delete with undo, purge, bounded disk (issue 9). A repository's teardown script
+  // (archive runs it before the snapshot); per task the snapshot commit holding its worktree's
+  // whole state once archived or deleted (`refs/foundry/archive/<id>`, `refs/foundry/deleted/<id>/snapshot`)
+  // with the regenerable folders it left out (JSON string[]), when it was shelved, whether the
+  // archive skips the teardown script ("Archive anyway"), and disk use measured in the background
+  // (bytes; NULL = not measured).
+  `
+  ALTER TABLE repos ADD COLUMN teardown_script TEXT;
+  ALTER TABLE repos ADD COLUMN disk_bytes INTEGER;
+  ALTER TABLE tasks ADD COLUMN snapshot_commit TEXT;
+  ALTER TABLE tasks ADD COLUMN snapshot_excluded TEXT;
+  ALTER TABLE tasks ADD COLUMN shelved_at INTEGER;
+  ALTER TABLE tasks ADD COLUMN skip_teardown INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN disk_bytes INTEGER;
+  `,
 ];

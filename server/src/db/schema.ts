@@ -5,6 +5,10 @@ export interface RepoRow {
   path: string;
   default_branch: string;
   setup_script: string | null;
+  /** Run in a task's worktree before archive snapshots and removes it; null = none. */
+  teardown_script?: string | null;
+  /** Its tasks' worktrees' disk use (bytes), measured in the background; null = not yet. */
+  disk_bytes?: number | null;
   created_at: number;
 }
 
@@ -40,6 +44,16 @@ export interface TaskRow {
   from_branch?: string | null;
   /** createTask `fromPullRequest`: the pull request whose head the task's branch was fetched from. */
   from_pull_request?: number | null;
+  /** The archive or delete snapshot holding the worktree's whole state (jobs/archive.ts, jobs/deleteTask.ts). */
+  snapshot_commit?: string | null;
+  /** JSON string[]: the regenerable folders that snapshot left out. */
+  snapshot_excluded?: string | null;
+  /** When it was archived or deleted (epoch ms). */
+  shelved_at?: number | null;
+  /** 1: the archive skips the teardown script ("Archive anyway"). */
+  skip_teardown?: number;
+  /** Its worktree's disk use (bytes), measured in the background; null = not yet. */
+  disk_bytes?: number | null;
   created_at: number;
   updated_at: number;
 }

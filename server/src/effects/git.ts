@@ -19,7 +19,7 @@ const git = (cwd: string) => simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4
  * .git/worktrees, and concurrent `worktree add`s race on it ("failed to read .../commondir").
  */
 const repoLocks = new Map<string, Promise<unknown>>();
-function withRepoLock<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
+export function withRepoLock<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
   const key = resolve(repoPath);
   const previous = repoLocks.get(key) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(fn);

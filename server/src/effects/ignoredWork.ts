@@ -26,6 +26,12 @@ const REGENERABLE_FOLDERS = new Set([
 ]);
 
 /**
+ * The defaults of the repository setting naming regenerable folders (snapshots leave them out).
+ * Until the `snapshots` branch's Repo.regenerableFolders lands, every repository uses these.
+ */
+export const DEFAULT_REGENERABLE_FOLDERS: readonly string[] = [...REGENERABLE_FOLDERS];
+
+/**
  * Pathspecs for `git ls-files --others --ignored --exclude-standard` that leave out everything
  * inside a regenerable folder at any depth. (Not `--directory`: it folds a folder such as
  * `packages/` into one entry even when all it holds is `packages/a/node_modules/…`.)

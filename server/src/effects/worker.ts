@@ -10,6 +10,11 @@ import { createCheckpointEffects } from './checkpoint';
 import { remoteUrl, repoBranches } from './branches';
 import { errorText } from '../errorText';
 import { gitActionEffects, settleGitActions } from './gitActions';
+import { restoreSnapshot, takeSnapshot } from './snapshot';
+import { copyRef, removeFoundryRefs, removeSnapshottedWorktree, removeTaskBranch, restoreTaskWorktree } from './shelve';
+import { cleanupFacts } from './cleanupFacts';
+import { diskUsage } from './diskUsage';
+import { simpleGit } from 'simple-git';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -30,6 +35,16 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   repoBranches,
   remoteUrl,
   checkpoint: checkpoints.checkpoint,
+  takeSnapshot,
+  restoreSnapshot,
+  removeSnapshottedWorktree,
+  restoreTaskWorktree,
+  removeTaskBranch,
+  copyRef,
+  removeFoundryRefs,
+  cleanupFacts,
+  pruneWorktrees: async ({ repoPath }) => void (await simpleGit({ baseDir: repoPath }).raw(['worktree', 'prune'])),
+  diskUsage,
   shutdown: async () => {
     checkpoints.close();
     watches.unwatchAll();

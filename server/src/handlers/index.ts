@@ -18,6 +18,7 @@ import { reviewHandlers } from './review';
 import { shipHandlers } from './ship';
 import { githubHandlers } from './github';
 import { reviewCommentHandlers } from './reviewComments';
+import { lifecycleHandlers } from './lifecycle';
 
 const handlers: Handlers = {
   Ping: () => ({}),
@@ -31,6 +32,7 @@ const handlers: Handlers = {
   ...shipHandlers,
   ...githubHandlers,
   ...reviewCommentHandlers,
+  ...lifecycleHandlers,
 };
 
 /**

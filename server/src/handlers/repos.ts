@@ -7,10 +7,11 @@ import type { RepoRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 
 export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
-  async AddRepo(sc, { path, setupScript }) {
+  async AddRepo(sc, { path, setupScript, teardownScript }) {
+    const apply = (repo: RepoRow) => toRepo(applyTeardownScript(sc, applySetupScript(sc, repo, setupScript), teardownScript));
     // A known repository (the extension re-sends it before each create) needs no git at all.
     const known = sc.store.repoByPath(resolve(path));
-    if (known) return toRepo(applySetupScript(sc, known, setupScript));
+    if (known) return apply(known);
     let info: { identity: string; path: string; defaultBranch: string };
     try {
       info = await sc.effects.call('repoInfo', { path: resolve(path) });
@@ -19,13 +20,14 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
     }
     // Any path into a known repository (a symlink, a subfolder, a linked worktree) is that repository.
     const existing = await knownRepository(sc, info);
-    if (existing) return toRepo(applySetupScript(sc, existing, setupScript));
+    if (existing) return apply(existing);
     const row = {
       id: newId('repo'),
       name: basename(info.path),
       path: info.path,
       default_branch: info.defaultBranch,
       setup_script: setupScript === undefined ? null : storedScript(setupScript),
+      teardown_script: teardownScript === undefined ? null : storedScript(teardownScript),
       created_at: Date.now(),
     };
     sc.store.insertRepo(row);
@@ -71,4 +73,14 @@ export function applySetupScript(sc: Sidecar, repo: RepoRow, setupScript: string
   sc.store.updateRepo(repo.id, { setup_script: script });
   sc.publisher.repoChanged(repo.id);
   return { ...repo, setup_script: script };
+}
+
+/** As applySetupScript, for the teardown script archive runs (jobs/archive.ts). */
+export function applyTeardownScript(sc: Sidecar, repo: RepoRow, teardownScript: string | undefined): RepoRow {
+  if (teardownScript === undefined) return repo;
+  const script = storedScript(teardownScript);
+  if ((repo.teardown_script ?? null) === script) return repo;
+  sc.store.updateRepo(repo.id, { teardown_script: script });
+  sc.publisher.repoChanged(repo.id);
+  return { ...repo, teardown_script: script };
 }
