@@ -18,7 +18,33 @@ import { z } from 'zod';
  * Bumped on any incompatible change of this contract. A client and a sidecar of different
  * protocol versions never talk: the newer one hands over or asks for a reload.
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
+
+/**
+ * Folder names whose contents a build or install recreates, left out of snapshots (checkpoints,
+ * archives) at any depth: losing them loses no work. The default of a repository's
+ * `regenerableFolders`; package.json's `foundry.regenerableFolders` setting has the same default
+ * (test/server/snapshot.test.mjs holds them equal).
+ */
+export const DEFAULT_REGENERABLE_FOLDERS: readonly string[] = [
+  'node_modules',
+  'dist',
+  'build',
+  'target',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.next',
+  '.nuxt',
+  '.turbo',
+  '.cache',
+  'out',
+  'coverage',
+  '.gradle',
+  '.tox',
+  '.pytest_cache',
+  '.mypy_cache',
+];
 
 // ---------------------------------------------------------------------------
 // Error codes
@@ -184,8 +210,88 @@ export const Repo = z.object({
   teardownScript: z.string().optional(),
   /** Disk use of its tasks' worktrees in bytes, computed in the background; absent until measured. */
   diskBytes: z.number().optional(),
+  /**
+   * Folder names (at any depth) that snapshots leave out (`foundry.regenerableFolders`); absent:
+   * DEFAULT_REGENERABLE_FOLDERS.
+   */
+  regenerableFolders: z.array(z.string()).optional(),
 });
 export type Repo = z.infer<typeof Repo>;
+
+/** A folder name: no separator, not `.`/`..`/`.git`. */
+const folderName = z
+  .string({ error: 'regenerableFolders must hold folder names' })
+  .min(1, 'regenerableFolders must not hold an empty name')
+  .max(255)
+  .regex(/^[^/\\]+$/, 'regenerableFolders must hold folder names, not paths')
+  .refine((n) => n !== '.' && n !== '..' && n !== '.git', 'regenerableFolders must not name ., .. or .git');
+
+/**
+ * A snapshot of a task's worktree kept as a checkpoint: at the start (`start`, once provisioned),
+ * at the end of each agent turn that changed something (`turn`), and of the present before any
+ * restore (`before_restore`, so the restore can itself be undone).
+ */
+export const Checkpoint = z.object({
+  /** `cp_…`. */
+  id: z.string(),
+  /** The task whose worktree it holds. */
+  taskId: z.string(),
+  /** The session whose turn ended (`turn`), or that asked for the restore; absent for `start`. */
+  sessionId: z.string().optional(),
+  /** The turn that ended (`turn`). */
+  turnId: z.string().optional(),
+  /** When it was taken (see above). */
+  kind: z.enum(['start', 'turn', 'before_restore']),
+  /** The snapshot commit (parents: HEAD and the index), under `ref`. */
+  commit: z.string(),
+  /** `refs/foundry/checkpoints/<taskId>/<n>`. */
+  ref: z.string(),
+  /** Files (and symlinks) in the snapshot. */
+  files: z.number(),
+  /** Their total size. */
+  bytes: z.number(),
+  /** Regenerable folders present and left out (relative paths). */
+  excluded: z.array(z.string()),
+  /** Epoch ms. */
+  createdAt: z.number(),
+});
+export type Checkpoint = z.infer<typeof Checkpoint>;
+
+/** Which checkpoint a turn started from: "Restore to here" at that turn's user message brings it back. */
+export const TurnCheckpoint = z.object({
+  /** The turn (`turn_…`). */
+  turnId: z.string(),
+  /** Its session. */
+  sessionId: z.string(),
+  /** The latest checkpoint of the task when the turn began. */
+  checkpointId: z.string(),
+});
+export type TurnCheckpoint = z.infer<typeof TurnCheckpoint>;
+
+/** A restore of a checkpoint (`foundry/restoreCheckpoint`, `foundry/undoLastTurn`), a durable job. */
+export const CheckpointRestore = z.object({
+  /** `rst_…`. */
+  id: z.string(),
+  /** The task. */
+  taskId: z.string(),
+  /** The checkpoint being restored. */
+  checkpointId: z.string(),
+  /** `queued`, `running` (taking the before_restore checkpoint, then restoring), `done` or `failed`. */
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  /** The checkpoint of the present taken first (absent until taken, or when the present equals the last checkpoint). */
+  beforeCheckpointId: z.string().optional(),
+  /** Files written (`done`). */
+  written: z.number().optional(),
+  /** Files removed (`done`). */
+  removed: z.number().optional(),
+  /** Why it failed (`failed`). */
+  error: z.string().optional(),
+  /** Epoch ms. */
+  createdAt: z.number(),
+  /** Epoch ms of the last status change. */
+  updatedAt: z.number(),
+});
+export type CheckpointRestore = z.infer<typeof CheckpointRestore>;
 
 /** One answer an agent offers to its permission request (ACP PermissionOption). */
 export const PermissionOption = z.object({
@@ -656,6 +762,8 @@ export const SidecarSettings = z.object({
   retentionIntervalMs: z.number().int().min(100).optional(),
   /** Disk use is measured at most this often (ms; default one minute). */
   diskUsageThrottleMs: z.number().int().min(0).optional(),
+  /** Checkpoints at each turn's end (`foundry.checkpoints.enabled`; default true). Applies at once. */
+  checkpointsEnabled: z.boolean().optional(),
 });
 export type SidecarSettings = z.infer<typeof SidecarSettings>;
 
@@ -848,6 +956,7 @@ export const Ping = request('foundry/ping', Empty, Empty);
 
 /**
  * Register a git repository (idempotent by path). `setupScript`: absent keeps the current one, "" clears it.
+ * `regenerableFolders`: absent keeps the current list, given replaces it.
  *
  * Any path into a known repository (the same path, a symbolic link, a subfolder, a linked
  * worktree) answers that repository, with `setupScript` applied. A new one is asked of git on the
@@ -857,13 +966,13 @@ export const Ping = request('foundry/ping', Empty, Empty);
  * repository its workbench does not know yet; both send the folder's setup script), the CLI
  * (`foundry create --repo`, without a setup script) and the tests.
  *
- * Params: `path`, and optionally `setupScript` and `teardownScript` (the same rules).
+ * Params: `path`, and optionally `setupScript`, `teardownScript` (the same rules) and `regenerableFolders`.
  *
  * Result: the Repo as it now is.
  *
  * Errors:
  * - -32602 InvalidParams: `path` is empty, or git finds no repository there (`path: <why>`);
- *   `setupScript` or `teardownScript` is longer than 100,000 characters.
+ *   `setupScript` or `teardownScript` is longer than 100,000 characters; `regenerableFolders` holds a path or an empty name.
  * - -32002 InvalidState: admission only.
  * - -32603 Internal: git could not tell the known repositories' identities apart, or the
  *   database failed.
@@ -877,6 +986,8 @@ export const AddRepo = request(
     setupScript: z.string().max(100_000).optional(),
     /** The script archive runs in a task's worktree before removing it: absent keeps the current one, "" (or blank) clears it. */
     teardownScript: z.string().max(100_000).optional(),
+    /** Folder names snapshots leave out (`foundry.regenerableFolders`): absent keeps the current list. */
+    regenerableFolders: z.array(folderName).max(200).optional(),
   }),
   Repo,
 );
@@ -2576,6 +2687,109 @@ export const SendReviewComments = request(
   }),
 );
 
+/**
+ * A task's checkpoints, oldest first, and which checkpoint each turn started from (the chat tab's
+ * "Restore to here" at each user message), with the task's latest restore.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab), the CLI and the tests.
+ *
+ * Params: `taskId`.
+ *
+ * Result: `checkpoints`, `turns`, and `restore` (the latest restore, if any).
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: the database failed.
+ */
+export const ListCheckpoints = request(
+  'foundry/listCheckpoints',
+  z.object({
+    /** The task. */
+    taskId: id('taskId'),
+  }),
+  z.object({
+    /** Oldest first. */
+    checkpoints: z.array(Checkpoint),
+    /** Each turn's starting checkpoint, in the order the turns began. */
+    turns: z.array(TurnCheckpoint),
+    /** The task's latest restore. */
+    restore: CheckpointRestore.optional(),
+  }),
+);
+
+/**
+ * Bring a task's worktree back to a checkpoint, byte-identical (files, index and branch HEAD;
+ * regenerable folders untouched). Returns at once; the restore runs as a durable job that first
+ * takes a `before_restore` checkpoint of the present, so it can itself be undone, and resumes
+ * after a sidecar restart. Its progress and result come in `foundry/checkpointsUpdated`. Messages
+ * sent meanwhile wait in the queue until it ends.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's "Restore to here"), the CLI
+ * and the tests.
+ *
+ * Params: `taskId`, `checkpointId`.
+ *
+ * Result: `{ status: 'queued', restoreId }`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`, `checkpointId`.
+ * - -32001 NotFound: `taskId` names no task, or `checkpointId` no checkpoint of it.
+ * - -32002 InvalidState: a turn of the task runs (`running`: stop it first); a restore is already
+ *   queued or running; the task has no worktree (provisioning, archived).
+ * - -32603 Internal: the database failed.
+ */
+export const RestoreCheckpoint = request(
+  'foundry/restoreCheckpoint',
+  z.object({
+    /** The task. */
+    taskId: id('taskId'),
+    /** The checkpoint to restore (`cp_…`). */
+    checkpointId: id('checkpointId'),
+  }),
+  z.object({
+    /** Always `queued`: the restore runs as a job. */
+    status: z.literal('queued'),
+    /** The restore (`rst_…`), as `foundry/checkpointsUpdated` reports it. */
+    restoreId: z.string(),
+  }),
+);
+
+/**
+ * Undo a session's last turn: restore the checkpoint that turn started from, as
+ * `foundry/restoreCheckpoint` does (a `before_restore` checkpoint first, then the job).
+ *
+ * Direction: client -> sidecar. Sent by the extension (the chat tab's "Undo Last Turn"), the CLI
+ * and the tests.
+ *
+ * Params: `sessionId`.
+ *
+ * Result: `{ status: 'queued', restoreId, checkpointId }`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `sessionId`.
+ * - -32001 NotFound: `sessionId` names no session.
+ * - -32002 InvalidState: the session has no turn with a checkpoint before it (`no_checkpoint`), a
+ *   turn of the task runs, a restore is queued or running, or the task has no worktree.
+ * - -32603 Internal: the database failed.
+ */
+export const UndoLastTurn = request(
+  'foundry/undoLastTurn',
+  z.object({
+    /** The session (chat tab). */
+    sessionId: id('sessionId'),
+  }),
+  z.object({
+    /** Always `queued`: the restore runs as a job. */
+    status: z.literal('queued'),
+    /** The restore (`rst_…`). */
+    restoreId: z.string(),
+    /** The checkpoint being restored. */
+    checkpointId: z.string(),
+  }),
+);
+
 export const Requests = {
   Ping,
   AddRepo,
@@ -2628,6 +2842,9 @@ export const Requests = {
   DeleteReviewComment,
   ListReviewComments,
   SendReviewComments,
+  ListCheckpoints,
+  RestoreCheckpoint,
+  UndoLastTurn,
 } as const;
 
 /** One of the contract's JSON-RPC error codes. */
@@ -2690,6 +2907,9 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   DeleteReviewComment: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   ListReviewComments: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   SendReviewComments: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  ListCheckpoints: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RestoreCheckpoint: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  UndoLastTurn: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
 };
 
 // ---------------------------------------------------------------------------
@@ -2845,6 +3065,30 @@ export const RepoOverviewUpdated = notification(
 );
 export type RepoOverviewUpdatedParams = z.infer<typeof RepoOverviewUpdated.params>;
 
-export const Notifications = { WorkbenchUpdated, TranscriptAppended, ServerStatus, SidecarExiting, AgentsUpdated, RepoActionUpdated, RepoOverviewUpdated } as const;
+/**
+ * A task's checkpoints or its latest restore changed (a turn's checkpoint landed, a restore was
+ * queued, started, finished or failed). The same lists `foundry/listCheckpoints` answers.
+ *
+ * Direction: sidecar -> client, to every ready connection. Heard by the extension (the chat tab's
+ * checkpoint markers and restore result) and the tests.
+ *
+ * Params: `taskId`, `checkpoints`, `turns`, optionally `restore`.
+ */
+export const CheckpointsUpdated = notification(
+  'foundry/checkpointsUpdated',
+  z.object({
+    /** The task. */
+    taskId: z.string(),
+    /** Oldest first. */
+    checkpoints: z.array(Checkpoint),
+    /** Each turn's starting checkpoint. */
+    turns: z.array(TurnCheckpoint),
+    /** The task's latest restore. */
+    restore: CheckpointRestore.optional(),
+  }),
+);
+export type CheckpointsUpdatedParams = z.infer<typeof CheckpointsUpdated.params>;
+
+export const Notifications = { WorkbenchUpdated, TranscriptAppended, ServerStatus, SidecarExiting, AgentsUpdated, RepoActionUpdated, RepoOverviewUpdated, CheckpointsUpdated } as const;
 
 export type Workbench = ResultOf<typeof GetWorkbench>;

@@ -8,7 +8,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { ResponseError, StreamMessageWriter, createMessageConnection, type MessageReader, type MessageWriter } from 'vscode-jsonrpc/node';
-import { AgentsUpdated, ErrorCodes, RepoActionUpdated, RepoOverviewUpdated, ServerStatus, SidecarExiting, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarExitingParams, type SidecarSettings } from '../../shared/protocol';
+import { AgentsUpdated, ErrorCodes, RepoActionUpdated, RepoOverviewUpdated, CheckpointsUpdated, ServerStatus, SidecarExiting, TranscriptAppended, WorkbenchUpdated, type InitializationOptions, type SidecarExitingParams, type SidecarSettings } from '../../shared/protocol';
 import { ClientConnection, type ConnectionHost } from './clients/clientConnection';
 import { ClientHub } from './clients/clientHub';
 import { errorMessage, invalidState } from './errors';
@@ -79,6 +79,7 @@ export class SidecarHost implements ConnectionHost {
           agentsUpdated: (p) => this.hub.broadcast(AgentsUpdated, p),
           repoActionUpdated: (p) => this.hub.broadcast(RepoActionUpdated, p),
           repoOverviewUpdated: (p) => this.hub.broadcast(RepoOverviewUpdated, p),
+          checkpointsUpdated: (p) => this.hub.broadcast(CheckpointsUpdated, p),
           transcripts: {
             isWatched: (sessionId) => this.hub.isWatched(sessionId),
             send: (p) => this.hub.toSubscribers(p.sessionId, TranscriptAppended, p),

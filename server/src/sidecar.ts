@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isShelved, turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type RepoActionUpdatedParams, type RepoOverviewUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
+import { isShelved, turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type CheckpointsUpdatedParams, type RepoActionUpdatedParams, type RepoOverviewUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -25,6 +25,7 @@ import { GitHub, type GitHubSettings } from './github/service';
 import { Overviews } from './github/overview';
 import { DISK_JOB, DISK_KEY } from './jobs/diskUsage';
 import { RETENTION_JOB, RETENTION_KEY } from './jobs/retention';
+import { Checkpoints } from './checkpoints/service';
 
 export interface Options {
   dataDir: string;
@@ -47,6 +48,8 @@ export interface Options {
   retention: { retentionArchiveIdleDays: number; retentionPurgeDeletedDays: number; intervalMs: number };
   /** Disk use is measured at most this often (jobs/diskUsage.ts). */
   diskUsageThrottleMs: number;
+  /** Checkpoints at each turn's end (checkpoints/service.ts). */
+  checkpointsEnabled: boolean;
 }
 
 export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir: string): Options {
@@ -72,6 +75,7 @@ export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir
       intervalMs: init.retentionIntervalMs ?? 60 * 60_000,
     },
     diskUsageThrottleMs: init.diskUsageThrottleMs ?? 60_000,
+    checkpointsEnabled: init.checkpointsEnabled ?? true,
   };
 }
 
@@ -81,6 +85,7 @@ export interface Channels {
   agentsUpdated(p: AgentsUpdatedParams): void;
   repoActionUpdated(p: RepoActionUpdatedParams): void;
   repoOverviewUpdated(p: RepoOverviewUpdatedParams): void;
+  checkpointsUpdated(p: CheckpointsUpdatedParams): void;
   transcripts: TranscriptAudience;
   log(message: string): void;
 }
@@ -100,6 +105,7 @@ export class Sidecar {
   readonly stalls: StallMonitor;
   readonly github: GitHub;
   readonly overviews: Overviews;
+  readonly checkpoints: Checkpoints;
   /** Process groups alive now (ended synchronously if the sidecar exits). */
   readonly liveGroups = new Set<number>();
 
@@ -135,6 +141,7 @@ export class Sidecar {
     this.stalls = new StallMonitor(this);
     this.github = new GitHub(this, opts.github);
     this.overviews = new Overviews(this, (overview) => channels.repoOverviewUpdated({ overview }));
+    this.checkpoints = new Checkpoints(this);
     this.jobs.onChange(() => this.activityChanged());
     registerJobs(this);
   }
@@ -196,6 +203,7 @@ export class Sidecar {
     const envChanged = JSON.stringify(resolved.agentEnv) !== JSON.stringify(this.opts.agentEnv);
     this.opts.stalledAfterMs = resolved.stalledAfterMs;
     this.opts.retention = resolved.retention;
+    this.opts.checkpointsEnabled = resolved.checkpointsEnabled;
     if (!envChanged) return;
     this.opts.agentEnv = resolved.agentEnv;
     this.agents.setAgentEnv(resolved.agentEnv);

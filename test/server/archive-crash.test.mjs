@@ -30,7 +30,7 @@ async function setup(teardownScript) {
 
 test('killed inside the teardown script: the stale script is ended, the step runs again, then the archive finishes', async () => {
   const gate = (dir) => join(dir, 'gate');
-  const { dir, repoPath, dataDir, sc: first, repo } = await setup((d) => `echo $$ > ${d}/teardown.pid; while [ ! -f ${gate(d)} ]; do sleep 0.02; done; echo torn down`);
+  const { dir, repoPath, dataDir, sc: first, repo } = await setup((d) => `echo $$ > ${d}/teardown.tmp; mv ${d}/teardown.tmp ${d}/teardown.pid; while [ ! -f ${gate(d)} ]; do sleep 0.02; done; echo torn down`);
   let sc = first;
   try {
     const t0 = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'crash in teardown' });

@@ -119,6 +119,10 @@ export async function connectClient({ reader, writer, dataDir, options = {}, cli
     (state.overviewsLog ??= []).push(p.overview);
     notify();
   });
+  conn.onNotification('foundry/checkpointsUpdated', (p) => {
+    (state.checkpoints ??= new Map()).set(p.taskId, p);
+    notify();
+  });
   conn.onNotification('foundry/transcriptAppended', (p) => {
     const list = transcripts.get(p.sessionId) ?? [];
     list.push(...p.events);

@@ -121,6 +121,7 @@ const samples = {
   revertId: 'rev_doc_unknown',
   kind: 'fetch',
   commentId: 'rc_doc_unknown',
+  checkpointId: 'cp_doc_unknown',
   token: 'doc-token',
   line: 1,
 };
@@ -247,6 +248,7 @@ test('the sidecar answers the documented codes: -32602 bad params, -32001 unknow
     await state('EditQueuedMessage', { sessionId: first.id, messageId: 'msg_doc_unknown', text: 't' }, /'gone'/);
     await state('RemoveQueuedMessage', { sessionId: first.id, messageId: 'msg_doc_unknown' }, /'gone'/);
     await state('InstallAgent', { agentId: 'demo' }, /'bundled'/);
+    await state('UndoLastTurn', { sessionId: second.id }, /'no_checkpoint'/);
 
     const dirty = join(idle.worktreePath, 'uncommitted.txt');
     writeFileSync(dirty, 'work\n');

@@ -100,6 +100,8 @@ export class MessageQueue {
     if (this.sc.draining) return undefined;
     const s = this.store.session(sessionId);
     if (!s || s.status !== 'ready' || s.queue_paused === 1) return undefined;
+    // The last turn's checkpoint is being written, or a restore is open: it dispatches once done.
+    if (this.sc.checkpoints.holds(s.task_id)) return undefined;
     // An archived or deleted task has no worktree: its queue waits for the unarchive.
     const task = this.store.task(s.task_id);
     if (task && isShelved(task.status)) return undefined;
@@ -137,6 +139,7 @@ export class MessageQueue {
 
   private startTurnRows(s: SessionRow, turnId: string): void {
     this.store.updateSession(s.id, { status: 'running', turn_id: turnId, stalled: 0 });
+    this.sc.checkpoints.turnStarted(s.task_id, s.id, turnId);
     this.sc.recomputeTaskStatus(s.task_id);
   }
 

@@ -190,6 +190,8 @@ export class Turns {
     if (this.sc.draining) return;
     this.sc.refreshChanges(s.task_id);
     this.scheduleIdleStop(sessionId);
+    // In the worker, after the turn: the next turn of the task waits for it (checkpoints/service.ts).
+    this.sc.checkpoints.afterTurn(s.task_id, sessionId, turnId);
     this.sc.queue.dispatch(sessionId);
   }
 

@@ -155,9 +155,32 @@ export const migrations: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN from_branch TEXT;
   ALTER TABLE tasks ADD COLUMN from_pull_request INTEGER;
   `,
-  // 11: (snapshots helper: checkpoints) - placeholder on this branch until `snapshots` is merged;
-  // the merge replaces it with that branch's migration 11.
-  `SELECT 1;`,
+  // 11: checkpoints (issue 9). A repository's regenerable folders (JSON array of names; NULL = the
+  // defaults). One row per snapshot of a task's worktree kept as a checkpoint (`kind` start | turn |
+  // before_restore; the commit under `ref`, refs/foundry/checkpoints/<taskId>/<n>; `excluded`: JSON
+  // array of the regenerable folders left out). `turn_checkpoints`: which checkpoint each turn began
+  // from (written with the turn's start, no git). `checkpoint_restores`: each restore, a durable job.
+  `
+  ALTER TABLE repos ADD COLUMN regenerable_folders TEXT;
+  CREATE TABLE checkpoints (
+    id TEXT PRIMARY KEY, task_id TEXT NOT NULL, session_id TEXT, turn_id TEXT, kind TEXT NOT NULL,
+    seq INTEGER NOT NULL, commit_sha TEXT NOT NULL, ref TEXT NOT NULL, files INTEGER NOT NULL,
+    bytes INTEGER NOT NULL, excluded TEXT NOT NULL DEFAULT '[]', created_at INTEGER NOT NULL
+  );
+  CREATE INDEX checkpoints_task ON checkpoints(task_id, seq);
+  CREATE TABLE turn_checkpoints (
+    turn_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, task_id TEXT NOT NULL,
+    checkpoint_id TEXT NOT NULL, started_at INTEGER NOT NULL
+  );
+  CREATE INDEX turn_checkpoints_session ON turn_checkpoints(session_id, started_at);
+  CREATE INDEX turn_checkpoints_task ON turn_checkpoints(task_id, started_at);
+  CREATE TABLE checkpoint_restores (
+    id TEXT PRIMARY KEY, task_id TEXT NOT NULL, checkpoint_id TEXT NOT NULL, session_id TEXT,
+    status TEXT NOT NULL, before_checkpoint_id TEXT, written INTEGER, removed INTEGER, error TEXT,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX checkpoint_restores_task ON checkpoint_restores(task_id, created_at);
+  `,
   // 12: archive, delete with undo, purge, bounded disk (issue 9). A repository's teardown script
   // (archive runs it before the snapshot); per task the snapshot commit holding its worktree's
   // whole state once archived or deleted (`refs/foundry/archive/<id>`, `refs/foundry/deleted/<id>/snapshot`)

@@ -9,6 +9,8 @@ export interface RepoRow {
   teardown_script?: string | null;
   /** Its tasks' worktrees' disk use (bytes), measured in the background; null = not yet. */
   disk_bytes?: number | null;
+  /** JSON array of folder names snapshots leave out; null = DEFAULT_REGENERABLE_FOLDERS. */
+  regenerable_folders?: string | null;
   created_at: number;
 }
 
@@ -276,6 +278,45 @@ export interface RepoOverviewRow {
   error: string | null;
 }
 
+export interface CheckpointRow {
+  id: string;
+  task_id: string;
+  session_id: string | null;
+  turn_id: string | null;
+  kind: 'start' | 'turn' | 'before_restore';
+  /** 1, 2, … per task: the ref's last segment. */
+  seq: number;
+  commit_sha: string;
+  ref: string;
+  files: number;
+  bytes: number;
+  /** JSON string[]. */
+  excluded: string;
+  created_at: number;
+}
+
+export interface TurnCheckpointRow {
+  turn_id: string;
+  session_id: string;
+  task_id: string;
+  checkpoint_id: string;
+  started_at: number;
+}
+
+export interface CheckpointRestoreRow {
+  id: string;
+  task_id: string;
+  checkpoint_id: string;
+  session_id: string | null;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  before_checkpoint_id: string | null;
+  written: number | null;
+  removed: number | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   repos: RepoRow;
   tasks: TaskRow;
@@ -293,4 +334,7 @@ export interface Database {
   task_pull_requests: TaskPullRequestRow;
   repo_overviews: RepoOverviewRow;
   review_comments: ReviewCommentRow;
+  checkpoints: CheckpointRow;
+  turn_checkpoints: TurnCheckpointRow;
+  checkpoint_restores: CheckpointRestoreRow;
 }

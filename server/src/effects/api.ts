@@ -125,10 +125,6 @@ export interface EffectsApi {
   agentStop(p: { key: string }): Async<void>;
   /** Install npm `spec` into `target` (agents/install/installer.ts); progress as `installProgress` events. */
   installAgent(p: { key: string; target: string; spec: string }): Async<void>;
-  /** Snapshot a worktree's whole state under `ref` (effects/snapshot.ts). */
-  takeSnapshot(p: TakeSnapshotParams): Async<SnapshotResult>;
-  /** Make a worktree byte-identical to a snapshot (effects/snapshot.ts). */
-  restoreSnapshot(p: RestoreSnapshotParams): Async<RestoreSnapshotResult>;
   /** Forced `git worktree remove`, only when owned and equal to the recorded snapshot (effects/shelve.ts). */
   removeSnapshottedWorktree(p: RemoveSnapshotted): Async<{ removed: boolean; commit: string }>;
   /** Recreate a task's worktree from a snapshot on its branch, or `<branch>-restored` (effects/shelve.ts). */
@@ -145,6 +141,13 @@ export interface EffectsApi {
   pruneWorktrees(p: { repoPath: string }): Async<void>;
   /** Bytes of each folder, null where it is gone (effects/diskUsage.ts). */
   diskUsage(p: { paths: string[] }): Async<(number | null)[]>;
+  /**
+   * Snapshot the worktree's whole state (effects/snapshot.ts) as a commit under `ref`; with
+   * `previous` and nothing changed since, nothing is written (`unchanged`).
+   */
+  takeSnapshot(p: TakeSnapshotParams): Async<SnapshotResult>;
+  /** Make the worktree byte-identical to a snapshot, and its index as it was (effects/snapshot.ts). */
+  restoreSnapshot(p: RestoreSnapshotParams): Async<RestoreSnapshotResult>;
   /** Copy the main connection's WAL back into the database (PASSIVE: never blocks writers). */
   checkpoint(p: { dbFile: string }): Async<{ walPages: number; checkpointed: number }>;
   /** Stop every agent and script (sidecar shutdown). */

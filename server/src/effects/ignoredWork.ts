@@ -4,32 +4,10 @@
  * holds any ignored file outside the folders that tools regenerate (dependencies, build
  * output, caches), at whatever depth those folders sit.
  */
+import { DEFAULT_REGENERABLE_FOLDERS } from '../../../shared/protocol';
 
 /** Folder names whose contents a build or install recreates; losing them loses no work. */
-const REGENERABLE_FOLDERS = new Set([
-  'node_modules',
-  'dist',
-  'build',
-  'target',
-  '.venv',
-  'venv',
-  '__pycache__',
-  '.next',
-  '.nuxt',
-  '.cache',
-  'out',
-  'coverage',
-  '.gradle',
-  '.tox',
-  '.pytest_cache',
-  '.mypy_cache',
-]);
-
-/**
- * The defaults of the repository setting naming regenerable folders (snapshots leave them out).
- * Until the `snapshots` branch's Repo.regenerableFolders lands, every repository uses these.
- */
-export const DEFAULT_REGENERABLE_FOLDERS: readonly string[] = [...REGENERABLE_FOLDERS];
+const REGENERABLE_FOLDERS = new Set(DEFAULT_REGENERABLE_FOLDERS);
 
 /**
  * Pathspecs for `git ls-files --others --ignored --exclude-standard` that leave out everything

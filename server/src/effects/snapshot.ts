@@ -1,32 +1,47 @@
 /**
- * Snapshots of a worktree's whole state as git objects (INTERIM on the `lifecycle` branch: the
- * `snapshots` branch owns this module and its API; the merge takes theirs).
+ * Snapshots of a worktree as git objects (issue 9). A snapshot is the whole state of the
+ * working tree: tracked, staged, unstaged, untracked and git-ignored files (a `.env` is work),
+ * deletions, executable bits and symlinks, except the folders a build or install regenerates.
  *
- * A snapshot commit's tree is the working tree (staged, unstaged, untracked and git-ignored files,
- * executable bits, symbolic links) minus regenerable folders; its parents are HEAD and a commit
- * of the index tree, like git stash. Written through a temporary index, so the user's index and
- * working tree are never touched.
+ * It is a commit shaped like `git stash`'s: its tree is the working tree, its parents are HEAD
+ * and a commit of the index's tree, and it is kept under a `refs/foundry/...` ref of the
+ * repository (refs are shared by all worktrees, so it outlives the worktree and gc).
+ *
+ * Everything is written through temporary index files (GIT_INDEX_FILE): the user's index is
+ * only read (copied), never written, by a snapshot; only a restore sets it, on purpose.
+ *
+ * Every git call runs with `core.autocrlf=false`, `core.filemode=true` and `core.symlinks=true`,
+ * so bytes, executable bits and links go in and come out unchanged. (Not covered: clean/smudge
+ * filters and `eol` attributes a repository's .gitattributes declares; git applies those both
+ * ways, as it does for a checkout.)
  */
-import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, rm, unlink } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readdir, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
+import { FOUNDRY_IDENTITY, gitOk, gitRun } from './gitRun';
 
 export interface TakeSnapshotParams {
   worktreePath: string;
+  /** Full ref to write, e.g. refs/foundry/checkpoints/<taskId>/<n> or refs/foundry/archive/<taskId>. */
   ref: string;
+  /** Folder names left out anywhere in the tree (node_modules, dist, ...). */
   regenerable: readonly string[];
   message: string;
+  /** Commit of the last snapshot: when the state is the same, nothing is written. */
   previous?: string;
 }
 export interface SnapshotResult {
+  /** The snapshot commit (parents: [HEAD, a commit of the index tree], like git stash). */
   commit: string;
+  /** HEAD at the time. */
   head: string;
+  /** The working tree's tree id. */
   tree: string;
+  /** True when equal to `previous` (commit = previous, ref untouched). */
   unchanged: boolean;
   files: number;
   bytes: number;
+  /** The regenerable folders present and left out (relative paths, `/`-separated). */
   excluded: string[];
 }
 export interface RestoreSnapshotParams {
@@ -41,108 +56,188 @@ export interface RestoreSnapshotResult {
   tree: string;
 }
 
-const IDENTITY = { GIT_AUTHOR_NAME: 'Foundry', GIT_AUTHOR_EMAIL: 'foundry@localhost', GIT_COMMITTER_NAME: 'Foundry', GIT_COMMITTER_EMAIL: 'foundry@localhost' };
+/** Config that keeps bytes, modes and links as they are on disk, and never asks a daemon. */
+const EXACT = ['-c', 'core.autocrlf=false', '-c', 'core.safecrlf=false', '-c', 'core.filemode=true', '-c', 'core.symlinks=true', '-c', 'core.fsmonitor=false', '-c', 'core.splitIndex=false', '-c', 'core.untrackedCache=false'];
 
-function run(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile('git', args, { cwd, env: { ...process.env, ...IDENTITY, ...env }, maxBuffer: 256 * 1024 * 1024 }, (e, out, err) =>
-      e ? reject(new Error(`git ${args[0]} failed in ${cwd}: ${String(err || e.message).trim()}`)) : resolve(out),
-    ),
-  );
+const GITLINK = '160000';
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+const text = (b: Buffer) => b.toString('utf8').trim();
+const exact = (cwd: string, args: string[], index?: string, input?: string) =>
+  gitOk(cwd, [...EXACT, ...args], { env: { ...FOUNDRY_IDENTITY, ...(index ? { GIT_INDEX_FILE: index } : {}) }, ...(input !== undefined ? { input } : {}) });
+
+const inside = (names: readonly string[]) => names.map((n) => `:(glob)**/${n}/**`);
+const outside = (names: readonly string[]) => ['.', ...names.map((n) => `:(exclude,glob)**/${n}/**`)];
+
+/** HEAD (a worktree without a commit has nothing a snapshot can hang on) and the user's index file. */
+async function headAndIndex(cwd: string): Promise<{ head: string; index: string }> {
+  const r = await gitRun(cwd, ['rev-parse', '--git-path', 'index', 'HEAD^{commit}']);
+  const [index, head] = text(r.stdout).split('\n');
+  if (r.code !== 0 || !head) throw new Error(`cannot snapshot ${cwd}: it has no commit yet (${r.stderr || 'no HEAD'})`);
+  return { head, index: resolve(cwd, index) };
 }
 
-const excludes = (regenerable: readonly string[]) => regenerable.map((name) => `:(exclude,glob)**/${name}/**`);
-
-/** The regenerable folders present in the worktree (relative paths), not entered. */
-async function presentRegenerable(root: string, regenerable: readonly string[]): Promise<string[]> {
-  const names = new Set(regenerable);
-  const found: string[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    const entries = await readdir(join(root, rel), { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      if (!e.isDirectory() || e.name === '.git') continue;
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (names.has(e.name)) found.push(path);
-      else await walk(path);
-    }
-  };
-  await walk('');
-  return found.sort();
-}
-
-/** Stage the whole working tree (ignored files too, regenerable folders left out) into a temporary index; its tree id. */
-async function worktreeTree(worktreePath: string, regenerable: readonly string[], index: string): Promise<string> {
-  const real = (await run(worktreePath, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim();
-  if (existsSync(real)) await copyFile(real, index);
-  const env = { GIT_INDEX_FILE: index };
-  await run(worktreePath, ['add', '-A', '-f', '--', '.', ...excludes(regenerable)], env);
-  return (await run(worktreePath, ['write-tree'], env)).trim();
-}
-
-async function withTempIndex<T>(fn: (index: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'foundry-snap-'));
+async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'foundry-snapshot-'));
   try {
-    return await fn(join(dir, 'index'));
+    return await fn(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function treeStats(cwd: string, tree: string): Promise<{ files: number; bytes: number }> {
-  const out = await run(cwd, ['ls-tree', '-r', '-l', '-z', tree]);
+/**
+ * The working tree as a tree object, built in the temporary index `tmpIndex` (a copy of the
+ * user's, so git's stat cache spares rehashing unchanged files); and the index's own tree.
+ */
+async function worktreeTrees(cwd: string, userIndex: string, tmpIndex: string, head: string, regenerable: readonly string[]): Promise<{ tree: string; indexTree: string }> {
+  try {
+    await copyFile(userIndex, tmpIndex);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // no index yet: git starts an empty one
+  }
+  // An index with unresolved conflicts has no tree: HEAD's stands for it (the files are in the working tree).
+  const written = await gitRun(cwd, [...EXACT, 'write-tree'], { env: { GIT_INDEX_FILE: tmpIndex } });
+  const indexTree = written.code === 0 ? text(written.stdout) : text(await exact(cwd, ['rev-parse', `${head}^{tree}`]));
+  // Tracked files inside regenerable folders leave the temporary index too.
+  if (regenerable.length) await exact(cwd, ['rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', ...inside(regenerable)], tmpIndex);
+  await exact(cwd, ['add', '-A', '-f', '--', ...outside(regenerable)], tmpIndex);
+  const tree = text(await exact(cwd, ['write-tree'], tmpIndex));
+  return { tree, indexTree };
+}
+
+/** Folders named in `names` anywhere under `root` (not inside .git, not descended into), as relative paths. */
+async function regenerableFolders(root: string, names: readonly string[]): Promise<string[]> {
+  const wanted = new Set(names);
+  const found: string[] = [];
+  if (!wanted.size) return found;
+  const walk = async (rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(rel ? join(root, rel) : root, { withFileTypes: true });
+    } catch {
+      return; // vanished or unreadable while walking
+    }
+    const subdirs: Promise<void>[] = [];
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name === '.git') continue;
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (wanted.has(e.name)) found.push(child);
+      else subdirs.push(walk(child));
+    }
+    await Promise.all(subdirs);
+  };
+  await walk('');
+  return found.sort();
+}
+
+/** Files (blobs and symlinks) in `tree` and their total size. */
+async function inventory(cwd: string, tree: string): Promise<{ files: number; bytes: number }> {
+  const out = (await exact(cwd, ['ls-tree', '-r', '-l', '-z', tree])).toString('utf8');
   let files = 0;
   let bytes = 0;
   for (const line of out.split('\0')) {
     if (!line) continue;
-    files++;
-    const size = Number(line.split(/\s+/)[3]);
-    if (Number.isFinite(size)) bytes += size;
+    const [meta] = line.split('\t', 1);
+    const [, type, , size] = meta.split(/\s+/);
+    if (type !== 'blob') continue;
+    files += 1;
+    bytes += Number(size) || 0;
   }
   return { files, bytes };
 }
 
+/** HEAD, working tree and index tree of an existing snapshot commit; null when it is not one. */
+async function snapshotParts(cwd: string, commit: string): Promise<{ head: string; tree: string; indexTree: string } | null> {
+  const r = await gitRun(cwd, ['rev-parse', `${commit}^1`, `${commit}^{tree}`, `${commit}^2^{tree}`]);
+  const [head, tree, indexTree] = text(r.stdout).split('\n');
+  if (r.code !== 0 || !head || !tree || !indexTree) return null;
+  return { head, tree, indexTree };
+}
+
 export async function takeSnapshot(p: TakeSnapshotParams): Promise<SnapshotResult> {
   const cwd = p.worktreePath;
-  const head = (await run(cwd, ['rev-parse', 'HEAD'])).trim();
-  const indexTree = (await withTempIndex(async (index) => {
-    const real = (await run(cwd, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim();
-    if (existsSync(real)) await copyFile(real, index);
-    return run(cwd, ['write-tree'], { GIT_INDEX_FILE: index });
-  })).trim();
-  const tree = await withTempIndex((index) => worktreeTree(cwd, p.regenerable, index));
-  const excluded = await presentRegenerable(cwd, p.regenerable);
-  const stats = await treeStats(cwd, tree);
+  const { head, index } = await headAndIndex(cwd);
+  const [{ tree, indexTree }, excluded] = await Promise.all([
+    withTempDir((dir) => worktreeTrees(cwd, index, join(dir, 'index'), head, p.regenerable)),
+    regenerableFolders(cwd, p.regenerable),
+  ]);
+  const counts = await inventory(cwd, tree);
   if (p.previous) {
-    const prev = (await run(cwd, ['show', '-s', '--format=%T %P', p.previous]).catch(() => '')).trim().split(' ');
-    const prevIndexTree = prev[2] ? (await run(cwd, ['rev-parse', `${prev[2]}^{tree}`]).catch(() => '')).trim() : '';
-    if (prev[0] === tree && prev[1] === head && prevIndexTree === indexTree) return { commit: p.previous, head, tree, unchanged: true, excluded, ...stats };
+    const prev = await snapshotParts(cwd, p.previous);
+    if (prev && prev.head === head && prev.tree === tree && prev.indexTree === indexTree) {
+      return { commit: p.previous, head, tree, unchanged: true, ...counts, excluded };
+    }
   }
-  const indexCommit = (await run(cwd, ['commit-tree', indexTree, '-p', head, '-m', `index of ${p.message}`])).trim();
-  const commit = (await run(cwd, ['commit-tree', tree, '-p', head, '-p', indexCommit, '-m', p.message])).trim();
-  await run(cwd, ['update-ref', p.ref, commit]);
-  return { commit, head, tree, unchanged: false, excluded, ...stats };
+  const indexCommit = text(await exact(cwd, ['commit-tree', indexTree, '-p', head, '-m', `index of ${p.message}`]));
+  const commit = text(await exact(cwd, ['commit-tree', tree, '-p', head, '-p', indexCommit, '-m', p.message]));
+  await exact(cwd, ['update-ref', '-m', p.message, p.ref, commit]);
+  return { commit, head, tree, unchanged: false, ...counts, excluded };
+}
+
+interface TreeChange {
+  status: string;
+  path: string;
+  srcMode: string;
+  dstMode: string;
+}
+
+/** `git diff-tree -r -z` between two trees, renames off: what to remove and what to write. */
+async function treeChanges(cwd: string, from: string, to: string): Promise<TreeChange[]> {
+  const out = (await exact(cwd, ['diff-tree', '-r', '-z', '--no-renames', from, to])).toString('utf8').split('\0');
+  const changes: TreeChange[] = [];
+  for (let i = 0; i + 1 < out.length; i += 2) {
+    const meta = out[i];
+    if (!meta.startsWith(':')) break;
+    const [srcMode, dstMode, , , status] = meta.slice(1).split(' ');
+    changes.push({ status, path: out[i + 1], srcMode, dstMode });
+  }
+  return changes;
+}
+
+const inRegenerable = (path: string, names: Set<string>) => path.split('/').slice(0, -1).some((s) => names.has(s));
+
+/** Remove now-empty folders from `dir` up to (not including) `root`. */
+async function pruneEmpty(root: string, dir: string): Promise<void> {
+  while (dir.length > root.length && dir.startsWith(root + sep)) {
+    try {
+      await rmdir(dir);
+    } catch {
+      return; // not empty (or gone): stop
+    }
+    dir = dirname(dir);
+  }
 }
 
 export async function restoreSnapshot(p: RestoreSnapshotParams): Promise<RestoreSnapshotResult> {
-  const cwd = p.worktreePath;
-  const [tree, head, indexCommit] = (await run(cwd, ['show', '-s', '--format=%T %P', p.commit])).trim().split(' ');
-  if (p.moveHead) await run(cwd, ['reset', '--soft', head]);
-  const target = new Set((await run(cwd, ['ls-tree', '-r', '-z', '--name-only', tree])).split('\0').filter(Boolean));
-  let removed = 0;
-  await withTempIndex(async (index) => {
-    // What the worktree holds now (outside regenerable folders): whatever the snapshot lacks goes.
-    const now = await worktreeTree(cwd, p.regenerable, index);
-    const present = (await run(cwd, ['ls-tree', '-r', '-z', '--name-only', now])).split('\0').filter(Boolean);
-    for (const path of present) {
-      if (target.has(path)) continue;
-      await unlink(join(cwd, path)).catch(() => {});
-      removed++;
+  const root = resolve(p.worktreePath);
+  const cwd = root;
+  const parts = await snapshotParts(cwd, p.commit);
+  if (!parts) throw new Error(`not a Foundry snapshot: ${p.commit}`);
+  const { head, index } = await headAndIndex(cwd);
+  const names = new Set(p.regenerable);
+  return withTempDir(async (dir) => {
+    const tmpIndex = join(dir, 'index');
+    const { tree: current } = await worktreeTrees(cwd, index, tmpIndex, head, p.regenerable);
+    const changes = (await treeChanges(cwd, current, parts.tree)).filter(
+      (c) => c.srcMode !== GITLINK && c.dstMode !== GITLINK && !inRegenerable(c.path, names),
+    );
+    const removals = changes.filter((c) => c.status === 'D' || c.status === 'T');
+    const writes = changes.filter((c) => c.status !== 'D').map((c) => c.path);
+    for (const c of removals) {
+      const abs = join(root, c.path);
+      await rm(abs, { force: true });
+      if (c.status === 'D') await pruneEmpty(root, dirname(abs));
     }
-    await run(cwd, ['read-tree', tree], { GIT_INDEX_FILE: index });
-    await run(cwd, ['checkout-index', '-a', '-f'], { GIT_INDEX_FILE: index });
+    if (writes.length) {
+      const writeIndex = join(dir, 'restore-index');
+      await exact(cwd, ['read-tree', parts.tree], writeIndex);
+      await exact(cwd, ['checkout-index', '-f', '-z', '--stdin'], writeIndex, writes.join('\0') + '\0');
+    }
+    if (p.moveHead && head !== parts.head) await exact(cwd, ['update-ref', '-m', 'foundry: restore snapshot', 'HEAD', parts.head]);
+    // The user's index as it was at the snapshot; a refresh records the files' stat data.
+    await exact(cwd, ['read-tree', parts.indexTree === EMPTY_TREE ? '--empty' : parts.indexTree]);
+    await gitRun(cwd, [...EXACT, 'update-index', '-q', '--refresh']);
+    return { written: writes.length, removed: changes.length - writes.length, tree: parts.tree };
   });
-  // The user's index as it was.
-  await run(cwd, ['read-tree', `${indexCommit}^{tree}`]);
-  await run(cwd, ['update-index', '-q', '--refresh']).catch(() => '');
-  return { written: target.size, removed, tree };
 }

@@ -19,6 +19,7 @@ import { shipHandlers } from './ship';
 import { githubHandlers } from './github';
 import { reviewCommentHandlers } from './reviewComments';
 import { lifecycleHandlers } from './lifecycle';
+import { checkpointHandlers } from './checkpoints';
 
 const handlers: Handlers = {
   Ping: () => ({}),
@@ -33,6 +34,7 @@ const handlers: Handlers = {
   ...githubHandlers,
   ...reviewCommentHandlers,
   ...lifecycleHandlers,
+  ...checkpointHandlers,
 };
 
 /**

@@ -5,13 +5,14 @@ import { newId } from '../ids';
 import { toRepo } from '../store/summaries';
 import type { RepoRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
+import { DEFAULT_REGENERABLE_FOLDERS } from '../../../shared/protocol';
 
 export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
-  async AddRepo(sc, { path, setupScript, teardownScript }) {
-    const apply = (repo: RepoRow) => toRepo(applyTeardownScript(sc, applySetupScript(sc, repo, setupScript), teardownScript));
+  async AddRepo(sc, { path, setupScript, teardownScript, regenerableFolders }) {
+    const apply = (r: RepoRow) => applyTeardownScript(sc, applyRegenerable(sc, applySetupScript(sc, r, setupScript), regenerableFolders), teardownScript);
     // A known repository (the extension re-sends it before each create) needs no git at all.
     const known = sc.store.repoByPath(resolve(path));
-    if (known) return apply(known);
+    if (known) return toRepo(apply(known));
     let info: { identity: string; path: string; defaultBranch: string };
     try {
       info = await sc.effects.call('repoInfo', { path: resolve(path) });
@@ -20,7 +21,7 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
     }
     // Any path into a known repository (a symlink, a subfolder, a linked worktree) is that repository.
     const existing = await knownRepository(sc, info);
-    if (existing) return apply(existing);
+    if (existing) return toRepo(apply(existing));
     const row = {
       id: newId('repo'),
       name: basename(info.path),
@@ -28,6 +29,7 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
       default_branch: info.defaultBranch,
       setup_script: setupScript === undefined ? null : storedScript(setupScript),
       teardown_script: teardownScript === undefined ? null : storedScript(teardownScript),
+      regenerable_folders: regenerableFolders === undefined ? null : JSON.stringify(regenerableFolders),
       created_at: Date.now(),
     };
     sc.store.insertRepo(row);
@@ -83,4 +85,25 @@ export function applyTeardownScript(sc: Sidecar, repo: RepoRow, teardownScript: 
   sc.store.updateRepo(repo.id, { teardown_script: script });
   sc.publisher.repoChanged(repo.id);
   return { ...repo, teardown_script: script };
+}
+
+/** A request's optional `regenerableFolders` applied to the repository: absent keeps the current list. */
+export function applyRegenerable(sc: Sidecar, repo: RepoRow, folders: readonly string[] | undefined): RepoRow {
+  if (folders === undefined) return repo;
+  const stored = JSON.stringify([...new Set(folders)]);
+  if (repo.regenerable_folders === stored) return repo;
+  sc.store.updateRepo(repo.id, { regenerable_folders: stored });
+  sc.publisher.repoChanged(repo.id);
+  return { ...repo, regenerable_folders: stored };
+}
+
+/** The folder names snapshots of the repository's worktrees leave out. */
+export function regenerableOf(repo: RepoRow | undefined): readonly string[] {
+  if (!repo?.regenerable_folders) return DEFAULT_REGENERABLE_FOLDERS;
+  try {
+    const list = JSON.parse(repo.regenerable_folders) as unknown;
+    return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : DEFAULT_REGENERABLE_FOLDERS;
+  } catch {
+    return DEFAULT_REGENERABLE_FOLDERS;
+  }
 }

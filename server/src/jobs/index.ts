@@ -13,6 +13,7 @@ import { installAgentJob } from './installAgent';
 import { repoActionJob } from '../actions/job';
 import { pullRequestsJob } from '../github/pullRequests';
 import { OVERVIEW_JOB, PULL_REQUEST_JOB } from '../github/service';
+import { restoreCheckpointJob } from '../checkpoints/restoreJob';
 
 /** One handler per job kind. */
 export function registerJobs(sc: Sidecar): void {
@@ -30,4 +31,5 @@ export function registerJobs(sc: Sidecar): void {
   sc.jobs.register('repo_action', repoActionJob(sc));
   sc.jobs.register(PULL_REQUEST_JOB, pullRequestsJob(sc));
   sc.jobs.register(OVERVIEW_JOB, sc.overviews.job());
+  sc.jobs.register('restore_checkpoint', restoreCheckpointJob(sc));
 }

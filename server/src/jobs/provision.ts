@@ -156,7 +156,7 @@ async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
   sc.publisher.taskChanged(taskId);
   // The snapshot taken when the task was created or retried, never the repository's script of the moment.
   const script = t.setup_script ?? repo.setup_script;
-  if (!script?.trim()) return;
+  if (!script?.trim()) return sc.checkpoints.atStart(taskId);
   const logPath = sc.setupLogPath(taskId);
   await appendFile(logPath, `--- setup script started ${new Date().toISOString()} ---\n`).catch((e: unknown) => {
     throw new Error(`could not write the setup script's log ${logPath}: ${errorMessage(e)}`);
@@ -173,6 +173,8 @@ async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
     const last = await lastLine(logPath);
     throw new Error(`Setup script ${how}${last ? `: ${last}` : ''}`);
   }
+  // The worktree as provisioned: what "Restore to here" at the first message brings back.
+  await sc.checkpoints.atStart(taskId);
 }
 
 async function ensureAgent(sc: Sidecar, taskId: string): Promise<void> {

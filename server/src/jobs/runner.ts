@@ -13,7 +13,7 @@ import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
 
-export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'delete' | 'restore' | 'purge' | 'disk_usage' | 'retention' | 'import' | 'install_agent' | 'repo_action' | 'pull_requests' | 'repo_overview';
+export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'delete' | 'restore' | 'purge' | 'disk_usage' | 'retention' | 'import' | 'install_agent' | 'repo_action' | 'pull_requests' | 'repo_overview' | 'restore_checkpoint';
 type Lane = 'provision' | 'interactive' | 'projection';
 const LANE: Record<JobKind, Lane> = {
   provision: 'provision',
@@ -36,6 +36,8 @@ const LANE: Record<JobKind, Lane> = {
   // GitHub's side of the projections (github/): network reads, never a script.
   pull_requests: 'projection',
   repo_overview: 'projection',
+  // The user waits on it (Restore to here, Undo Last Turn); the task takes no turn meanwhile.
+  restore_checkpoint: 'interactive',
 };
 /**
  * Refreshes that keep no trail of their runs (their rows go when they end). `pull_requests`, the

@@ -3,9 +3,8 @@
  * snapshot the worktree, remove it once the snapshot is verified; and the refs they keep.
  */
 import { existsSync } from 'node:fs';
-import type { RepoRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
-import { DEFAULT_REGENERABLE_FOLDERS } from '../effects/ignoredWork';
+import { regenerableOf } from '../handlers/repos';
 
 /** Where archive keeps the worktree's snapshot. */
 export const archiveRef = (taskId: string) => `refs/foundry/archive/${taskId}`;
@@ -15,11 +14,8 @@ export const deletedBranchRef = (taskId: string) => `refs/foundry/deleted/${task
 /** Every ref prefix of a task's own (checkpoints are the snapshots branch's). */
 export const taskRefPrefixes = (taskId: string) => [archiveRef(taskId), `refs/foundry/deleted/${taskId}/`, `refs/foundry/checkpoints/${taskId}/`];
 
-/** The repository's regenerable folders (the `snapshots` branch adds the repository setting; its defaults until then). */
-export const regenerableOf = (repo: RepoRow): readonly string[] => {
-  const own = (repo as RepoRow & { regenerable_folders?: string | null }).regenerable_folders;
-  return own ? (JSON.parse(own) as string[]) : DEFAULT_REGENERABLE_FOLDERS;
-};
+/** The repository's regenerable folders (its setting, else the defaults). */
+export { regenerableOf };
 
 /** A task started from an existing branch or pull request works on a branch that is the user's. */
 export const branchIsUsers = (t: { from_branch?: string | null; from_pull_request?: number | null }) => t.from_branch != null || t.from_pull_request != null;

@@ -9,6 +9,7 @@ import type { ProcessIdentity } from '../effects/identity';
 import type { HistoryEvent, SessionSummary, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
 import { toAction, toSession, toTask } from './summaries';
 import { ReviewCommentStore } from './reviewComments';
+import { CheckpointStore } from './checkpoints';
 
 export class Store {
   // Hot paths: each streamed agent update reads its session and appends a transcript row.
@@ -21,9 +22,12 @@ export class Store {
   private readonly queueEdges;
   /** Review comments on tasks' diffs (store/reviewComments.ts). */
   readonly reviewComments: ReviewCommentStore;
+  /** Checkpoints, turns' starting checkpoints and restores (store/checkpoints.ts). */
+  readonly checkpoints: CheckpointStore;
 
   constructor(readonly db: Db) {
     this.reviewComments = new ReviewCommentStore(db);
+    this.checkpoints = new CheckpointStore(db);
     this.sessionById = db.hot((id: string) => db.q.selectFrom('sessions').selectAll().where('id', '=', id));
     this.turnStateById = db.hot((id: string) => db.q.selectFrom('sessions').select(['status', 'turn_id', 'stalled']).where('id', '=', id));
     this.taskById = db.hot((id: string) => db.q.selectFrom('tasks').selectAll().where('id', '=', id));

@@ -11,6 +11,7 @@ export const toRepo = (r: RepoRow): Repo => ({
   ...(r.setup_script != null ? { setupScript: r.setup_script } : {}),
   ...(r.teardown_script != null ? { teardownScript: r.teardown_script } : {}),
   ...(r.disk_bytes != null ? { diskBytes: r.disk_bytes } : {}),
+  ...(r.regenerable_folders != null ? { regenerableFolders: JSON.parse(r.regenerable_folders) as string[] } : {}),
 });
 
 export const toSession = (s: SessionRow, queue: readonly QueuedMessageRow[] = []): SessionSummary => {
