@@ -1572,8 +1572,7 @@ export const GetCleanupInventory = request(
  * Result: `{queued}`: the tasks whose job was queued.
  *
  * Errors:
- * - -32602 InvalidParams: `taskIds` (empty, or not ids); `scope`.
- * - -32001 NotFound: a task id names no task.
+ * - -32602 InvalidParams: `taskIds` (empty, not ids, or an id that names no task); `scope`.
  * - -32002 InvalidState: scope `deleted` and a task that is not `deleted`; admission.
  * - -32603 Internal: the database failed.
  */
@@ -2874,7 +2873,7 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   DeleteTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   UndoDeleteTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   GetCleanupInventory: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
-  RunCleanup: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RunCleanup: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState, ErrorCodes.Internal],
   RetryTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   RetrySession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   CloseWorkbenchSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],

@@ -5,7 +5,7 @@
  */
 import { ArchiveSteps, DeleteSteps, type CleanupScope } from '../../../shared/protocol';
 import type { Handlers } from './define';
-import { invalidState, notFound } from '../errors';
+import { invalidParams, invalidState, notFound } from '../errors';
 import type { Sidecar } from '../sidecar';
 import { mustTask } from './tasks';
 import { cleanupInventory } from '../jobs/purge';
@@ -80,7 +80,7 @@ export const lifecycleHandlers: Pick<Handlers, 'ArchiveTask' | 'UnarchiveTask' |
   },
 
   RunCleanup(sc, { taskIds, scope }) {
-    const tasks = taskIds.map((id) => mustTask(sc, id));
+    const tasks = taskIds.map((id) => sc.store.task(id) ?? (() => { throw invalidParams(`taskIds: '${id}' names no task`); })());
     if (scope === 'deleted') {
       const live = tasks.find((t) => t.status !== 'deleted');
       if (live) throw invalidState('runCleanup', live.status, `task ${live.id} is not deleted; only deleted tasks are purged`);

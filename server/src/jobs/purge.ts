@@ -73,6 +73,7 @@ export function purgeJob(sc: Sidecar) {
     await sc.effects.call('pruneWorktrees', { repoPath: repo.path });
     if (t.status !== 'deleted') {
       sc.store.addHistory(t.id, { kind: 'stage_finished', stage: 'cleanup', message: `removed ${facts.refs.map((r) => r.ref).join(', ') || 'nothing'}` });
+      sc.publisher.taskChanged(t.id);
       return;
     }
     sc.db.tx(() => sc.store.deleteTaskRows(t.id));
