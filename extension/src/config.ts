@@ -21,6 +21,8 @@ export const LiveSidecarSettings = [
   'foundry.github.apiUrl',
   'foundry.github.repositories',
   'foundry.github.pullRequestRefreshSeconds',
+  'foundry.retention.archiveIdleDays',
+  'foundry.retention.purgeDeletedDays',
 ] as const;
 
 /** Settings the sidecar reads at start: changing one needs a sidecar restart. */
@@ -48,6 +50,8 @@ export interface FoundryConfig {
   readonly stalledAfterSeconds: number;
   /** `foundry.github.*`: the API base, remote -> owner/repo, the pull requests' refresh period. */
   readonly github: GitHubConfig;
+  /** `foundry.retention.*`: archive tasks idle this many days, purge deleted tasks after this many (0 = off). */
+  readonly retention: { readonly archiveIdleDays: number; readonly purgeDeletedDays: number };
 }
 
 export function readConfig(): FoundryConfig {
@@ -62,6 +66,10 @@ export function readConfig(): FoundryConfig {
     agentEnv: agentEnvOf(c.get<unknown>('agents', {})),
     stalledAfterSeconds: Math.max(1, c.get<number>('stalledAfterSeconds', 120)),
     github: readGitHubConfig(c),
+    retention: {
+      archiveIdleDays: Math.max(0, c.get<number>('retention.archiveIdleDays', 0)),
+      purgeDeletedDays: Math.max(0, c.get<number>('retention.purgeDeletedDays', 0)),
+    },
   };
 }
 
@@ -69,6 +77,11 @@ export function readConfig(): FoundryConfig {
 export function setupScriptSetting(folder: vscode.Uri): string | undefined {
   const value = vscode.workspace.getConfiguration(Section, folder).get<string>('setupScript', '');
   return value.trim() ? value : undefined;
+}
+
+/** The folder-scoped teardown script setting (`foundry.teardownScript`), run before archive removes a worktree. */
+export function teardownScriptSetting(folder: vscode.Uri): string {
+  return vscode.workspace.getConfiguration(Section, folder).get<string>('teardownScript', '');
 }
 
 /**
@@ -84,6 +97,8 @@ export async function writeSidecarSettings(dataDir: string, config: FoundryConfi
     agentEnv: config.agentEnv,
     stalledAfterMs: Math.round(config.stalledAfterSeconds * 1000),
     ...gitHubSidecarSettings(config.github),
+    retentionArchiveIdleDays: config.retention.archiveIdleDays,
+    retentionPurgeDeletedDays: config.retention.purgeDeletedDays,
   };
   const file = settingsPath(dataDir);
   const text = `${JSON.stringify(settings, null, 2)}\n`;

@@ -4,12 +4,13 @@ import { AddRepo, RetryTask, type Repo, type TaskSummary } from '../../../shared
 import type { Controller } from '../controller';
 import { repoIdentity } from '../views/repoIdentity';
 import { readSetupScript } from './setupScript';
+import { teardownScriptSetting } from '../config';
 
 /** AddRepo with the folder's setup script content; called before CreateTask and RetryTask. */
 export async function registerRepo(controller: Controller, folder: vscode.Uri): Promise<Repo> {
   const setupScript = await readSetupScript(folder);
   // "" when the folder has none: an absent setupScript would keep the sidecar's previous one.
-  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '' });
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '', teardownScript: teardownScriptSetting(folder) });
   controller.store.upsertRepo(repo);
   return repo;
 }
@@ -26,7 +27,7 @@ export async function repoForCreate(controller: Controller, folder: vscode.Uri):
   const identity = await repoIdentity(folder.fsPath);
   const known = controller.store.repos.find((r) => r.path === folder.fsPath || r.path === identity);
   if (known) return { repoId: known.id, setupScript };
-  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript });
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript, teardownScript: teardownScriptSetting(folder) });
   controller.store.upsertRepo(repo);
   return { repoId: repo.id, setupScript };
 }

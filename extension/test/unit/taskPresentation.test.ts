@@ -133,6 +133,7 @@ test('a failed task offers Retry inline; an idle one offers a new session, and O
     'archiveTask',
     'commit',
     'createPullRequest',
+    'deleteTask',
     'fetch',
     'mergeBaseIn',
     'newSession',
@@ -146,10 +147,15 @@ test('a failed task offers Retry inline; an idle one offers a new session, and O
   assert.ok(!actions(taskRow(task(), undefined), 'menu').includes('openWorktreeInNewWindow'), 'no worktree yet, nothing to open');
 });
 
-test('an archived task offers only its log; a closed session can still be opened but not closed again', () => {
+test('an archived task offers Unarchive, Delete and its log; a deleted one Undo Delete; a closed session can still be opened but not closed again', () => {
   const archived = taskRow(task({ status: 'archived' }), undefined);
-  assert.deepEqual(actions(archived, 'inline'), []);
-  assert.deepEqual(actions(archived, 'menu'), ['showTaskLog']);
+  assert.deepEqual(actions(archived, 'inline'), ['unarchiveTask']);
+  assert.deepEqual(actions(archived, 'menu'), ['deleteTask', 'showTaskLog', 'unarchiveTask']);
+  const deleted = taskRow(task({ status: 'deleted' }), undefined);
+  assert.deepEqual(actions(deleted, 'inline'), ['undoDeleteTask']);
+  assert.deepEqual(actions(deleted, 'menu'), ['showTaskLog', 'undoDeleteTask']);
+  const archiving = taskRow(task({ status: 'archive_snapshot' }), undefined);
+  assert.deepEqual(actions(archiving, 'menu'), ['showTaskLog'], 'nothing but the log while it archives');
   assert.deepEqual(actions(sessionRow(session({ status: 'closed' }), task()), 'menu'), ['openSession']);
   assert.deepEqual(actions(sessionRow(session({ status: 'error' }), task()), 'inline'), ['openSession', 'retrySession']);
   assert.deepEqual(actions(sessionRow(session({ unread: true }), task()), 'menu'), ['closeSession', 'openSession', 'renameSession']);
