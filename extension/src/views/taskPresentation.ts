@@ -66,7 +66,7 @@ export function changesLabel(task: TaskSummary): string {
  */
 export function taskDescription(task: TaskSummary): string {
   if (task.status !== 'idle') return statusLabel[task.status];
-  const parts = [changesLabel(task), gitDescription(task.git), task.lastAction && isActive(task.lastAction) ? activeLabel(task.lastAction) : '', task.diskBytes !== undefined ? formatBytes(task.diskBytes) : ''];
+  const parts = [changesLabel(task), gitDescription(task.git), task.lastAction && isActive(task.lastAction) ? activeLabel(task.lastAction) : ''];
   return parts.filter(Boolean).join(' · ');
 }
 
