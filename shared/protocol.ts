@@ -265,6 +265,8 @@ export const TurnCheckpoint = z.object({
   sessionId: z.string(),
   /** The latest checkpoint of the task when the turn began. */
   checkpointId: z.string(),
+  /** When the turn began (epoch ms): its user message in the transcript is the first at or after it. */
+  startedAt: z.number(),
 });
 export type TurnCheckpoint = z.infer<typeof TurnCheckpoint>;
 
@@ -3066,12 +3068,13 @@ export type RepoOverviewUpdatedParams = z.infer<typeof RepoOverviewUpdated.param
 
 /**
  * A task's checkpoints or its latest restore changed (a turn's checkpoint landed, a restore was
- * queued, started, finished or failed). The same lists `foundry/listCheckpoints` answers.
+ * queued, started, finished or failed), or a turn's checkpoint was skipped as unchanged
+ * (`turnChecked`). The same lists `foundry/listCheckpoints` answers.
  *
  * Direction: sidecar -> client, to every ready connection. Heard by the extension (the chat tab's
  * checkpoint markers and restore result) and the tests.
  *
- * Params: `taskId`, `checkpoints`, `turns`, optionally `restore`.
+ * Params: `taskId`, `checkpoints`, `turns`, optionally `restore` and `turnChecked`.
  */
 export const CheckpointsUpdated = notification(
   'foundry/checkpointsUpdated',
@@ -3084,6 +3087,11 @@ export const CheckpointsUpdated = notification(
     turns: z.array(TurnCheckpoint),
     /** The task's latest restore. */
     restore: CheckpointRestore.optional(),
+    /**
+     * The end-of-turn checkpoint this push reports on: `unchanged` when nothing had changed since
+     * the task's last checkpoint, so none was written (pushed all the same: the attempt is over).
+     */
+    turnChecked: z.object({ turnId: z.string(), unchanged: z.boolean() }).optional(),
   }),
 );
 export type CheckpointsUpdatedParams = z.infer<typeof CheckpointsUpdated.params>;

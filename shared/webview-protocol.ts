@@ -8,7 +8,7 @@
  * the panel answers each with a `reply`.
  */
 import { z } from 'zod';
-import { AgentInfo, SessionSummary, TaskSummary, TranscriptEvent } from './protocol';
+import { AgentInfo, CheckpointRestore, SessionSummary, TaskSummary, TranscriptEvent, TurnCheckpoint } from './protocol';
 
 // ---------------------------------------------------------------------------
 // What the chat tab shows about its session
@@ -43,6 +43,17 @@ export const ChatState = z.object({
    * `error`: its `action` is the way out the error banner offers (install it, set its credentials).
    */
   agent: AgentInfo.optional(),
+  /**
+   * The task's checkpoints as the tab needs them (foundry/listCheckpoints, then
+   * foundry/checkpointsUpdated): the session's turns with the checkpoint each began from ("Restore
+   * to here" at its user message), and the task's latest restore (its result or error).
+   */
+  checkpoints: z
+    .object({
+      turns: z.array(TurnCheckpoint),
+      restore: CheckpointRestore.optional(),
+    })
+    .optional(),
 });
 export type ChatState = z.infer<typeof ChatState>;
 
@@ -121,6 +132,10 @@ export const ChatAction = z.discriminatedUnion('action', [
    * (1-based). `path` is absolute; the panel refuses one outside the task's worktree.
    */
   z.object({ action: z.literal('openFile'), path: z.string().min(1).max(4096), line: z.number().int().min(1).optional() }),
+  /** foundry/restoreCheckpoint: "Restore to here" at a user message. */
+  z.object({ action: z.literal('restoreCheckpoint'), checkpointId: z.string().min(1).max(200) }),
+  /** foundry/undoLastTurn for the tab's session. */
+  z.object({ action: z.literal('undoLastTurn') }),
 ]);
 export type ChatAction = z.infer<typeof ChatAction>;
 

@@ -4,7 +4,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { SidecarSettings } from '../../shared/protocol';
+import { DEFAULT_REGENERABLE_FOLDERS, type SidecarSettings } from '../../shared/protocol';
 import { settingsPath } from '../../shared/sidecarLocation';
 import { agentEnvOf } from './agents/agentSettings';
 import { gitHubSidecarSettings, readGitHubConfig, type GitHubConfig } from './ship/githubSettings';
@@ -23,6 +23,7 @@ export const LiveSidecarSettings = [
   'foundry.github.pullRequestRefreshSeconds',
   'foundry.retention.archiveIdleDays',
   'foundry.retention.purgeDeletedDays',
+  'foundry.checkpoints.enabled',
 ] as const;
 
 /** Settings the sidecar reads at start: changing one needs a sidecar restart. */
@@ -48,6 +49,8 @@ export interface FoundryConfig {
   readonly agentEnv: Record<string, Record<string, string>>;
   /** A turn that has sent nothing this long is shown as stalled. */
   readonly stalledAfterSeconds: number;
+  /** `foundry.checkpoints.enabled`: a checkpoint of the worktree at each turn's end. */
+  readonly checkpointsEnabled: boolean;
   /** `foundry.github.*`: the API base, remote -> owner/repo, the pull requests' refresh period. */
   readonly github: GitHubConfig;
   /** `foundry.retention.*`: archive tasks idle this many days, purge deleted tasks after this many (0 = off). */
@@ -65,12 +68,20 @@ export function readConfig(): FoundryConfig {
     sidecarRuntime: c.get<string>('sidecar.runtime', '').trim(),
     agentEnv: agentEnvOf(c.get<unknown>('agents', {})),
     stalledAfterSeconds: Math.max(1, c.get<number>('stalledAfterSeconds', 120)),
+    checkpointsEnabled: c.get<boolean>('checkpoints.enabled', true) !== false,
     github: readGitHubConfig(c),
     retention: {
       archiveIdleDays: Math.max(0, c.get<number>('retention.archiveIdleDays', 0)),
       purgeDeletedDays: Math.max(0, c.get<number>('retention.purgeDeletedDays', 0)),
     },
   };
+}
+
+/** `foundry.regenerableFolders` for a repository folder: the folder names snapshots leave out. */
+export function regenerableFoldersSetting(folder: vscode.Uri): string[] {
+  const value = vscode.workspace.getConfiguration(Section, folder).get<unknown>('regenerableFolders');
+  const list = Array.isArray(value) ? value.filter((n): n is string => typeof n === 'string' && n.trim() !== '' && !/[/\\]/.test(n)) : undefined;
+  return list ?? [...DEFAULT_REGENERABLE_FOLDERS];
 }
 
 /** The folder-scoped setup script setting for a repository folder, if set. */
@@ -96,6 +107,7 @@ export async function writeSidecarSettings(dataDir: string, config: FoundryConfi
     agentIdleStopMs: Math.round(config.agentIdleStopSeconds * 1000),
     agentEnv: config.agentEnv,
     stalledAfterMs: Math.round(config.stalledAfterSeconds * 1000),
+    checkpointsEnabled: config.checkpointsEnabled,
     ...gitHubSidecarSettings(config.github),
     retentionArchiveIdleDays: config.retention.archiveIdleDays,
     retentionPurgeDeletedDays: config.retention.purgeDeletedDays,

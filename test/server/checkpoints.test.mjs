@@ -30,6 +30,8 @@ async function task(prompt = 'ready') {
   const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt });
   const idle = await sc.waitTask(t.id, 'idle');
   const session = idle.sessions[0];
+  // The first turn's checkpoint attempt is over (a hand edit now cannot land in it).
+  await pushed(t.id, (p) => p.turnChecked, 'the first turn checked');
   await sc.request(Requests.SetSessionMode.method, { sessionId: session.id, mode: 'accept_edits' });
   return { t: idle, session, wt: idle.worktreePath };
 }
@@ -73,9 +75,9 @@ test('turns that change files make checkpoints; a turn that changes nothing make
   assert.equal(git(wt, 'show', `${cp2.commit}:.env`), 'KEY=1\n');
   assert.deepEqual(cp2.excluded, ['node_modules']);
   assert.equal(p.turns.find((x) => x.turnId === turn2.turnId).checkpointId, cp1.id);
-  // Nothing changed in turn 3: skipped. (Turn 4 starts only once turn 3's checkpoint attempt is
-  // over, so the next checkpoint is turn 4's, with the next number.)
+  // Nothing changed in turn 3: skipped, and the push says so.
   const turn3 = await sc.turn(t.id, session.id, 'still just talking');
+  await pushed(t.id, (p) => p.turnChecked?.turnId === turn3.turnId && p.turnChecked.unchanged, 'turn 3 checked unchanged');
   const turn4 = await sc.turn(t.id, session.id, write('src/four.txt', 'turn 4'));
   const l4 = await pushed(t.id, (p) => p.checkpoints.length >= 4, 'turn 4 checkpoint');
   assert.deepEqual(l4.checkpoints.map((c) => c.turnId ?? c.kind), ['start', turn1.turnId, turn2.turnId, turn4.turnId], 'no checkpoint for the unchanged turn 3');

@@ -8,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import './chat.css';
 import { statusLabel } from '../../shared/protocol';
 import { type ChatAction, type ChatState, ChatViewState, type FromWebview, ToWebview } from '../../shared/webview-protocol';
+import { CheckpointBar } from './checkpointBar';
 import { Composer } from './composer';
 import { composerModel } from './composerModel';
 import { element } from './dom';
@@ -45,11 +46,12 @@ const placeholder = element('div', { class: 'placeholder' });
 const queueRoot = element('section', { class: 'queue' });
 const permissionRoot = element('section', { class: 'permission' });
 const footer = element('footer', { class: 'composer' });
-const top = element('div', { class: 'top' }, header, toolbarRoot);
+const checkpointRoot = element('div', { class: 'checkpoints', 'data-role': 'checkpoints', hidden: '' });
+const top = element('div', { class: 'top' }, header, toolbarRoot, checkpointRoot);
 document.body.append(top, bannerRoot, log, placeholder, queueRoot, permissionRoot, footer);
 
 /** Which part of the tab asked, so its reply settles that part. */
-type Origin = 'composer' | 'toolbar' | 'banner' | 'queue' | 'transcript' | 'permission';
+type Origin = 'composer' | 'toolbar' | 'banner' | 'queue' | 'transcript' | 'permission' | 'checkpoints';
 
 const view = new TranscriptView(log, {
   openFile: (path, line) => request({ action: 'openFile', path, ...(line ? { line } : {}) }, 'transcript'),
@@ -88,6 +90,12 @@ const queue = new QueueView(queueRoot, {
   sendQueued: () => request({ action: 'sendQueued' }, 'queue'),
 });
 
+const checkpoints = new CheckpointBar(checkpointRoot, {
+  undoLastTurn: () => request({ action: 'undoLastTurn' }, 'checkpoints'),
+  restore: (checkpointId) => request({ action: 'restoreCheckpoint', checkpointId }, 'checkpoints'),
+});
+checkpoints.listen(log);
+
 const permission = new PermissionPrompt(permissionRoot, (requestId, optionId) => request({ action: 'replyPermission', requestId, optionId }, 'permission'));
 
 function request(action: ChatAction, origin: Origin): void {
@@ -124,6 +132,8 @@ function paint(): void {
   paintHeader();
   toolbar.render(state?.session);
   banner.render(state?.session, state?.agent);
+  checkpoints.render(state);
+  checkpoints.mark(log, state);
   paintPlaceholder();
   const session = state?.session;
   queue.render(session?.queue ?? [], session?.queuePaused ?? false, session !== undefined && session.status !== 'error' && session.status !== 'closed');
@@ -264,6 +274,10 @@ function settle(action: ChatAction, origin: Origin, error: string | undefined): 
       return;
     case 'transcript':
       if (error) composer.refuse(error);
+      return;
+    case 'checkpoints':
+      checkpoints.settle(error);
+      schedulePaint();
       return;
   }
 }

@@ -191,6 +191,7 @@ function update(el: HTMLElement, item: Exclude<TranscriptItem, { kind: 'tool' }>
     case 'user':
       child(el, '.body').textContent = item.text;
       setStamp(child(el, 'time'), item.at);
+      el.dataset.at = String(item.at); // the checkpoint markers find the message's turn by it
       return;
     case 'agent':
     case 'thought':

@@ -6,16 +6,20 @@
 import * as vscode from 'vscode';
 import {
   CancelTurn,
+  type CheckpointsUpdatedParams,
   EditQueuedMessage,
+  ListCheckpoints,
   MarkSessionRead,
   RemoveQueuedMessage,
   ReplyPermission,
+  RestoreCheckpoint,
   RetrySession,
   SendMessage,
   SendQueued,
   SetSessionMode,
   SetSessionModel,
   type TranscriptEvent,
+  UndoLastTurn,
 } from '../../../shared/protocol';
 import { type ChatAction, type ChatState, ChatTask, FromWebview, type ToWebview } from '../../../shared/webview-protocol';
 import { DisposableScope } from '../disposable';
@@ -36,6 +40,8 @@ export class ChatPanel implements vscode.Disposable {
   /** Last state posted, to post only changes. */
   private lastState = '';
   private disposed = false;
+  /** The task's checkpoints as last listed or pushed. */
+  private checkpoints: Omit<CheckpointsUpdatedParams, 'taskId'> | undefined;
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDidDisposeEmitter.event;
 
@@ -66,7 +72,20 @@ export class ChatPanel implements vscode.Disposable {
     this.scope.register(host.onDidChangeWorkbench(() => this.stateChanged()));
     this.scope.register(host.onDidChangeAgents(() => this.stateChanged()));
     // After a (re)start the store is bootstrapped again: catch up, and retry a load that failed.
-    this.scope.register(host.onDidRestart(() => this.sync.resubscribe()));
+    this.scope.register(
+      host.onDidRestart(() => {
+        this.sync.resubscribe();
+        this.loadCheckpoints();
+      }),
+    );
+    this.scope.register(
+      host.onDidChangeCheckpoints((p) => {
+        if (p.taskId !== host.getSession(sessionId)?.task.id) return;
+        this.checkpoints = p;
+        this.stateChanged();
+      }),
+    );
+    this.loadCheckpoints();
     this.scope.register(panel.onDidDispose(() => this.dispose()));
     this.updateTitle(host.getSession(sessionId)?.session.name);
     panel.webview.html = chatHtml(panel.webview, host.extensionUri, panel.title, sessionId);
@@ -169,6 +188,15 @@ export class ChatPanel implements vscode.Disposable {
       case 'openSession':
         this.openSession(action.sessionId);
         return;
+      case 'restoreCheckpoint': {
+        const taskId = this.host.getSession(sessionId)?.task.id;
+        if (!taskId) throw new Error('The session no longer exists.');
+        await this.host.request(RestoreCheckpoint, { taskId, checkpointId: action.checkpointId });
+        return;
+      }
+      case 'undoLastTurn':
+        await this.host.request(UndoLastTurn, { sessionId });
+        return;
       case 'agentAction': {
         const agentId = this.host.getSession(sessionId)?.session.agent;
         if (!agentId) throw new Error('The session no longer exists.');
@@ -206,7 +234,28 @@ export class ChatPanel implements vscode.Disposable {
       workbenchLoaded: current !== undefined || this.host.isWorkbenchLoaded(),
       sync: this.sync.state,
       ...(agent && current?.session.status === 'error' ? { agent } : {}),
+      ...(this.checkpoints
+        ? {
+            checkpoints: {
+              turns: this.checkpoints.turns.filter((t) => t.sessionId === this.sessionId),
+              ...(this.checkpoints.restore ? { restore: this.checkpoints.restore } : {}),
+            },
+          }
+        : {}),
     };
+  }
+
+  /** List the task's checkpoints (on open and after a restart); pushes keep them current after that. */
+  private loadCheckpoints(): void {
+    const taskId = this.host.getSession(this.sessionId)?.task.id;
+    if (!taskId) return;
+    this.host.request(ListCheckpoints, { taskId }).then(
+      (r) => {
+        this.checkpoints ??= r;
+        this.stateChanged();
+      },
+      (err: unknown) => this.host.log.debug(`chat ${this.sessionId}: listCheckpoints failed: ${errorMessage(err)}`),
+    );
   }
 
   private stateChanged(): void {

@@ -1,7 +1,7 @@
 /** The ChatHost the chat panels use, implemented over the controller's client and store. */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { z } from 'zod';
-import { type AgentInfo, type ParamsOf, type RequestDef, type ResultOf, type SessionSummary, type TaskSummary, type TranscriptEvent } from '../../../shared/protocol';
+import { CheckpointsUpdated, type CheckpointsUpdatedParams, type AgentInfo, type ParamsOf, type RequestDef, type ResultOf, type SessionSummary, type TaskSummary, type TranscriptEvent } from '../../../shared/protocol';
 import { retryTaskWithCurrentSetup } from '../commands/repoRegistration';
 import type { ChatHost } from './host';
 import type { Controller } from '../controller';
@@ -9,6 +9,8 @@ import type { Controller } from '../controller';
 export class ControllerChatHost implements ChatHost {
   readonly onDidChangeWorkbench: vscode.Event<void>;
   readonly onDidRestart: vscode.Event<void>;
+  private readonly checkpoints = new vscode.EventEmitter<CheckpointsUpdatedParams>();
+  readonly onDidChangeCheckpoints = this.checkpoints.event;
   readonly onDidChangeAgents: ChatHost['onDidChangeAgents'];
   readonly log: vscode.LogOutputChannel;
   readonly extensionUri: vscode.Uri;
@@ -19,6 +21,13 @@ export class ControllerChatHost implements ChatHost {
     this.onDidChangeAgents = (listener) => controller.agents.onDidChange(listener);
     this.log = controller.log;
     this.extensionUri = controller.context.extensionUri;
+    // Registered before the controller starts (extension.ts), so it runs on every connection.
+    controller.context.subscriptions.push(
+      this.checkpoints,
+      controller.addConnectionHook(async (session) => {
+        session.onNotification<CheckpointsUpdatedParams>(CheckpointsUpdated, (p) => this.checkpoints.fire(p));
+      }),
+    );
   }
 
   request<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {

@@ -4,7 +4,7 @@
  * the chat module depends on nothing else.
  */
 import type * as vscode from 'vscode';
-import type { AgentInfo, ParamsOf, RequestDef, ResultOf, SessionSummary, TaskSummary, TranscriptEvent } from '../../../shared/protocol';
+import type { AgentInfo, CheckpointsUpdatedParams, ParamsOf, RequestDef, ResultOf, SessionSummary, TaskSummary, TranscriptEvent } from '../../../shared/protocol';
 import type { z } from 'zod';
 
 export interface ChatHost {
@@ -27,6 +27,8 @@ export interface ChatHost {
   readonly onDidChangeWorkbench: vscode.Event<void>;
   /** Fires after the sidecar (re)started and the store bootstrapped again: re-subscribe. */
   readonly onDidRestart: vscode.Event<void>;
+  /** Fires on every foundry/checkpointsUpdated push (any task). */
+  readonly onDidChangeCheckpoints: vscode.Event<CheckpointsUpdatedParams>;
   readonly log: vscode.LogOutputChannel;
   readonly extensionUri: vscode.Uri;
 }

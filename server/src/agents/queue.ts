@@ -42,7 +42,8 @@ export class MessageQueue {
       alongside?.(m.turnId);
       // Sending again is the user's way to carry on after Stop or a failure.
       if (s.queue_paused === 1) this.store.updateSession(s.id, { queue_paused: 0 });
-      head = this.claimHead(s.id)?.head;
+      // An idle send never waits for the last turn's checkpoint (checkpoints/service.ts).
+      head = this.claimHead(s.id, true)?.head;
     });
     this.sc.publisher.taskChanged(s.task_id);
     if (head) void this.sc.turns.runTurn(s.id, head.turn_id, head.text);
@@ -96,12 +97,12 @@ export class MessageQueue {
   }
 
   /** The oldest message, marked sent and its turn begun, if the session can take it now. Caller's transaction. */
-  private claimHead(sessionId: string): { head: QueuedMessageRow; taskId: string } | undefined {
+  private claimHead(sessionId: string, idleSend = false): { head: QueuedMessageRow; taskId: string } | undefined {
     if (this.sc.draining) return undefined;
     const s = this.store.session(sessionId);
     if (!s || s.status !== 'ready' || s.queue_paused === 1) return undefined;
-    // The last turn's checkpoint is being written, or a restore is open: it dispatches once done.
-    if (this.sc.checkpoints.holds(s.task_id)) return undefined;
+    // The last turn's checkpoint is being written (not for an idle send), or a restore is open: it dispatches once done.
+    if (this.sc.checkpoints.holds(s.task_id, idleSend)) return undefined;
     // An archived or deleted task has no worktree: its queue waits for the unarchive.
     const task = this.store.task(s.task_id);
     if (task && isShelved(task.status)) return undefined;

@@ -4,10 +4,12 @@
  * (`before_restore`), each skipped when nothing changed since the task's last one.
  *
  * Off the time to first chunk: a turn's checkpoint runs in the effects worker after the turn
- * ended. While it is being written, the task takes no new turn (a message queued behind the turn,
- * or sent in that moment, waits for it - tens of ms, see docs/bench.md), so a checkpoint never
- * catches a turn half way; a send to an idle task finds nothing in flight and waits for nothing.
- * A turn's start records, with no git, which checkpoint it began from (`turn_checkpoints`).
+ * ended. A message queued behind the turn waits for it (tens of ms, see docs/bench.md), so that
+ * checkpoint never catches the next turn half way. A message sent to the idle session never waits:
+ * its turn starts at once, even while the checkpoint is still being written (the agent's first
+ * write comes long after a snapshot's few ms; if one landed first, it is in that checkpoint).
+ * A turn's start records, with no git, which checkpoint it began from (`turn_checkpoints`); a turn
+ * begun while the last turn's checkpoint was being written is moved onto it once it lands.
  */
 import type { CheckpointRow, TaskRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
@@ -31,9 +33,12 @@ export class Checkpoints {
     return this.sc.opts.checkpointsEnabled;
   }
 
-  /** No turn of the task may start now: its last turn's checkpoint is being written, or a restore is open. */
-  holds(taskId: string): boolean {
-    return this.inFlight.has(taskId) || this.store.openRestore(taskId) !== undefined;
+  /**
+   * No turn of the task may start now: a restore is open, or (except for a message sent to an idle
+   * session, `idleSend`) its last turn's checkpoint is being written.
+   */
+  holds(taskId: string, idleSend = false): boolean {
+    return (!idleSend && this.inFlight.has(taskId)) || this.store.openRestore(taskId) !== undefined;
   }
 
   /** In the turn's start transaction: which checkpoint the turn begins from (one read, one insert). */
@@ -49,10 +54,17 @@ export class Checkpoints {
     const t = this.sc.store.task(taskId);
     if (!t?.worktree_path) return;
     const previous = this.inFlight.get(taskId) ?? Promise.resolve();
+    const since = Date.now();
+    const before = this.store.latest(taskId)?.id;
     const run = previous
       .then(() => this.take(taskId, 'turn', { sessionId, turnId }))
       .then(
-        () => undefined,
+        (row) => {
+          // Turns sent to the idle session meanwhile began from this checkpoint, not the one before.
+          const unchanged = !row || row.id === before;
+          if (!unchanged) this.store.rebaseTurns(taskId, since, row.id);
+          this.push(taskId, { turnId, unchanged });
+        },
         (e: unknown) => this.sc.log(`checkpoint of task ${taskId} after turn ${turnId} failed: ${errorMessage(e)}`),
       )
       .finally(() => {
@@ -92,6 +104,7 @@ export class Checkpoints {
       ...(latest ? { previous: latest.commit_sha } : {}),
     });
     if (r.unchanged) return latest;
+    const pushNow = kind !== 'turn'; // afterTurn pushes once the turns are rebased
     const row: CheckpointRow = {
       id: newId('cp'),
       task_id: taskId,
@@ -109,7 +122,7 @@ export class Checkpoints {
     // A second checkpoint of the same seq (a resumed step racing nothing, but be sure) is not inserted twice.
     if (this.store.latest(taskId)?.seq === seq) return this.store.latest(taskId);
     this.store.insert(row);
-    this.push(taskId);
+    if (pushNow) this.push(taskId);
     return row;
   }
 
@@ -128,8 +141,8 @@ export class Checkpoints {
     };
   }
 
-  push(taskId: string): void {
-    if (!this.sc.draining) this.sc.channels.checkpointsUpdated(this.list(taskId));
+  push(taskId: string, turnChecked?: CheckpointsUpdatedParams['turnChecked']): void {
+    if (!this.sc.draining) this.sc.channels.checkpointsUpdated({ ...this.list(taskId), ...(turnChecked ? { turnChecked } : {}) });
   }
 
   /** The hold on the task ended: each of its sessions takes its next queued message, if any. */

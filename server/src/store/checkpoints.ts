@@ -21,7 +21,7 @@ export const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
   createdAt: r.created_at,
 });
 
-export const toTurnCheckpoint = (r: TurnCheckpointRow): TurnCheckpoint => ({ turnId: r.turn_id, sessionId: r.session_id, checkpointId: r.checkpoint_id });
+export const toTurnCheckpoint = (r: TurnCheckpointRow): TurnCheckpoint => ({ turnId: r.turn_id, sessionId: r.session_id, checkpointId: r.checkpoint_id, startedAt: r.started_at });
 
 export const toRestore = (r: CheckpointRestoreRow): CheckpointRestore => ({
   id: r.id,
@@ -69,6 +69,11 @@ export class CheckpointStore {
   /** The turn began from the task's latest checkpoint (the turn's start transaction). */
   turnStarted(row: TurnCheckpointRow): void {
     this.db.run(this.q.insertInto('turn_checkpoints').values(row).onConflict((oc) => oc.column('turn_id').doNothing()));
+  }
+
+  /** Turns of the task begun at or after `since` began from `checkpointId` (it landed after they started). */
+  rebaseTurns(taskId: string, since: number, checkpointId: string): void {
+    this.db.run(this.q.updateTable('turn_checkpoints').set({ checkpoint_id: checkpointId }).where('task_id', '=', taskId).where('started_at', '>=', since));
   }
 
   turnsOf(taskId: string): TurnCheckpointRow[] {
