@@ -43,7 +43,7 @@ test('retention archives an idle task (its uncommitted work kept) and purges a d
     sc = await startSidecar({ dataDir, options: { retentionArchiveIdleDays: days, retentionPurgeDeletedDays: days, retentionIntervalMs: 200 } });
     const archived = await sc.waitTask(a.id, 'archived', 30_000);
     assert.match(git(repoPath, 'show', `${archived.snapshotCommit}:draft.txt`), /uncommitted/, 'the archive kept the uncommitted file');
-    await sc.waitFor(() => !sc.task(d.id), 'the deleted task purged');
+    await sc.waitFor(() => sc.state.log.some((p) => p.removedTaskIds.includes(d.id)), 'the deleted task purged (pushed as removed)');
     assert.equal(git(repoPath, 'for-each-ref', `refs/foundry/deleted/${d.id}/`).trim(), '', 'its refs are gone');
   } finally {
     await sc.stop();
