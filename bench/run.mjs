@@ -13,12 +13,13 @@ import { multiClient } from './clients.mjs';
 import { chatRender } from './chatRender.mjs';
 import { transcripts } from './transcript.mjs';
 import { review } from './review.mjs';
+import { lifecycle } from './lifecycle.mjs';
 
 const SAMPLES = knob('BENCH_SAMPLES', 200);
 const BIG = knob('BENCH_BIG', 1000);
-// BENCH_ONLY=cold,clients runs only those sections (latency, scaling, cold, clients, transcripts, chat, review).
+// BENCH_ONLY=cold,clients runs only those sections (latency, scaling, cold, clients, transcripts, chat, review, lifecycle).
 const only = process.env.BENCH_ONLY?.split(',');
-const sections = { latency: requestLatencyUnderLoad, cold: coldCreate, scaling: workbenchScaling, clients: multiClient, transcripts, chat: chatRender, review };
+const sections = { latency: requestLatencyUnderLoad, cold: coldCreate, scaling: workbenchScaling, clients: multiClient, transcripts, chat: chatRender, review, lifecycle };
 
 const dir = tempDir('foundry-bench-');
 const repoPath = makeRepo(join(dir, 'repo'), { 'README.md': '# tiny\n', 'src/a.txt': 'a\n' });
