@@ -229,6 +229,8 @@ export class Sidecar {
     this.db.tx(() => {
       for (const job of resumed) {
         if (job.kind === 'provision') this.store.addHistory(job.task_id, { kind: 'resumed', stage: job.step ?? undefined });
+        // An archive, delete or restore resumes at the step its task's status records.
+        if (job.kind === 'archive' || job.kind === 'delete' || job.kind === 'restore') this.store.addHistory(job.task_id, { kind: 'resumed', stage: this.store.task(job.task_id)?.status });
       }
     });
     for (const t of this.store.tasks()) {

@@ -52,6 +52,8 @@ test('killed inside the teardown script: the stale script is ended, the step run
     const jobs = queryDb(join(dataDir, 'foundry.db'), "SELECT status, attempts FROM jobs WHERE kind = 'archive'");
     assert.deepEqual(jobs.map((j) => [j.status, j.attempts]), [['done', 2]], 'one archive job, resumed once');
     assert.equal(git(repoPath, 'for-each-ref', 'refs/foundry/archive/').trim().split('\n').length, 1, 'one snapshot ref');
+    const log = await sc.request(Requests.GetTaskLog.method, { taskId: t.id });
+    assert.ok(log.history.some((h) => h.kind === 'resumed' && h.stage === 'archive_run_teardown'), 'the history says where it resumed');
 
     await sc.request(Requests.UnarchiveTask.method, { taskId: archived.id });
     await sc.waitTask(t.id, 'idle');
