@@ -5,12 +5,15 @@ import { test } from 'node:test';
 import { ProvisionStages, statusLabel } from '../../../shared/protocol';
 import {
   changesLabel,
+  formatBytes,
   repoRow,
   sessionRow,
+  shelfRow,
   sortRepos,
   SpinnerIcon,
   taskDescription,
   taskRow,
+  taskTooltip,
   type Row,
 } from '../../src/views/taskPresentation';
 import { repo, session, task } from './fixtures';
@@ -116,6 +119,23 @@ test('repositories are sorted by name; one without active tasks is collapsed and
   const busy = repoRow(repo(), 2);
   assert.equal(busy.description, undefined);
   assert.equal(busy.expanded, true);
+});
+
+test('disk use shows on the repository row and in a task tooltip; archived tasks keep the repository expandable under their group', () => {
+  const measured = repoRow(repo({ diskBytes: 5 * 1024 * 1024 }), 1);
+  assert.equal(measured.description, '5.0 MB');
+  assert.match(String(measured.tooltip), /Disk: 5\.0 MB in its task worktrees/);
+  assert.match(taskTooltip(task({ diskBytes: 2048 }), 'demo'), /Disk: 2\.0 KB/);
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(formatBytes(15 * 1024), '15 KB');
+  const onlyArchived = repoRow(repo(), 0, 1);
+  assert.equal(onlyArchived.expanded, true, 'the Archived group is reachable');
+  const shelf = shelfRow('r1', 'archived', 3);
+  assert.equal(shelf.label, 'Archived');
+  assert.equal(shelf.description, '3');
+  assert.equal(shelf.collapsed, true);
+  assert.deepEqual(actions(shelfRow('r1', 'deleted', 1), 'inline'), ['purgeDeletedTasks']);
+  assert.deepEqual(actions(shelf, 'menu'), ['cleanUp']);
 });
 
 // ---------------------------------------------------------------------------
