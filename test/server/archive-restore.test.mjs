@@ -192,3 +192,20 @@ test('bad input names the field', async () => {
   await assert.rejects(sc.request(Requests.UnarchiveTask.method, { taskId: t.id }), (e) => e.code === ErrorCodes.InvalidState && /'idle'/.test(e.message));
   await assert.rejects(sc.request(Requests.UndoDeleteTask.method, { taskId: t.id }), (e) => e.code === ErrorCodes.InvalidState);
 });
+
+test('an archived task deletes (its archive snapshot kept as the tombstone), and undo brings it back byte-identical', async () => {
+  const t = await idleTask('archive then delete');
+  writeFile(t.worktreePath, 'notes.md', 'kept through both\n');
+  writeFile(t.worktreePath, '.env', 'K=V\n');
+  const before = treeHashes(t.worktreePath);
+  await sc.request(Requests.ArchiveTask.method, { taskId: t.id });
+  const archived = await sc.waitTask(t.id, 'archived');
+  await sc.request(Requests.DeleteTask.method, { taskId: t.id });
+  await sc.waitTask(t.id, 'deleted');
+  assert.equal(git(repoPath, 'rev-parse', `refs/foundry/deleted/${t.id}/snapshot`).trim(), archived.snapshotCommit);
+  assert.equal(git(repoPath, 'branch', '--list', t.branch).trim(), '', 'branch removed');
+  await sc.request(Requests.UndoDeleteTask.method, { taskId: t.id });
+  const back = await sc.waitTask(t.id, 'idle');
+  assert.equal(back.branch, t.branch);
+  assert.deepEqual(treeHashes(back.worktreePath), before);
+});
