@@ -26,7 +26,7 @@ const targets = [
   // Sidecar and its effects worker: native modules external.
   {
     ...node,
-    entryPoints: { server: 'server/src/main.ts', 'effects-worker': 'server/src/effects/worker.ts' },
+    entryPoints: { server: 'server/src/main.ts', 'effects-worker': 'server/src/effects/worker.ts', 'snapshot-worker': 'server/src/effects/snapshotWorker.ts' },
     outdir: outRoot,
     external: ['better-sqlite3'],
   },

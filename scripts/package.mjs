@@ -59,6 +59,7 @@ const required = [
   'extension/dist/extension.js',
   'extension/dist/server.js',
   'extension/dist/effects-worker.js',
+  'extension/dist/snapshot-worker.js',
   'extension/dist/demo-agent.js',
   'extension/dist/agent-installer.js',
   'extension/dist/cli.js',

@@ -1,5 +1,6 @@
 /** One git process with bounded output, as bytes: for reads where simple-git's strings would mangle binary content. */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 
 export interface GitOut {
   code: number | null;
@@ -23,6 +24,8 @@ export interface GitRunOptions {
   signal?: AbortSignal;
   /** Ends git (SIGTERM) after this long. */
   timeoutMs?: number;
+  /** Run git at a lower CPU priority (nice 10): background work that must not slow a turn (snapshots). */
+  background?: boolean;
 }
 
 export function gitRun(cwd: string, args: string[], opts: GitRunOptions = {}): Promise<GitOut> {
@@ -34,6 +37,13 @@ export function gitRun(cwd: string, args: string[], opts: GitRunOptions = {}): P
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
     });
+    if (opts.background && child.pid) {
+      try {
+        setPriority(child.pid, 10);
+      } catch {
+        // already gone
+      }
+    }
     const abort = () => child.kill('SIGTERM');
     if (opts.signal?.aborted) abort();
     opts.signal?.addEventListener('abort', abort, { once: true });

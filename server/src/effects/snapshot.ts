@@ -63,15 +63,17 @@ const GITLINK = '160000';
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 const text = (b: Buffer) => b.toString('utf8').trim();
+// Background priority: a snapshot runs while the next turn may already stream (checkpoints/service.ts).
 const exact = (cwd: string, args: string[], index?: string, input?: string) =>
-  gitOk(cwd, [...EXACT, ...args], { env: { ...FOUNDRY_IDENTITY, ...(index ? { GIT_INDEX_FILE: index } : {}) }, ...(input !== undefined ? { input } : {}) });
+  gitOk(cwd, [...EXACT, ...args], { background: true, env: { ...FOUNDRY_IDENTITY, ...(index ? { GIT_INDEX_FILE: index } : {}) }, ...(input !== undefined ? { input } : {}) });
+const run = (cwd: string, args: string[], index?: string) => gitRun(cwd, [...EXACT, ...args], { background: true, ...(index ? { env: { GIT_INDEX_FILE: index } } : {}) });
 
 const inside = (names: readonly string[]) => names.map((n) => `:(glob)**/${n}/**`);
 const outside = (names: readonly string[]) => ['.', ...names.map((n) => `:(exclude,glob)**/${n}/**`)];
 
 /** HEAD (a worktree without a commit has nothing a snapshot can hang on) and the user's index file. */
 async function headAndIndex(cwd: string): Promise<{ head: string; index: string }> {
-  const r = await gitRun(cwd, ['rev-parse', '--git-path', 'index', 'HEAD^{commit}']);
+  const r = await run(cwd, ['rev-parse', '--git-path', 'index', 'HEAD^{commit}']);
   const [index, head] = text(r.stdout).split('\n');
   if (r.code !== 0 || !head) throw new Error(`cannot snapshot ${cwd}: it has no commit yet (${r.stderr || 'no HEAD'})`);
   return { head, index: resolve(cwd, index) };
@@ -91,18 +93,25 @@ async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
  * user's, so git's stat cache spares rehashing unchanged files); and the index's own tree.
  */
 async function worktreeTrees(cwd: string, userIndex: string, tmpIndex: string, head: string, regenerable: readonly string[]): Promise<{ tree: string; indexTree: string }> {
-  try {
-    await copyFile(userIndex, tmpIndex);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // no index yet: git starts an empty one
-  }
-  // An index with unresolved conflicts has no tree: HEAD's stands for it (the files are in the working tree).
-  const written = await gitRun(cwd, [...EXACT, 'write-tree'], { env: { GIT_INDEX_FILE: tmpIndex } });
-  const indexTree = written.code === 0 ? text(written.stdout) : text(await exact(cwd, ['rev-parse', `${head}^{tree}`]));
-  // Tracked files inside regenerable folders leave the temporary index too.
-  if (regenerable.length) await exact(cwd, ['rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', ...inside(regenerable)], tmpIndex);
-  await exact(cwd, ['add', '-A', '-f', '--', ...outside(regenerable)], tmpIndex);
-  const tree = text(await exact(cwd, ['write-tree'], tmpIndex));
+  // Two copies: the index's own tree and the working tree's are written side by side.
+  const indexCopy = `${tmpIndex}.own`;
+  const copy = (to: string) =>
+    copyFile(userIndex, to).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e; // no index yet: git starts an empty one
+    });
+  await Promise.all([copy(tmpIndex), copy(indexCopy)]);
+  const indexTreeP = (async () => {
+    // An index with unresolved conflicts has no tree: HEAD's stands for it (the files are in the working tree).
+    const written = await run(cwd, ['write-tree'], indexCopy);
+    return written.code === 0 ? text(written.stdout) : text(await exact(cwd, ['rev-parse', `${head}^{tree}`]));
+  })();
+  const treeP = (async () => {
+    // Tracked files inside regenerable folders leave the temporary index too.
+    if (regenerable.length) await exact(cwd, ['rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', ...inside(regenerable)], tmpIndex);
+    await exact(cwd, ['add', '-A', '-f', '--', ...outside(regenerable)], tmpIndex);
+    return text(await exact(cwd, ['write-tree'], tmpIndex));
+  })();
+  const [tree, indexTree] = await Promise.all([treeP, indexTreeP]);
   return { tree, indexTree };
 }
 
@@ -149,7 +158,7 @@ async function inventory(cwd: string, tree: string): Promise<{ files: number; by
 
 /** HEAD, working tree and index tree of an existing snapshot commit; null when it is not one. */
 async function snapshotParts(cwd: string, commit: string): Promise<{ head: string; tree: string; indexTree: string } | null> {
-  const r = await gitRun(cwd, ['rev-parse', `${commit}^1`, `${commit}^{tree}`, `${commit}^2^{tree}`]);
+  const r = await run(cwd, ['rev-parse', `${commit}^1`, `${commit}^{tree}`, `${commit}^2^{tree}`]);
   const [head, tree, indexTree] = text(r.stdout).split('\n');
   if (r.code !== 0 || !head || !tree || !indexTree) return null;
   return { head, tree, indexTree };
@@ -158,20 +167,22 @@ async function snapshotParts(cwd: string, commit: string): Promise<{ head: strin
 export async function takeSnapshot(p: TakeSnapshotParams): Promise<SnapshotResult> {
   const cwd = p.worktreePath;
   const { head, index } = await headAndIndex(cwd);
-  const [{ tree, indexTree }, excluded] = await Promise.all([
+  const [{ tree, indexTree }, excluded, prev] = await Promise.all([
     withTempDir((dir) => worktreeTrees(cwd, index, join(dir, 'index'), head, p.regenerable)),
     regenerableFolders(cwd, p.regenerable),
+    p.previous ? snapshotParts(cwd, p.previous) : Promise.resolve(null),
   ]);
-  const counts = await inventory(cwd, tree);
-  if (p.previous) {
-    const prev = await snapshotParts(cwd, p.previous);
-    if (prev && prev.head === head && prev.tree === tree && prev.indexTree === indexTree) {
-      return { commit: p.previous, head, tree, unchanged: true, ...counts, excluded };
-    }
+  const countsP = inventory(cwd, tree);
+  if (p.previous && prev && prev.head === head && prev.tree === tree && prev.indexTree === indexTree) {
+    return { commit: p.previous, head, tree, unchanged: true, ...(await countsP), excluded };
   }
-  const indexCommit = text(await exact(cwd, ['commit-tree', indexTree, '-p', head, '-m', `index of ${p.message}`]));
-  const commit = text(await exact(cwd, ['commit-tree', tree, '-p', head, '-p', indexCommit, '-m', p.message]));
-  await exact(cwd, ['update-ref', '-m', p.message, p.ref, commit]);
+  const write = (async () => {
+    const indexCommit = text(await exact(cwd, ['commit-tree', indexTree, '-p', head, '-m', `index of ${p.message}`]));
+    const commit = text(await exact(cwd, ['commit-tree', tree, '-p', head, '-p', indexCommit, '-m', p.message]));
+    await exact(cwd, ['update-ref', '-m', p.message, p.ref, commit]);
+    return commit;
+  })();
+  const [commit, counts] = await Promise.all([write, countsP]);
   return { commit, head, tree, unchanged: false, ...counts, excluded };
 }
 
@@ -237,7 +248,7 @@ export async function restoreSnapshot(p: RestoreSnapshotParams): Promise<Restore
     if (p.moveHead && head !== parts.head) await exact(cwd, ['update-ref', '-m', 'foundry: restore snapshot', 'HEAD', parts.head]);
     // The user's index as it was at the snapshot; a refresh records the files' stat data.
     await exact(cwd, ['read-tree', parts.indexTree === EMPTY_TREE ? '--empty' : parts.indexTree]);
-    await gitRun(cwd, [...EXACT, 'update-index', '-q', '--refresh']);
+    await run(cwd, ['update-index', '-q', '--refresh']);
     return { written: writes.length, removed: changes.length - writes.length, tree: parts.tree };
   });
 }

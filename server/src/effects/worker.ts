@@ -10,7 +10,7 @@ import { createCheckpointEffects } from './checkpoint';
 import { remoteUrl, repoBranches } from './branches';
 import { errorText } from '../errorText';
 import { gitActionEffects, settleGitActions } from './gitActions';
-import { restoreSnapshot, takeSnapshot } from './snapshot';
+import { createSnapshotEffects } from './snapshotClient';
 import { copyRef, removeFoundryRefs, removeSnapshottedWorktree, removeTaskBranch, restoreTaskWorktree } from './shelve';
 import { cleanupFacts } from './cleanupFacts';
 import { diskUsage } from './diskUsage';
@@ -25,6 +25,8 @@ const watches = createWatchEffects(emit);
 const checkpoints = createCheckpointEffects();
 // The worker's bundle sits beside the installer's (dist/).
 const installs = createInstallEffects(__dirname, emit, processes);
+// Snapshots run on a thread of their own (snapshotWorker.ts), beside this bundle.
+const snapshots = createSnapshotEffects(__dirname);
 const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unknown } = {
   ...createGitEffects(),
   ...processes.api,
@@ -35,8 +37,8 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   repoBranches,
   remoteUrl,
   checkpoint: checkpoints.checkpoint,
-  takeSnapshot,
-  restoreSnapshot,
+  takeSnapshot: snapshots.takeSnapshot,
+  restoreSnapshot: snapshots.restoreSnapshot,
   removeSnapshottedWorktree,
   restoreTaskWorktree,
   removeTaskBranch,
@@ -51,6 +53,7 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
     await agents.stopAll();
     await processes.killAll();
     await settleGitActions();
+    await snapshots.close();
   },
 };
 
