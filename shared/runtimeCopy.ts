@@ -1,7 +1,7 @@
 /**
  * The detached sidecar runs from its own copy of the bundles, `D/runtime/<version>-<hash>/`, so
  * an extension update (which replaces the extension's folder) never deletes files under a
- * running sidecar. The copy holds dist/{server,effects-worker,demo-agent,agent-installer}.js and the native
+ * running sidecar. The copy holds dist/{server,effects-worker,snapshot-worker,demo-agent,agent-installer}.js and the native
  * SQLite module for this platform; it is made once per build, atomically (temp folder, rename).
  */
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { join } from 'node:path';
 import { FOUNDRY_VERSION } from './version';
 
-const Bundles = ['server.js', 'effects-worker.js', 'demo-agent.js', 'agent-installer.js'];
+const Bundles = ['server.js', 'effects-worker.js', 'snapshot-worker.js', 'demo-agent.js', 'agent-installer.js'];
 const NativeModule = 'better-sqlite3';
 
 /** `<version>-<hash of the bundles>`: a new build gets a new folder, an unchanged one reuses it. */
