@@ -88,9 +88,14 @@ test('clean up lists the stale archive ref of an unarchived task, and removes on
   assert.deepEqual(item.refs, [`refs/foundry/archive/${t.id}`]);
   assert.equal(item.removesTask, false);
   assert.equal(item.uniqueWork, true, 'the snapshot holds an uncommitted file');
-  const pushes = sc.state.log.length;
   await sc.request(Requests.RunCleanup.method, { taskIds: [t.id], scope: 'cleanup' });
-  await sc.waitFor(() => sc.state.log.slice(pushes).some((p) => p.tasks.some((x) => x.id === t.id)), 'the cleanup pushed');
+  // The job writes its history line, then pushes the task: check after each push.
+  for (;;) {
+    const pushes = sc.state.log.length;
+    const log = await sc.request(Requests.GetTaskLog.method, { taskId: t.id });
+    if (log.history.some((h) => h.stage === 'cleanup')) break;
+    await sc.waitFor(() => sc.state.log.length > pushes, 'the next push');
+  }
   assert.deepEqual(refsOf(t.id).filter((r) => r.startsWith('refs/foundry/archive/')), []);
   assert.equal(sc.task(t.id).status, 'idle', 'the task itself stays');
   assert.match(git(t.worktreePath, 'status', '--porcelain'), /wip\.txt/, 'its worktree is untouched');

@@ -7,8 +7,22 @@
 import { existsSync } from 'node:fs';
 import { simpleGit } from 'simple-git';
 import { adminDirOf, assertOwned, ownerOf, writeOwnerMarker } from './ownership';
-import { restoreSnapshot, takeSnapshot } from './snapshot';
+import type { RestoreSnapshotParams, RestoreSnapshotResult, SnapshotResult, TakeSnapshotParams } from './snapshot';
 import { withRepoLock } from './git';
+
+/** The snapshot effects, on their own thread (snapshotClient.ts). */
+export interface Snapshots {
+  takeSnapshot(p: TakeSnapshotParams): Promise<SnapshotResult>;
+  restoreSnapshot(p: RestoreSnapshotParams): Promise<RestoreSnapshotResult>;
+}
+
+/** The effects that snapshot or restore, bound to the snapshot thread. */
+export function createShelveEffects(snapshots: Snapshots) {
+  return {
+    removeSnapshottedWorktree: (p: RemoveSnapshotted) => removeSnapshottedWorktree(snapshots, p),
+    restoreTaskWorktree: (p: RestoreWorktree) => restoreTaskWorktree(snapshots, p),
+  };
+}
 
 const git = (cwd: string) => simpleGit({ baseDir: cwd });
 const revOrNull = async (repoPath: string, rev: string): Promise<string | null> =>
@@ -36,7 +50,7 @@ export interface RemoveSnapshotted {
  * only when the snapshot recorded equals its present state. When the worktree changed since, a new
  * snapshot is written to the ref and `removed` is false: the caller records it and calls again.
  */
-export function removeSnapshottedWorktree(p: RemoveSnapshotted): Promise<{ removed: boolean; commit: string }> {
+function removeSnapshottedWorktree({ takeSnapshot }: Snapshots, p: RemoveSnapshotted): Promise<{ removed: boolean; commit: string }> {
   return withRepoLock(p.repoPath, async () => {
     if (!existsSync(p.worktreePath)) {
       await git(p.repoPath).raw(['worktree', 'prune']);
@@ -68,7 +82,7 @@ export interface RestoreWorktree {
  * otherwise `<branch>-restored` (then `-restored-2`, ...) is made at the snapshot's HEAD.
  * Idempotent: the task's own worktree at the path (a resume) is restored again.
  */
-export function restoreTaskWorktree(p: RestoreWorktree): Promise<{ branch: string; movedTo: boolean; written: number }> {
+function restoreTaskWorktree({ restoreSnapshot }: Snapshots, p: RestoreWorktree): Promise<{ branch: string; movedTo: boolean; written: number }> {
   return withRepoLock(p.repoPath, async () => {
     const repo = git(p.repoPath);
     const head = (await repo.raw(['rev-parse', `${p.commit}^1`])).trim();

@@ -11,7 +11,7 @@ import { remoteUrl, repoBranches } from './branches';
 import { errorText } from '../errorText';
 import { gitActionEffects, settleGitActions } from './gitActions';
 import { createSnapshotEffects } from './snapshotClient';
-import { copyRef, removeFoundryRefs, removeSnapshottedWorktree, removeTaskBranch, restoreTaskWorktree } from './shelve';
+import { copyRef, createShelveEffects, removeFoundryRefs, removeTaskBranch } from './shelve';
 import { cleanupFacts } from './cleanupFacts';
 import { diskUsage } from './diskUsage';
 import { simpleGit } from 'simple-git';
@@ -39,8 +39,7 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   checkpoint: checkpoints.checkpoint,
   takeSnapshot: snapshots.takeSnapshot,
   restoreSnapshot: snapshots.restoreSnapshot,
-  removeSnapshottedWorktree,
-  restoreTaskWorktree,
+  ...createShelveEffects(snapshots),
   removeTaskBranch,
   copyRef,
   removeFoundryRefs,
