@@ -94,10 +94,34 @@ export const TaskStatus = z.enum([
   'idle',
   /** Provisioning failed: see errorMessage; `foundry/retryTask` resumes from the failed stage. */
   'error',
-  /** Archive in progress: agent processes stopping, worktree being removed. */
+  /** Archive step 1: the task's agents are being stopped. */
+  'archive_stop_agents',
+  /** Archive step 2: the repository's teardown script runs in the worktree (output in the task log). */
+  'archive_run_teardown',
+  /** Archive step 3: the worktree's whole state is snapshotted under `refs/foundry/archive/<taskId>`. */
+  'archive_snapshot',
+  /** Archive step 4: the snapshot is checked against the worktree, then the worktree is removed. */
   'archive_remove_sandbox',
-  /** Archived: the worktree is removed (the branch stays); sessions and transcripts are kept. */
+  /**
+   * Archived: the worktree is removed (the branch stays) and its whole state is kept as a snapshot;
+   * sessions and transcripts are kept. `foundry/unarchiveTask` brings it back.
+   */
   'archived',
+  /** `foundry/unarchiveTask`: the worktree is being recreated from the archive snapshot. */
+  'unarchive_restore',
+  /** Delete step 1: the task's agents are being stopped. */
+  'delete_stop_agents',
+  /** Delete step 2: the worktree's whole state is snapshotted under `refs/foundry/deleted/<taskId>/snapshot`. */
+  'delete_snapshot',
+  /** Delete step 3: the worktree and the branch are removed (the tip stays under `refs/foundry/deleted/<taskId>/branch`). */
+  'delete_remove_sandbox',
+  /**
+   * Deleted: a tombstone. The worktree and the branch are gone; the snapshot, the branch tip and the
+   * task's rows are kept, so `foundry/undoDeleteTask` brings it back, until a purge removes them.
+   */
+  'deleted',
+  /** `foundry/undoDeleteTask`: the branch and the worktree are being recreated from the snapshot. */
+  'undo_delete_restore',
 ]);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
@@ -127,6 +151,14 @@ export const turnInProgress = (s: SessionStatus | string): boolean => s === 'run
 
 export const isProvisioning = (s: TaskStatus): boolean => (ProvisionStages as readonly string[]).includes(s);
 
+/** The archive's durable steps, in order (jobs/archive.ts). */
+export const ArchiveSteps = ['archive_stop_agents', 'archive_run_teardown', 'archive_snapshot', 'archive_remove_sandbox'] as const;
+/** The delete's durable steps, in order (jobs/deleteTask.ts). */
+export const DeleteSteps = ['delete_stop_agents', 'delete_snapshot', 'delete_remove_sandbox'] as const;
+/** Statuses of a task that has no usable worktree: archived, deleted, or on its way to or back from either. */
+export const isShelved = (s: string): boolean =>
+  s === 'archived' || s === 'deleted' || s === 'unarchive_restore' || s === 'undo_delete_restore' || (ArchiveSteps as readonly string[]).includes(s) || (DeleteSteps as readonly string[]).includes(s);
+
 /** A human label for a status, used by the tree, the status bar and the chat tab. */
 export const statusLabel: Record<TaskStatus | SessionStatus, string> = {
   init_enqueue_provision: 'Queued',
@@ -138,8 +170,17 @@ export const statusLabel: Record<TaskStatus | SessionStatus, string> = {
   running: 'Running',
   idle: 'Idle',
   error: 'Error',
-  archive_remove_sandbox: 'Archiving',
+  archive_stop_agents: 'Archiving: stopping agents',
+  archive_run_teardown: 'Archiving: running the teardown script',
+  archive_snapshot: 'Archiving: taking a snapshot',
+  archive_remove_sandbox: 'Archiving: removing the worktree',
   archived: 'Archived',
+  unarchive_restore: 'Restoring the worktree',
+  delete_stop_agents: 'Deleting: stopping agents',
+  delete_snapshot: 'Deleting: taking a snapshot',
+  delete_remove_sandbox: 'Deleting: removing the worktree and branch',
+  deleted: 'Deleted',
+  undo_delete_restore: 'Restoring the deleted task',
   pending_provision: 'Preparing environment',
   pending_session_create: 'Starting agent session',
   ready: 'Ready',
@@ -186,6 +227,10 @@ export const Repo = z.object({
       error: z.string().optional(),
     })
     .optional(),
+  /** Shell script run in a task's worktree before archive removes it (cwd = worktree; output in the task log). */
+  teardownScript: z.string().optional(),
+  /** Disk use of its tasks' worktrees in bytes, computed in the background; absent until measured. */
+  diskBytes: z.number().optional(),
   /**
    * Folder names (at any depth) that snapshots leave out (`foundry.regenerableFolders`); absent:
    * DEFAULT_REGENERABLE_FOLDERS.
@@ -550,6 +595,12 @@ export const TaskSummary = z.object({
   lastAction: RepoAction.optional(),
   /** Worktree folder, once created. */
   worktreePath: z.string().optional(),
+  /** Disk use of its worktree in bytes, computed in the background; absent until measured (or without a worktree). */
+  diskBytes: z.number().optional(),
+  /** `archived` / `deleted`: the snapshot commit that holds the worktree's whole state. */
+  snapshotCommit: z.string().optional(),
+  /** `archived` / `deleted`: epoch milliseconds it was shelved. */
+  shelvedAt: z.number().optional(),
   /** Epoch milliseconds. */
   createdAt: z.number(),
   /** Epoch milliseconds. */
@@ -624,7 +675,7 @@ export const HistoryEvent = z.object({
   /** Epoch milliseconds. */
   at: z.number(),
   /** What happened. */
-  kind: z.enum(['created', 'stage_started', 'stage_finished', 'error', 'retry', 'interrupted', 'resumed', 'renamed', 'archived', 'imported', 'pool']),
+  kind: z.enum(['created', 'stage_started', 'stage_finished', 'error', 'retry', 'interrupted', 'resumed', 'renamed', 'archived', 'imported', 'pool', 'unarchived', 'deleted', 'undeleted']),
   /** The provisioning stage it concerns. */
   stage: z.string().optional(),
   /** How long the stage took (`stage_finished`). */
@@ -728,6 +779,14 @@ export const SidecarSettings = z.object({
   githubRepositories: z.record(z.string(), z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/repo')).optional(),
   /** How often open pull requests are read again while a client is connected (ms). */
   pullRequestRefreshMs: z.number().int().min(1000).optional(),
+  /** `foundry.retention.archiveIdleDays`: archive idle tasks untouched this many days (0 or absent = off). */
+  retentionArchiveIdleDays: z.number().min(0).optional(),
+  /** `foundry.retention.purgeDeletedDays`: purge deleted tasks this many days after their delete (0 or absent = off). */
+  retentionPurgeDeletedDays: z.number().min(0).optional(),
+  /** How often the retention job runs after its run at start (ms; default one hour). */
+  retentionIntervalMs: z.number().int().min(100).optional(),
+  /** Disk use is measured at most this often (ms; default one minute). */
+  diskUsageThrottleMs: z.number().int().min(0).optional(),
   /** Checkpoints at each turn's end (`foundry.checkpoints.enabled`; default true). Applies at once. */
   checkpointsEnabled: z.boolean().optional(),
 });
@@ -932,16 +991,17 @@ export const Ping = request('foundry/ping', Empty, Empty);
  * repository its workbench does not know yet; both send the folder's setup script), the CLI
  * (`foundry create --repo`, without a setup script) and the tests.
  *
- * Params: `path`, and optionally `setupScript`, `copyIgnored` (the git-ignored files, such as
- * `.env`, copied from the main checkout into each new worktree, pooled or fresh) and
- * `regenerableFolders`.
+ * Params: `path`, and optionally `setupScript`, `teardownScript` (the same rules), `copyIgnored`
+ * (the git-ignored files, such as `.env`, copied from the main checkout into each new worktree,
+ * pooled or fresh) and `regenerableFolders`.
  *
  * Result: the Repo as it now is.
  *
  * Errors:
  * - -32602 InvalidParams: `path` is empty, or git finds no repository there (`path: <why>`);
- *   `setupScript` is longer than 100,000 characters; a `copyIgnored` path is empty, absolute or
- *   leaves the repository (`copyIgnored: …`); `regenerableFolders` holds a path or an empty name.
+ *   `setupScript` or `teardownScript` is longer than 100,000 characters; a `copyIgnored` path is
+ *   empty, absolute or leaves the repository (`copyIgnored: …`); `regenerableFolders` holds a path
+ *   or an empty name.
  * - -32002 InvalidState: admission only.
  * - -32603 Internal: git could not tell the known repositories' identities apart, or the
  *   database failed.
@@ -958,6 +1018,8 @@ export const AddRepo = request(
       .array(z.string().min(1, 'copyIgnored: a path must not be empty').max(1000).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'copyIgnored: a path must be relative and stay inside the repository'))
       .max(100)
       .optional(),
+    /** The script archive runs in a task's worktree before removing it: absent keeps the current one, "" (or blank) clears it. */
+    teardownScript: z.string().max(100_000).optional(),
     /** Folder names snapshots leave out (`foundry.regenerableFolders`): absent keeps the current list. */
     regenerableFolders: z.array(folderName).max(200).optional(),
   }),
@@ -1350,33 +1412,222 @@ export const RenameTask = request(
   TaskSummary,
 );
 /**
- * Archive a task: stop its agents and remove its worktree, in a background job. The worktree is
- * never removed while it holds work: uncommitted changes, or git-ignored files outside
- * regenerable folders (`node_modules`, `dist`, …). An archived task answers as it is.
+ * Archive a task, in durable steps that each resume after a crash: stop its agents
+ * (`archive_stop_agents`), run the repository's teardown script (`archive_run_teardown`, output in
+ * the task log), snapshot the whole worktree - uncommitted, untracked and git-ignored files,
+ * executable bits and symbolic links, minus regenerable folders - under
+ * `refs/foundry/archive/<taskId>` (`archive_snapshot`), then remove the worktree
+ * (`archive_remove_sandbox`), forced only once the snapshot is recorded and its tree equals the
+ * worktree's state, and only a worktree Foundry provably made for this task. The branch stays. A
+ * dirty worktree archives: nothing is lost, `foundry/unarchiveTask` brings it back byte for byte.
+ * An archived task answers as it is; a task whose archive failed (`error`) may be archived again
+ * (Retry), optionally skipping the teardown script (Archive anyway).
  *
- * Direction: client -> sidecar. Sent by the extension (Archive Task) and the tests.
+ * Direction: client -> sidecar. Sent by the extension (Archive Task; Retry and Archive anyway
+ * after a failed teardown), the retention job (idle tasks) and the tests.
  *
- * Params: `taskId`.
+ * Params: `taskId`; optionally `skipTeardown`.
  *
- * Result: the TaskSummary: status `archive_remove_sandbox`, or `archived` when it already was.
- * The job's outcome is pushed: `archived`, or back to `idle` with an `errorMessage` when the
- * worktree could not be removed.
+ * Result: the TaskSummary: status `archive_stop_agents`, or `archived` when it already was.
+ * The job's steps and outcome are pushed: `archived`, or `error` with an `errorMessage` (a failing
+ * teardown script: its exit code and last line).
  *
  * Errors:
- * - -32602 InvalidParams: `taskId`.
+ * - -32602 InvalidParams: `taskId`; `skipTeardown` not a boolean.
  * - -32001 NotFound: `taskId` names no task.
  * - -32002 InvalidState: the task is neither `idle` nor `error` (nor `archived`): its status, such
- *   as `running` (stop the turn first), a provisioning stage or `archive_remove_sandbox` (wait);
- *   `uncommitted_changes`; `ignored_files` (the message names them); admission.
- * - -32603 Internal: git failed on the worktree (effects worker), or the database failed.
+ *   as `running` (stop the turn first), a provisioning stage, an archive step (wait) or `deleted`;
+ *   admission.
+ * - -32603 Internal: the database failed.
  */
 export const ArchiveTask = request(
   'foundry/archiveTask',
   z.object({
     /** The task to archive. */
     taskId: id('taskId'),
+    /** Archive without running the repository's teardown script ("Archive anyway" after it failed). */
+    skipTeardown: z.boolean({ error: 'skipTeardown must be a boolean' }).optional(),
   }),
   TaskSummary,
+);
+/**
+ * Unarchive a task: a job recreates its worktree from the archive snapshot, byte for byte (every
+ * file, its mode and symbolic links; the index as it was), on the same branch (`unarchive_restore`,
+ * then `idle`). Its sessions come back as after a restart: each can be chatted in again. When the
+ * branch moved since, or is checked out in another working tree, the worktree is restored onto
+ * `<branch>-restored` instead, and the task's history says so.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Unarchive Task) and the tests.
+ *
+ * Params: `taskId`.
+ *
+ * Result: the TaskSummary: status `unarchive_restore`. The outcome is pushed: `idle` with its
+ * `worktreePath`, or `error` with an `errorMessage` (`foundry/unarchiveTask` again retries).
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: the task is not `archived` (nor in `error` after a failed unarchive);
+ *   `no_snapshot` (archived by an earlier version, with nothing to restore); admission.
+ * - -32603 Internal: the database failed.
+ */
+export const UnarchiveTask = request(
+  'foundry/unarchiveTask',
+  z.object({
+    /** The archived task. */
+    taskId: id('taskId'),
+  }),
+  TaskSummary,
+);
+/**
+ * Delete a task, keeping a way back: a job stops its agents (`delete_stop_agents`), snapshots the
+ * worktree under `refs/foundry/deleted/<taskId>/snapshot` (`delete_snapshot`), then removes the
+ * worktree and the branch (`delete_remove_sandbox`): the branch tip stays reachable as
+ * `refs/foundry/deleted/<taskId>/branch`. The task's rows stay as a tombstone (`deleted`) until
+ * `foundry/runCleanup` purges it. A branch the task attached to (`fromBranch`, a pull request) is
+ * the user's and is kept. An archived task deletes without a worktree to remove.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Delete Task) and the tests.
+ *
+ * Params: `taskId`.
+ *
+ * Result: the TaskSummary: status `delete_stop_agents` (or `deleted` when it already was).
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`.
+ * - -32001 NotFound: `taskId` names no task.
+ * - -32002 InvalidState: the task is neither `idle`, `error` nor `archived`: its status (a running
+ *   turn, provisioning, an archive or delete step); admission.
+ * - -32603 Internal: the database failed.
+ */
+export const DeleteTask = request(
+  'foundry/deleteTask',
+  z.object({
+    /** The task to delete. */
+    taskId: id('taskId'),
+  }),
+  TaskSummary,
+);
+/**
+ * Undo a delete: a job brings back the branch (at its tip from `refs/foundry/deleted/<taskId>/branch`;
+ * onto `<branch>-restored` when a branch of that name now points elsewhere), and the worktree, byte for byte,
+ * from the snapshot (`undo_delete_restore`, then `idle`). Sessions and transcripts come back.
+ *
+ * Direction: client -> sidecar. Sent by the extension (the Delete notification's Undo, Undo Delete
+ * on a deleted task) and the tests.
+ *
+ * Params: `taskId`.
+ *
+ * Result: the TaskSummary: status `undo_delete_restore`.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskId`.
+ * - -32001 NotFound: `taskId` names no task (a purged one is gone).
+ * - -32002 InvalidState: the task is not `deleted` (nor in `error` after a failed undo); admission.
+ * - -32603 Internal: the database failed.
+ */
+export const UndoDeleteTask = request(
+  'foundry/undoDeleteTask',
+  z.object({
+    /** The deleted task. */
+    taskId: id('taskId'),
+  }),
+  TaskSummary,
+);
+
+/** What a purge or clean up of one task would remove (`foundry/getCleanupInventory`). */
+export const CleanupItem = z.object({
+  /** The task. */
+  taskId: z.string(),
+  /** Its title. */
+  title: z.string(),
+  /** Its repository. */
+  repoId: z.string(),
+  /** Its status (`deleted`, or the live status of a task whose stale refs go). */
+  status: TaskStatus,
+  /** The refs that go, all under `refs/foundry/`. */
+  refs: z.array(z.string()),
+  /** A worktree folder that goes (a leftover Foundry provably made), if any. */
+  worktree: z.string().optional(),
+  /** A branch that goes, if any. */
+  branch: z.string().optional(),
+  /** Whether the task's rows (sessions, transcripts) go too: a purge of a deleted task. */
+  removesTask: z.boolean(),
+  /** The size of what goes: the snapshots' files, and a leftover worktree's. */
+  bytes: z.number(),
+  /**
+   * It holds work that exists nowhere else: commits, or snapshot content (uncommitted or
+   * git-ignored files), reachable from no branch and no remote-tracking branch.
+   */
+  uniqueWork: z.boolean(),
+  /** The regenerable folders the snapshots left out (relative paths): they are not kept anywhere. */
+  excluded: z.array(z.string()),
+});
+export type CleanupItem = z.infer<typeof CleanupItem>;
+export const CleanupScope = z.enum(['deleted', 'cleanup'], { error: "scope must be 'deleted' or 'cleanup'" });
+export type CleanupScope = z.infer<typeof CleanupScope>;
+/**
+ * What a purge (`deleted`: every deleted task's tombstone, snapshot and kept branch tip) or a
+ * clean up (`cleanup`: that, plus the stale archive refs of tasks unarchived since, and worktree
+ * records whose folder is gone) would remove, read from git in the effects worker. Nothing is
+ * removed. Only what Foundry made is ever listed: refs under `refs/foundry/` of its own tasks.
+ *
+ * Direction: client -> sidecar. Sent by the extension (Purge Deleted Tasks, Clean Up: shown before
+ * anything is removed) and the tests.
+ *
+ * Params: `scope`; optionally `repoId`.
+ *
+ * Result: `{items}`, one CleanupItem per task with something to remove.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `scope`; `repoId`.
+ * - -32001 NotFound: `repoId` names no repository.
+ * - -32002 InvalidState: admission only.
+ * - -32603 Internal: git failed reading a repository, or the database failed.
+ */
+export const GetCleanupInventory = request(
+  'foundry/getCleanupInventory',
+  z.object({
+    /** `deleted`: purge deleted tasks; `cleanup`: everything Foundry left behind. */
+    scope: CleanupScope,
+    /** Only this repository's tasks. */
+    repoId: id('repoId').optional(),
+  }),
+  z.object({
+    /** What would go, per task. */
+    items: z.array(CleanupItem),
+  }),
+);
+/**
+ * Remove, for good, what `foundry/getCleanupInventory` listed for these tasks: one durable job per
+ * task, each checking again before every removal (a ref only under `refs/foundry/` of that task; a
+ * worktree only with Foundry's ownership proof). A purged task's rows go and it is pushed in
+ * `removedTaskIds`.
+ *
+ * Direction: client -> sidecar. Sent by the extension (after the user confirmed the inventory),
+ * the retention job (deleted tasks past `retentionPurgeDeletedDays`) and the tests.
+ *
+ * Params: `taskIds` and `scope`.
+ *
+ * Result: `{queued}`: the tasks whose job was queued.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `taskIds` (empty, not ids, or an id that names no task); `scope`.
+ * - -32002 InvalidState: scope `deleted` and a task that is not `deleted`; admission.
+ * - -32603 Internal: the database failed.
+ */
+export const RunCleanup = request(
+  'foundry/runCleanup',
+  z.object({
+    /** The tasks whose inventory goes. */
+    taskIds: z.array(id('taskIds'), { error: 'taskIds must be an array of task ids' }).min(1, 'taskIds must not be empty').max(10_000),
+    /** As for `foundry/getCleanupInventory`. */
+    scope: CleanupScope,
+  }),
+  z.object({
+    /** The tasks whose job was queued. */
+    queued: z.array(z.string()),
+  }),
 );
 /**
  * Retry a task in `error`: provisioning resumes at the stage that failed. The repository's setup
@@ -2593,6 +2844,11 @@ export const Requests = {
   GetTaskLog,
   RenameTask,
   ArchiveTask,
+  UnarchiveTask,
+  DeleteTask,
+  UndoDeleteTask,
+  GetCleanupInventory,
+  RunCleanup,
   RetryTask,
   RetrySession,
   CloseWorkbenchSession,
@@ -2653,6 +2909,11 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   GetTaskLog: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   RenameTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   ArchiveTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  UnarchiveTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  DeleteTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  UndoDeleteTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  GetCleanupInventory: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
+  RunCleanup: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState, ErrorCodes.Internal],
   RetryTask: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   RetrySession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   CloseWorkbenchSession: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
@@ -2712,7 +2973,7 @@ export const WorkbenchUpdated = notification(
     version: z.number(),
     /** New or changed tasks, whole. */
     tasks: z.array(TaskSummary),
-    /** Tasks gone: always empty today (an archived task stays, as `archived`). */
+    /** Tasks gone: purged (`foundry/runCleanup`). An archived or deleted task stays, as `archived` / `deleted`. */
     removedTaskIds: z.array(z.string()),
     /** Repositories added or changed, when any. */
     repos: z.array(Repo).optional(),

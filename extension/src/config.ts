@@ -21,6 +21,8 @@ export const LiveSidecarSettings = [
   'foundry.github.apiUrl',
   'foundry.github.repositories',
   'foundry.github.pullRequestRefreshSeconds',
+  'foundry.retention.archiveIdleDays',
+  'foundry.retention.purgeDeletedDays',
   'foundry.checkpoints.enabled',
 ] as const;
 
@@ -54,6 +56,8 @@ export interface FoundryConfig {
   readonly checkpointsEnabled: boolean;
   /** `foundry.github.*`: the API base, remote -> owner/repo, the pull requests' refresh period. */
   readonly github: GitHubConfig;
+  /** `foundry.retention.*`: archive tasks idle this many days, purge deleted tasks after this many (0 = off). */
+  readonly retention: { readonly archiveIdleDays: number; readonly purgeDeletedDays: number };
 }
 
 export function readConfig(): FoundryConfig {
@@ -70,6 +74,10 @@ export function readConfig(): FoundryConfig {
     stalledAfterSeconds: Math.max(1, c.get<number>('stalledAfterSeconds', 120)),
     checkpointsEnabled: c.get<boolean>('checkpoints.enabled', true) !== false,
     github: readGitHubConfig(c),
+    retention: {
+      archiveIdleDays: Math.max(0, c.get<number>('retention.archiveIdleDays', 0)),
+      purgeDeletedDays: Math.max(0, c.get<number>('retention.purgeDeletedDays', 0)),
+    },
   };
 }
 
@@ -92,6 +100,11 @@ export function setupScriptSetting(folder: vscode.Uri): string | undefined {
   return value.trim() ? value : undefined;
 }
 
+/** The folder-scoped teardown script setting (`foundry.teardownScript`), run before archive removes a worktree. */
+export function teardownScriptSetting(folder: vscode.Uri): string {
+  return vscode.workspace.getConfiguration(Section, folder).get<string>('teardownScript', '');
+}
+
 /**
  * The sidecar's own settings, shared by every client, written to `D/settings.json` from this
  * window's application-scoped settings (the sidecar reads them when it starts, and applies
@@ -107,6 +120,8 @@ export async function writeSidecarSettings(dataDir: string, config: FoundryConfi
     stalledAfterMs: Math.round(config.stalledAfterSeconds * 1000),
     checkpointsEnabled: config.checkpointsEnabled,
     ...gitHubSidecarSettings(config.github),
+    retentionArchiveIdleDays: config.retention.archiveIdleDays,
+    retentionPurgeDeletedDays: config.retention.purgeDeletedDays,
   };
   const file = settingsPath(dataDir);
   const text = `${JSON.stringify(settings, null, 2)}\n`;

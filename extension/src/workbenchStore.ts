@@ -81,17 +81,22 @@ export class WorkbenchStore implements Disposable {
     return task && session ? { session, task } : undefined;
   }
 
-  /** Tasks of a repository that are not archived, newest first. */
+  /** Tasks of a repository that are neither archived nor deleted, newest first. */
   activeTasks(repoId?: string): TaskSummary[] {
     return this.tasks
-      .filter((t) => t.status !== 'archived' && (repoId === undefined || t.repoId === repoId))
+      .filter((t) => t.status !== 'archived' && t.status !== 'deleted' && (repoId === undefined || t.repoId === repoId))
       .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** A repository's archived (or deleted) tasks, most recently shelved first. */
+  shelvedTasks(repoId: string, status: 'archived' | 'deleted'): TaskSummary[] {
+    return this.tasks.filter((t) => t.status === status && t.repoId === repoId).sort((a, b) => (b.shelvedAt ?? b.updatedAt) - (a.shelvedAt ?? a.updatedAt));
   }
 
   unreadSessionCount(): number {
     let count = 0;
     for (const task of this.taskById.values()) {
-      if (task.status === 'archived') continue;
+      if (task.status === 'archived' || task.status === 'deleted') continue;
       for (const session of task.sessions) if (session.unread && session.status !== 'closed') count++;
     }
     return count;

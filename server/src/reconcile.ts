@@ -9,6 +9,7 @@
  *   removed. The kept row's path becomes the main working tree.
  * - Ownership markers for the worktrees of tasks from earlier versions (effects/markerBackfill.ts).
  */
+import { isShelved } from '../../shared/protocol';
 import { basename } from 'node:path';
 import type { RepoRow, TaskRow } from './db/schema';
 import type { Sidecar } from './sidecar';
@@ -72,7 +73,7 @@ export async function mergeDuplicateRepos(sc: Sidecar): Promise<number> {
  */
 export async function backfillOwnerMarkers(sc: Sidecar, tasks: TaskRow[]): Promise<number> {
   const worktrees = tasks
-    .filter((t) => t.worktree_path && t.status !== 'archived')
+    .filter((t) => t.worktree_path && !isShelved(t.status))
     .map((t) => ({ taskId: t.id, repoPath: sc.store.repo(t.repo_id)?.path ?? '', worktreePath: t.worktree_path!, branch: t.branch }))
     .filter((w) => w.repoPath);
   if (!worktrees.length) return 0;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type CheckpointsUpdatedParams, type RepoActionUpdatedParams, type RepoOverviewUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
+import { isShelved, turnInProgress, type AgentDefinition, type AgentsUpdatedParams, type CheckpointsUpdatedParams, type RepoActionUpdatedParams, type RepoOverviewUpdatedParams, type ServerStatusParams, type SidecarSettings, type TaskStatus, type WorkbenchUpdatedParams } from '../../shared/protocol';
 import { Db } from './db/database';
 import { Store } from './store/store';
 import { Effects } from './effects/client';
@@ -24,6 +24,8 @@ import { retryProvisioning } from './handlers/tasks';
 import { GitHub, type GitHubSettings } from './github/service';
 import { Overviews } from './github/overview';
 import { Pool } from './pool/pool';
+import { DISK_JOB, DISK_KEY } from './jobs/diskUsage';
+import { RETENTION_JOB, RETENTION_KEY } from './jobs/retention';
 import { Checkpoints } from './checkpoints/service';
 
 export interface Options {
@@ -45,6 +47,10 @@ export interface Options {
   bundleDir: string;
   /** GitHub's API base, the remote -> owner/repo mapping and the PR projection's period. */
   github: GitHubSettings;
+  /** Retention (jobs/retention.ts): days (0 = off) and the periodic job's period. */
+  retention: { retentionArchiveIdleDays: number; retentionPurgeDeletedDays: number; intervalMs: number };
+  /** Disk use is measured at most this often (jobs/diskUsage.ts). */
+  diskUsageThrottleMs: number;
   /** Checkpoints at each turn's end (checkpoints/service.ts). */
   checkpointsEnabled: boolean;
 }
@@ -67,6 +73,12 @@ export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir
       repositories: init.githubRepositories ?? {},
       refreshMs: init.pullRequestRefreshMs ?? 60_000,
     },
+    retention: {
+      retentionArchiveIdleDays: init.retentionArchiveIdleDays ?? 0,
+      retentionPurgeDeletedDays: init.retentionPurgeDeletedDays ?? 0,
+      intervalMs: init.retentionIntervalMs ?? 60 * 60_000,
+    },
+    diskUsageThrottleMs: init.diskUsageThrottleMs ?? 60_000,
     checkpointsEnabled: init.checkpointsEnabled ?? true,
   };
 }
@@ -197,6 +209,7 @@ export class Sidecar {
     this.github.applySettings(resolved.github);
     const envChanged = JSON.stringify(resolved.agentEnv) !== JSON.stringify(this.opts.agentEnv);
     this.opts.stalledAfterMs = resolved.stalledAfterMs;
+    this.opts.retention = resolved.retention;
     this.opts.checkpointsEnabled = resolved.checkpointsEnabled;
     if (!envChanged) return;
     this.opts.agentEnv = resolved.agentEnv;
@@ -225,11 +238,17 @@ export class Sidecar {
     this.db.tx(() => {
       for (const job of resumed) {
         if (job.kind === 'provision') this.store.addHistory(job.task_id, { kind: 'resumed', stage: job.step ?? undefined });
+        // An archive, delete or restore resumes at the step its task's status records.
+        if (job.kind === 'archive' || job.kind === 'delete' || job.kind === 'restore') this.store.addHistory(job.task_id, { kind: 'resumed', stage: this.store.task(job.task_id)?.status });
       }
     });
     for (const t of this.store.tasks()) {
       if ((t.status === 'idle' || t.status === 'running') && t.worktree_path) this.watch(t.id, t.worktree_path);
     }
+    this.measureDisk();
+    this.runRetention();
+    this.retentionTimer = setInterval(() => this.runRetention(), this.opts.retention.intervalMs);
+    this.retentionTimer.unref();
     // A ready session with messages waiting and its queue not paused (a stop between a turn's end
     // and the next dispatch) carries on.
     for (const s of this.store.allSessions()) this.queue.dispatch(s.id);
@@ -259,6 +278,8 @@ export class Sidecar {
    */
   drain(): Promise<void> {
     this.drainPromise ??= (async () => {
+      if (this.retentionTimer) clearInterval(this.retentionTimer);
+      if (this.diskTimer) clearTimeout(this.diskTimer);
       this.github.stop();
       this.pool.stop();
       const running = this.jobs.stop();
@@ -299,11 +320,41 @@ export class Sidecar {
   refreshChanges(taskId: string): void {
     if (this.draining) return;
     const t = this.store.task(taskId);
-    if (!t?.worktree_path || !t.base_ref || t.status === 'archived') return;
+    if (!t?.worktree_path || !t.base_ref || isShelved(t.status)) return;
     // Coalesced: at most one refresh running and one waiting per task; the waiting one sees
     // every change made before it starts.
+    this.measureDisk();
     if (this.store.queuedJobFor('changes', taskId)) return;
     this.jobs.add('changes', taskId, taskId);
+  }
+
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private diskTimer: NodeJS.Timeout | undefined;
+  private diskMeasuredAt = 0;
+
+  /**
+   * Measure disk use in the background (jobs/diskUsage.ts): at most once per
+   * `diskUsageThrottleMs`; a call inside the window schedules one run at its end.
+   */
+  measureDisk(): void {
+    if (this.draining || this.diskTimer) return;
+    const wait = this.diskMeasuredAt + this.opts.diskUsageThrottleMs - Date.now();
+    const run = () => {
+      this.diskTimer = undefined;
+      if (this.draining || this.store.queuedJobFor(DISK_JOB, DISK_KEY)) return;
+      this.diskMeasuredAt = Date.now();
+      this.jobs.add(DISK_JOB, DISK_KEY, DISK_KEY);
+    };
+    if (wait <= 0) return run();
+    this.diskTimer = setTimeout(run, wait);
+    this.diskTimer.unref();
+  }
+
+  /** The retention pass (jobs/retention.ts), when a setting asks for one. */
+  runRetention(): void {
+    const r = this.opts.retention;
+    if (this.draining || (r.retentionArchiveIdleDays <= 0 && r.retentionPurgeDeletedDays <= 0)) return;
+    if (!this.store.queuedJobFor(RETENTION_JOB, RETENTION_KEY)) this.jobs.add(RETENTION_JOB, RETENTION_KEY, RETENTION_KEY);
   }
 
   /** running while any session has a turn in progress, idle otherwise (provisioned tasks only). */

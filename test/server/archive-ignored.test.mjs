@@ -1,12 +1,14 @@
-// Archive never deletes git-ignored work: `git worktree remove` takes ignored files with it, so
-// archiveTask refuses while the worktree holds any outside regenerable folders (node_modules, …).
+// Archive keeps git-ignored work: `git worktree remove` takes ignored files with it, so the
+// archive's snapshot holds them (a `.env` is work) and unarchive brings them back; only the
+// regenerable folders (node_modules, build, …) are left out, and the history names them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Requests, ErrorCodes } from '../../shared/protocol.ts';
+import { Requests } from '../../shared/protocol.ts';
 import { startSidecar, makeRepo, tempDir, cleanup } from './harness.mjs';
 import { writeFile } from '../gitRepo.mjs';
+import { treeHashes } from './treeHashes.mjs';
 
 let dir, sc, repo;
 before(async () => {
@@ -28,44 +30,37 @@ async function idleTask(prompt) {
   return sc.waitTask(t.id, 'idle');
 }
 
-const refusal = (taskId) =>
-  sc.request(Requests.ArchiveTask.method, { taskId }).then(
-    () => assert.fail('archiveTask was accepted'),
-    (e) => (assert.equal(e.code, ErrorCodes.InvalidState, e.message), e.message),
-  );
+async function archiveAndBack(t) {
+  await sc.request(Requests.ArchiveTask.method, { taskId: t.id });
+  await sc.waitTask(t.id, 'archived');
+  assert.equal(existsSync(t.worktreePath), false, 'worktree removed');
+  await sc.request(Requests.UnarchiveTask.method, { taskId: t.id });
+  return sc.waitTask(t.id, 'idle');
+}
 
-test('a worktree whose only ignored files are in regenerable folders archives', async () => {
+test('.env and other ignored files come back on unarchive, byte for byte', async () => {
+  const t = await idleTask('with secrets');
+  writeFile(t.worktreePath, '.env', 'TOKEN=keep-me\n');
+  for (let i = 1; i <= 7; i++) writeFile(t.worktreePath, `notes/n${i}.local`, `note ${i}\n`);
+  writeFile(t.worktreePath, 'deep/dir/.env', 'A=1\n');
+  const before = treeHashes(t.worktreePath);
+  await archiveAndBack(t);
+  assert.equal(readFileSync(join(t.worktreePath, '.env'), 'utf8'), 'TOKEN=keep-me\n');
+  assert.deepEqual(treeHashes(t.worktreePath), before);
+});
+
+test('regenerable folders are left out of the snapshot, and the history names them', async () => {
   const t = await idleTask('only dependencies');
   writeFile(t.worktreePath, 'node_modules/x/index.js', 'module.exports = 1;\n');
   writeFile(t.worktreePath, 'packages/a/node_modules/y/index.js', '\n');
   writeFile(t.worktreePath, 'build/out.o', '\n');
-  const archiving = await sc.request(Requests.ArchiveTask.method, { taskId: t.id });
-  assert.equal(archiving.status, 'archive_remove_sandbox');
-  await sc.waitTask(t.id, 'archived');
-  assert.equal(existsSync(t.worktreePath), false, 'worktree removed');
-});
-
-test('a worktree holding .env is refused, naming it, and kept; once it is gone, archive works', async () => {
-  const t = await idleTask('with secrets');
-  writeFile(t.worktreePath, 'node_modules/x/index.js', '\n');
-  const env = writeFile(t.worktreePath, '.env', 'TOKEN=keep-me\n');
-  const message = await refusal(t.id);
-  assert.match(message, /'ignored_files'/);
-  assert.match(message, /1 git-ignored file \(\.env\)/);
-  assert.doesNotMatch(message, /node_modules/);
-  assert.ok(existsSync(env), '.env is still there');
-  assert.equal(sc.task(t.id).status, 'idle');
-
-  rmSync(env);
-  await sc.request(Requests.ArchiveTask.method, { taskId: t.id });
-  await sc.waitTask(t.id, 'archived');
-});
-
-test('many ignored files: the refusal names the first few and counts the rest', async () => {
-  const t = await idleTask('many notes');
-  for (let i = 1; i <= 7; i++) writeFile(t.worktreePath, `notes/n${i}.local`, `note ${i}\n`);
-  writeFile(t.worktreePath, 'deep/dir/.env', 'A=1\n');
-  const message = await refusal(t.id);
-  assert.match(message, /8 git-ignored files \(deep\/dir\/\.env, notes\/n1\.local, notes\/n2\.local, notes\/n3\.local, notes\/n4\.local and 3 more\)/);
-  assert.ok(existsSync(join(t.worktreePath, 'notes/n7.local')));
+  writeFile(t.worktreePath, 'keep.local', 'mine\n');
+  await archiveAndBack(t);
+  assert.ok(existsSync(join(t.worktreePath, 'keep.local')), 'the ignored file is back');
+  assert.equal(existsSync(join(t.worktreePath, 'node_modules')), false, 'node_modules is regenerated, not kept');
+  assert.equal(existsSync(join(t.worktreePath, 'build')), false);
+  const log = await sc.request(Requests.GetTaskLog.method, { taskId: t.id });
+  const line = log.history.find((h) => /left out \(regenerable\)/.test(h.message ?? ''));
+  assert.ok(line, 'the snapshot line names what was left out');
+  for (const folder of ['build', 'node_modules', 'packages/a/node_modules']) assert.ok(line.message.includes(folder), `${folder} in ${line.message}`);
 });

@@ -149,18 +149,16 @@ test('rename, new session, close, mark read, task log', async () => {
   assert.equal(typeof log.setupOutput, 'string');
 });
 
-test('archive refuses a worktree with uncommitted work, then archives once it is committed', async () => {
+test('archive keeps uncommitted work in its snapshot, removes the worktree, keeps the task, its sessions and the branch', async () => {
   const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'archive me' });
   const idle = await sc.waitTask(t.id, 'idle');
   writeFileSync(join(idle.worktreePath, 'wip.txt'), 'uncommitted\n');
-  await rejects(sc.request(Requests.ArchiveTask.method, { taskId: t.id }), ErrorCodes.InvalidState, /uncommitted/);
   const { execFileSync } = await import('node:child_process');
-  execFileSync('git', ['add', '-A'], { cwd: idle.worktreePath });
-  execFileSync('git', ['-c', 'user.email=a@b.c', '-c', 'user.name=t', 'commit', '-qm', 'wip'], { cwd: idle.worktreePath });
   const archiving = await sc.request(Requests.ArchiveTask.method, { taskId: t.id });
-  assert.equal(archiving.status, 'archive_remove_sandbox');
+  assert.equal(archiving.status, 'archive_stop_agents');
   const archived = await sc.waitTask(t.id, 'archived');
-  assert.ok(archived.sessions.every((s) => s.status === 'closed'));
+  assert.equal(archived.sessions.length, 1, 'the sessions stay, to come back with unarchive');
+  assert.match(execFileSync('git', ['show', `${archived.snapshotCommit}:wip.txt`], { cwd: repoPath, encoding: 'utf8' }), /uncommitted/, 'the snapshot holds the uncommitted file');
   const wb = await sc.request(Requests.GetWorkbench.method, {});
   assert.ok(wb.tasks.some((x) => x.id === t.id && x.status === 'archived'), 'archived tasks stay in the workbench');
   await rejects(sc.request(Requests.CreateWorkbenchSession.method, { taskId: t.id }), ErrorCodes.InvalidState, /'archived'/);

@@ -79,9 +79,9 @@ test('an agent that fails with a bare "Internal error" has its real message kept
 test('a request failing inside the sidecar is an internal error naming the request and the cause', async () => {
   const t = await idleTask('broken worktree');
   writeFileSync(join(t.worktreePath, '.git'), 'not a gitdir line\n');
-  await assert.rejects(sc.request(Requests.ArchiveTask.method, { taskId: t.id }), (e) => {
+  await assert.rejects(sc.request(Requests.GetFileDiff.method, { taskId: t.id, path: 'README.md' }), (e) => {
     assert.equal(e.code, ErrorCodes.Internal);
-    assert.match(e.message, new RegExp(`^foundry/archiveTask failed: .*${join(t.worktreePath, '.git')}`));
+    assert.match(e.message, new RegExp(`^foundry/getFileDiff failed: .*${join(t.worktreePath, '.git')}`));
     return true;
   });
 });

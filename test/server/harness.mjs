@@ -95,6 +95,7 @@ export async function connectClient({ reader, writer, dataDir, options = {}, cli
   conn.onNotification('foundry/workbenchUpdated', (p) => {
     state.version = p.version;
     for (const t of p.tasks) state.tasks.set(t.id, t);
+    for (const id of p.removedTaskIds ?? []) state.tasks.delete(id);
     for (const r of p.repos ?? []) state.repos.set(r.id, r);
     (state.log ??= []).push(p);
     notify();
@@ -178,10 +179,10 @@ export async function connectClient({ reader, writer, dataDir, options = {}, cli
         check();
       });
     },
-    /** Every task settled (idle/error/archived) and the sidecar quiescent (no job, no turn). */
+    /** Every task settled (idle/error/archived/deleted) and the sidecar quiescent (no job, no turn). */
     settle(timeoutMs) {
       return client.waitFor(
-        () => (state.serverStatus?.quiescent ?? true) && [...state.tasks.values()].every((t) => ['idle', 'error', 'archived'].includes(t.status)),
+        () => (state.serverStatus?.quiescent ?? true) && [...state.tasks.values()].every((t) => ['idle', 'error', 'archived', 'deleted'].includes(t.status)),
         'settled workbench',
         timeoutMs,
       );

@@ -122,6 +122,8 @@ const samples = {
   kind: 'fetch',
   commentId: 'rc_doc_unknown',
   checkpointId: 'cp_doc_unknown',
+  scope: 'deleted',
+  taskIds: ['task_doc_unknown'],
   token: 'doc-token',
   line: 1,
 };
@@ -134,6 +136,8 @@ const sampleOf = {
   RunRepoAction: { taskId: 'task_doc_unknown' },
   // either id narrows the list; an unknown one is -32001
   ListRepoActions: { taskId: 'task_doc_unknown' },
+  // the optional repoId narrows the inventory; an unknown one is -32001
+  GetCleanupInventory: { repoId: 'repo_doc_unknown' },
 };
 
 const baseType = (schema) => (['optional', 'default'].includes(schema.def.type) ? baseType(schema.def.innerType) : schema.def.type);
@@ -250,13 +254,15 @@ test('the sidecar answers the documented codes: -32602 bad params, -32001 unknow
     await state('InstallAgent', { agentId: 'demo' }, /'bundled'/);
     await state('UndoLastTurn', { sessionId: second.id }, /'no_checkpoint'/);
 
-    const dirty = join(idle.worktreePath, 'uncommitted.txt');
-    writeFileSync(dirty, 'work\n');
-    await state('ArchiveTask', { taskId: task.id }, /'uncommitted_changes'/);
-    rmSync(dirty);
+    await state('UnarchiveTask', { taskId: task.id }, /'idle'/);
+    await state('UndoDeleteTask', { taskId: task.id }, /'idle'/);
+    await state('RunCleanup', { taskIds: [task.id], scope: 'deleted' }, /'idle'/);
+    // A dirty worktree archives (its snapshot keeps the work).
+    writeFileSync(join(idle.worktreePath, 'uncommitted.txt'), 'work\n');
     await sc.request(Requests.ArchiveTask.method, { taskId: task.id });
     await sc.waitTask(task.id, 'archived');
     await state('CreateWorkbenchSession', { taskId: task.id }, /'archived'/);
+    await state('UndoDeleteTask', { taskId: task.id }, /'archived'/);
 
     // --stdio `shutdown` drains: from then on every request answers -32002 shutting_down.
     assert.equal(await sc.conn.sendRequest('shutdown'), null);

@@ -114,7 +114,8 @@ test('archive refuses a worktree without its ownership marker and leaves it in p
     const idle = await sc.waitTask(task.id, 'idle');
     rmSync(ownerMarker(idle.worktreePath));
     await sc.request(Requests.ArchiveTask.method, { taskId: task.id });
-    const refused = await sc.waitFor(() => sc.task(task.id).status === 'idle' && sc.task(task.id).errorMessage && sc.task(task.id), 'archive refused');
+    // The archive stops in error at its removal step (the snapshot is taken; nothing is removed).
+    const refused = await sc.waitFor(() => sc.task(task.id).status === 'error' && sc.task(task.id).errorMessage && sc.task(task.id), 'archive refused');
     assert.match(refused.errorMessage, /^Archive failed: worktree .* carries no Foundry ownership marker, not to task/);
     assert.ok(refused.errorMessage.includes(idle.worktreePath));
     assert.ok(existsSync(join(idle.worktreePath, 'README.md')), 'the worktree is still there');

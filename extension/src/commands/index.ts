@@ -9,7 +9,8 @@ import type { CommandEnv, CommandTable } from './commandEnv';
 import { installCli } from './installCli';
 import { closeSession, newSession, openSession, renameSession, retrySession } from './sessionCommands';
 import { restartSidecar, showLogs, showTraffic } from './sidecarCommands';
-import { addRepository, archiveTask, createTask, createTaskFrom, openWorktree, renameTask, retryTask, showTaskLog } from './taskCommands';
+import { addRepository, archiveTask, createTask, createTaskFrom, deleteTask, openWorktree, renameTask, retryTask, showTaskLog, unarchiveTask, undoDeleteTask } from './taskCommands';
+import { cleanUp, purgeDeletedTasks } from './cleanupCommands';
 import { pickBranchSource, pickPullRequestSource } from './taskSources';
 
 export const Commands: CommandTable = {
@@ -24,6 +25,11 @@ export const Commands: CommandTable = {
   'foundry.renameTask': { title: 'Rename Task', make: renameTask },
   'foundry.retryTask': { title: 'Retry Task', make: retryTask },
   'foundry.archiveTask': { title: 'Archive Task', make: archiveTask },
+  'foundry.unarchiveTask': { title: 'Unarchive Task', make: unarchiveTask },
+  'foundry.deleteTask': { title: 'Delete Task', make: deleteTask },
+  'foundry.undoDeleteTask': { title: 'Undo Delete Task', make: undoDeleteTask },
+  'foundry.purgeDeletedTasks': { title: 'Purge Deleted Tasks', make: purgeDeletedTasks },
+  'foundry.cleanUp': { title: 'Clean Up', make: cleanUp },
   'foundry.openWorktree': { title: 'Open Worktree in New Window', make: openWorktree },
   'foundry.openWorktreeInNewWindow': { title: 'Open Worktree in New Window', make: openWorktree },
   'foundry.createTaskFromBranch': { title: 'Create Task from Branch', make: createTaskFrom(pickBranchSource) },

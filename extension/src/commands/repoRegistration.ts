@@ -4,13 +4,13 @@ import { AddRepo, RetryTask, type Repo, type TaskSummary } from '../../../shared
 import type { Controller } from '../controller';
 import { repoIdentity } from '../views/repoIdentity';
 import { readSetupScript } from './setupScript';
-import { copyIgnoredSetting, regenerableFoldersSetting } from '../config';
+import { copyIgnoredSetting, regenerableFoldersSetting, teardownScriptSetting } from '../config';
 
 /** AddRepo with the folder's setup script content; called before CreateTask and RetryTask. */
 export async function registerRepo(controller: Controller, folder: vscode.Uri): Promise<Repo> {
   const setupScript = await readSetupScript(folder);
   // "" when the folder has none: an absent setupScript would keep the sidecar's previous one.
-  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '', copyIgnored: copyIgnoredSetting(folder), regenerableFolders: regenerableFoldersSetting(folder) });
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '', teardownScript: teardownScriptSetting(folder), copyIgnored: copyIgnoredSetting(folder), regenerableFolders: regenerableFoldersSetting(folder) });
   controller.store.upsertRepo(repo);
   return repo;
 }
@@ -27,14 +27,16 @@ export async function repoForCreate(controller: Controller, folder: vscode.Uri):
   const identity = await repoIdentity(folder.fsPath);
   const known = controller.store.repos.find((r) => r.path === folder.fsPath || r.path === identity);
   const regenerableFolders = regenerableFoldersSetting(folder);
-  // The setting changed since the repository was registered: send it (snapshots read it from the repository).
+  // A setting changed since the repository was registered: send it (snapshots and archive read them from the repository).
   const sameFolders = known && JSON.stringify(known.regenerableFolders ?? null) === JSON.stringify(regenerableFolders);
-  if (known && sameFolders) return { repoId: known.id, setupScript };
+  const teardown = teardownScriptSetting(folder);
+  const sameTeardown = known && (known.teardownScript ?? '') === (teardown.trim() ? teardown : '');
+  if (known && sameFolders && sameTeardown) return { repoId: known.id, setupScript };
   if (known) {
-    controller.store.upsertRepo(await controller.request(AddRepo, { path: known.path, regenerableFolders }));
+    controller.store.upsertRepo(await controller.request(AddRepo, { path: known.path, regenerableFolders, teardownScript: teardownScriptSetting(folder) }));
     return { repoId: known.id, setupScript };
   }
-  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript, copyIgnored: copyIgnoredSetting(folder), regenerableFolders });
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript, copyIgnored: copyIgnoredSetting(folder), regenerableFolders, teardownScript: teardownScriptSetting(folder) });
   controller.store.upsertRepo(repo);
   return { repoId: repo.id, setupScript };
 }

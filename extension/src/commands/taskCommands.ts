@@ -1,6 +1,6 @@
 /** Task commands: create, rename, retry, archive, open worktree, show log, add repository. */
 import * as vscode from 'vscode';
-import { ArchiveTask, CreateTask, RenameTask } from '../../../shared/protocol';
+import { ArchiveTask, CreateTask, DeleteTask, RenameTask, UnarchiveTask, UndoDeleteTask, type TaskSummary } from '../../../shared/protocol';
 import { chooseTaskAgent } from '../agents/taskAgent';
 import { readConfig } from '../config';
 import { errorMessage } from '../errors';
@@ -103,12 +103,96 @@ export const archiveTask: CommandFactory =
     if (!task) return;
     const choice = await vscode.window.showWarningMessage(
       `Archive the task "${task.title}"?`,
-      { modal: true, detail: `Its agent sessions stop and its worktree is removed; the branch ${task.branch} stays.` },
+      { modal: true, detail: `Its agent sessions stop, the repository's teardown script runs, and its worktree is kept as a snapshot (uncommitted and git-ignored files included), then removed; the branch ${task.branch} stays. Unarchive brings it back.` },
       'Archive',
     );
     if (choice !== 'Archive') return;
-    await controller.request(ArchiveTask, { taskId: task.id });
+    await archiveWithOutcome(controller, task.id, false);
   };
+
+/**
+ * Archive, then follow the task until it is archived or failed: a failed archive (a teardown
+ * script that failed) offers Retry and Archive anyway (the same archive, without the teardown).
+ */
+async function archiveWithOutcome(controller: CommandEnv['controller'], taskId: string, skipTeardown: boolean): Promise<void> {
+  await controller.request(ArchiveTask, { taskId, ...(skipTeardown ? { skipTeardown: true } : {}) });
+  const outcome = await settled(controller.store, taskId, ['archived', 'error']);
+  if (outcome?.status !== 'error' || !outcome.errorMessage?.startsWith('Archive failed')) return;
+  const choice = await vscode.window.showErrorMessage(`Foundry: ${outcome.errorMessage}`, 'Retry', 'Archive anyway', 'Show Task Log');
+  if (choice === 'Retry') await archiveWithOutcome(controller, taskId, false);
+  else if (choice === 'Archive anyway') await archiveWithOutcome(controller, taskId, true);
+  else if (choice === 'Show Task Log') await vscode.commands.executeCommand('foundry.showTaskLog', taskId);
+}
+
+/** The task once it reaches one of `statuses` (as pushed), or undefined when it goes away. */
+export function settled(store: CommandEnv['controller']['store'], taskId: string, statuses: readonly string[]): Promise<TaskSummary | undefined> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const t = store.task(taskId);
+      if (t && !statuses.includes(t.status)) return false;
+      subscription.dispose();
+      resolve(t);
+      return true;
+    };
+    const subscription = store.onDidChange(() => void check());
+    check();
+  });
+}
+
+export const unarchiveTask: CommandFactory =
+  ({ controller }) =>
+  async (arg) => {
+    const task = await resolveShelved(controller, arg, 'archived', 'Unarchive which task?');
+    if (!task) return;
+    await controller.request(UnarchiveTask, { taskId: task.id });
+    const back = await settled(controller.store, task.id, ['idle', 'running', 'error']);
+    if (back?.status === 'error') void vscode.window.showErrorMessage(`Foundry: ${back.errorMessage ?? 'Unarchive failed.'}`);
+    else if (back?.statusMessage?.startsWith('Restored onto')) void vscode.window.showInformationMessage(`Foundry: "${back.title}" is back. Its branch had moved or was checked out elsewhere: ${back.statusMessage}.`);
+  };
+
+export const deleteTask: CommandFactory =
+  ({ controller }) =>
+  async (arg) => {
+    const task = await resolveTask(controller, arg, 'Delete which task?');
+    if (!task) return;
+    await controller.request(DeleteTask, { taskId: task.id });
+    const done = await settled(controller.store, task.id, ['deleted', 'error']);
+    if (done?.status === 'error') {
+      void vscode.window.showErrorMessage(`Foundry: ${done.errorMessage ?? 'Delete failed.'}`);
+      return;
+    }
+    const choice = await vscode.window.showInformationMessage(`Deleted "${task.title}": its worktree and branch are gone, a snapshot is kept until you purge deleted tasks.`, 'Undo');
+    if (choice === 'Undo') await undoDelete(controller, task.id);
+  };
+
+export const undoDeleteTask: CommandFactory =
+  ({ controller }) =>
+  async (arg) => {
+    const task = await resolveShelved(controller, arg, 'deleted', 'Bring back which deleted task?');
+    if (task) await undoDelete(controller, task.id);
+  };
+
+async function undoDelete(controller: CommandEnv['controller'], taskId: string): Promise<void> {
+  await controller.request(UndoDeleteTask, { taskId });
+  const back = await settled(controller.store, taskId, ['idle', 'running', 'error']);
+  if (back?.status === 'error') void vscode.window.showErrorMessage(`Foundry: ${back.errorMessage ?? 'Undo delete failed.'}`);
+}
+
+/** A task node or id of the given shelf, or a pick among them. */
+async function resolveShelved(controller: CommandEnv['controller'], arg: unknown, status: 'archived' | 'deleted', placeHolder: string): Promise<TaskSummary | undefined> {
+  if (arg !== undefined) return resolveTask(controller, arg, placeHolder);
+  await controller.whenReady();
+  const tasks = controller.store.tasks.filter((t) => t.status === status);
+  if (tasks.length === 0) {
+    void vscode.window.showInformationMessage(`Foundry has no ${status} tasks.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    tasks.map((task) => ({ label: task.title, description: task.branch, detail: controller.store.repo(task.repoId)?.name, task })),
+    { placeHolder },
+  );
+  return picked?.task;
+}
 
 export const openWorktree: CommandFactory =
   ({ controller }) =>

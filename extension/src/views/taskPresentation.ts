@@ -4,7 +4,7 @@
  * import: icons are codicon ids, tooltips are markdown text, and the tree turns them into
  * `ThemeIcon`s and `MarkdownString`s (so this runs, and is unit-tested, in plain Node).
  */
-import { isProvisioning, statusLabel, type Repo, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
+import { isProvisioning, isShelved, statusLabel, type Repo, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
 import { gitDescription, gitTooltip } from '../review/gitStatePresentation';
 import { activeLabel, isActive, shipFlags } from '../ship/shipPresentation';
 import { escapeMarkdown } from './markdown';
@@ -39,9 +39,19 @@ export interface Row {
 export const SpinnerIcon: Icon = { id: 'loading~spin' };
 const ErrorIcon: Icon = { id: 'error', color: 'list.errorForeground' };
 
-/** Provisioning, running or archiving: work in progress that shows a spinner. */
+/** Provisioning, running, archiving, deleting or restoring: work in progress that shows a spinner. */
 export function isBusy(task: TaskSummary): boolean {
-  return isProvisioning(task.status) || task.status === 'running' || task.status === 'archive_remove_sandbox';
+  return isProvisioning(task.status) || task.status === 'running' || (isShelved(task.status) && task.status !== 'archived' && task.status !== 'deleted');
+}
+
+/** `1.2 MB`: a disk size for the explorer. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1024;
+  let i = 0;
+  for (; v >= 1024 && i < units.length - 1; i++) v /= 1024;
+  return `${v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
 /** `+12 -3` once there are changes, else `Idle`. */
@@ -64,6 +74,7 @@ export function taskIcon(task: TaskSummary): Icon {
   if (isBusy(task)) return SpinnerIcon;
   if (task.status === 'error') return ErrorIcon;
   if (task.status === 'archived') return { id: 'archive' };
+  if (task.status === 'deleted') return { id: 'trash' };
   return { id: 'git-branch' };
 }
 
@@ -79,6 +90,8 @@ export function taskTooltip(task: TaskSummary, repoName: string | undefined, now
   md += `${files} file${files === 1 ? '' : 's'} changed, +${added} -${removed}\n\n`;
   const git = gitTooltip(task.git, now);
   if (git) md += `${git}\n\n`;
+  if (task.diskBytes !== undefined) md += `Disk: ${formatBytes(task.diskBytes)} (its worktree)\n\n`;
+  if (task.snapshotCommit) md += `Snapshot: \`${task.snapshotCommit.slice(0, 12)}\` (the worktree's whole state, kept under refs/foundry/)\n\n`;
   md += `Agent: ${escapeMarkdown(task.agent)}`;
   return md;
 }
@@ -138,16 +151,16 @@ export function sortRepos(repos: readonly Repo[]): Repo[] {
   return [...repos].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** A repository row; `activeTasks` is how many of its tasks are not archived. */
-export function repoRow(repo: Repo, activeTasks: number): Row {
+/** A repository row; `activeTasks` is how many of its tasks are not archived, `shelved` how many are archived or deleted. */
+export function repoRow(repo: Repo, activeTasks: number, shelved = 0): Row {
   return {
     id: `repo:${repo.id}`,
     label: repo.name,
-    description: [activeTasks > 0 ? undefined : 'no tasks', poolText(repo)].filter(Boolean).join(' · ') || undefined,
+    description: [activeTasks > 0 ? undefined : 'no tasks', poolText(repo), repo.diskBytes !== undefined ? formatBytes(repo.diskBytes) : undefined].filter(Boolean).join(' · ') || undefined,
     icon: { id: 'repo' },
-    tooltip: `${repo.path}\nDefault branch: ${repo.defaultBranch}${repo.setupScript ? '\nHas a setup script' : ''}${poolTooltip(repo)}`,
+    tooltip: `${repo.path}\nDefault branch: ${repo.defaultBranch}${repo.setupScript ? '\nHas a setup script' : ''}${repo.teardownScript ? '\nHas a teardown script' : ''}${repo.diskBytes !== undefined ? `\nDisk: ${formatBytes(repo.diskBytes)} in its task worktrees` : ''}${poolTooltip(repo)}`,
     contextValue: 'repo',
-    expanded: activeTasks > 0,
+    expanded: activeTasks + shelved > 0,
   };
 }
 
@@ -160,6 +173,20 @@ export function taskRow(task: TaskSummary, repoName: string | undefined): Row {
     tooltip: { markdown: taskTooltip(task, repoName) },
     contextValue: `task:${task.status}${task.worktreePath ? `:worktree${shipFlags(task)}` : ''}${task.reviewComments ? ':comments' : ''}`,
     expanded: true,
+  };
+}
+
+/** The Archived / Deleted group under a repository. */
+export function shelfRow(repoId: string, status: 'archived' | 'deleted', count: number): Row {
+  return {
+    id: `shelf:${repoId}:${status}`,
+    label: status === 'archived' ? 'Archived' : 'Deleted',
+    description: `${count}`,
+    icon: { id: status === 'archived' ? 'archive' : 'trash' },
+    tooltip: status === 'archived' ? 'Archived tasks: their worktrees are kept as snapshots. Unarchive brings one back.' : 'Deleted tasks: Undo Delete brings one back until "Foundry: Purge Deleted Tasks" removes them.',
+    contextValue: `shelf:${status}`,
+    expanded: false,
+    collapsed: true,
   };
 }
 

@@ -9,7 +9,7 @@ import { isReviewNode, type ReviewNode, type ReviewTree } from '../review/review
 import { isShipNode, type ShipNode, type ShipTree } from '../ship/shipTree';
 import type { WorkbenchStore } from '../workbenchStore';
 import type { RepoScope } from './repoScope';
-import { repoRow, sessionRow, sortRepos, taskRow, type Row } from './taskPresentation';
+import { repoRow, sessionRow, shelfRow, sortRepos, taskRow, type Row } from './taskPresentation';
 
 export const TaskViewId = 'foundry.tasks';
 
@@ -17,6 +17,8 @@ export type TreeNode =
   | { readonly kind: 'repo'; readonly repoId: string }
   | { readonly kind: 'task'; readonly taskId: string }
   | { readonly kind: 'session'; readonly sessionId: string }
+  /** A repository's Archived or Deleted group. */
+  | { readonly kind: 'shelf'; readonly repoId: string; readonly status: 'archived' | 'deleted' }
   | ReviewNode
   | ShipNode;
 
@@ -62,20 +64,29 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     return this.intern(`task:${taskId}`, () => ({ kind: 'task', taskId }));
   }
 
+  shelfNode(repoId: string, status: 'archived' | 'deleted'): TreeNode {
+    return this.intern(`shelf:${repoId}:${status}`, () => ({ kind: 'shelf', repoId, status }));
+  }
+
   sessionNode(sessionId: string): TreeNode {
     return this.intern(`session:${sessionId}`, () => ({ kind: 'session', sessionId }));
   }
 
   getChildren(node?: TreeNode): TreeNode[] | Promise<TreeNode[]> {
     if (!node) {
-      // No tasks here: an empty tree, so the "Create Task" welcome shows.
-      if (this.visibleTaskCount() === 0) return [];
+      // No tasks here at all (archived and deleted ones count: they show in their groups): an empty tree, so the "Create Task" welcome shows.
+      if (this.visibleTaskCount() === 0 && !this.scope.visible(this.store.repos).some((r) => this.store.tasks.some((t) => t.repoId === r.id))) return [];
       return sortRepos(this.scope.visible(this.store.repos)).map((r) => this.repoNode(r.id));
     }
-    if (node.kind === 'repo') return this.store.activeTasks(node.repoId).map((t) => this.taskNode(t.id));
+    if (node.kind === 'repo') {
+      const shelves = (['archived', 'deleted'] as const).filter((s) => this.store.shelvedTasks(node.repoId, s).length > 0).map((s) => this.shelfNode(node.repoId, s));
+      return [...this.store.activeTasks(node.repoId).map((t) => this.taskNode(t.id)), ...shelves];
+    }
+    if (node.kind === 'shelf') return this.store.shelvedTasks(node.repoId, node.status).map((t) => this.taskNode(t.id));
     if (node.kind === 'task') {
       const task = this.store.task(node.taskId);
       if (!task) return [];
+      if (task.status === 'archived' || task.status === 'deleted') return task.sessions.map((s) => this.sessionNode(s.id));
       return [...task.sessions.map((s) => this.sessionNode(s.id)), ...(this.ship?.taskChildren(task) ?? []), ...(this.review?.taskChildren(task) ?? [])];
     }
     if (isShipNode(node)) return [];
@@ -86,9 +97,11 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   getParent(node: TreeNode): TreeNode | undefined {
     if (isShipNode(node)) return this.taskNode(node.taskId);
     if (isReviewNode(node)) return this.review?.getParent(node, (taskId) => this.taskNode(taskId));
+    if (node.kind === 'shelf') return this.repoNode(node.repoId);
     if (node.kind === 'task') {
       const task = this.store.task(node.taskId);
-      return task ? this.repoNode(task.repoId) : undefined;
+      if (!task) return undefined;
+      return task.status === 'archived' || task.status === 'deleted' ? this.shelfNode(task.repoId, task.status) : this.repoNode(task.repoId);
     }
     if (node.kind === 'session') {
       const found = this.store.session(node.sessionId);
@@ -102,8 +115,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     if (isReviewNode(node)) return this.review?.getTreeItem(node) ?? new vscode.TreeItem('(review unavailable)');
     if (node.kind === 'repo') {
       const repo = this.store.repo(node.repoId);
-      return repo ? treeItem(repoRow(repo, this.store.activeTasks(repo.id).length)) : new vscode.TreeItem('(unknown repository)');
+      const shelved = repo ? this.store.shelvedTasks(repo.id, 'archived').length + this.store.shelvedTasks(repo.id, 'deleted').length : 0;
+      return repo ? treeItem(repoRow(repo, this.store.activeTasks(repo.id).length, shelved)) : new vscode.TreeItem('(unknown repository)');
     }
+    if (node.kind === 'shelf') return treeItem(shelfRow(node.repoId, node.status, this.store.shelvedTasks(node.repoId, node.status).length));
     if (node.kind === 'task') {
       const task = this.store.task(node.taskId);
       return task ? treeItem(taskRow(task, this.store.repo(task.repoId)?.name)) : new vscode.TreeItem('(removed task)');

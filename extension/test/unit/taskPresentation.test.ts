@@ -5,12 +5,15 @@ import { test } from 'node:test';
 import { ProvisionStages, statusLabel } from '../../../shared/protocol';
 import {
   changesLabel,
+  formatBytes,
   repoRow,
   sessionRow,
+  shelfRow,
   sortRepos,
   SpinnerIcon,
   taskDescription,
   taskRow,
+  taskTooltip,
   type Row,
 } from '../../src/views/taskPresentation';
 import { repo, session, task } from './fixtures';
@@ -130,6 +133,23 @@ test('a repository row shows its instant sandbox pool; its tooltip, a failed poo
   assert.equal(repoRow(repo({ pool: { size: 0, ready: 0, creating: 0, failed: 0 } }), 1).description, undefined);
 });
 
+test('disk use shows on the repository row and in a task tooltip; archived tasks keep the repository expandable under their group', () => {
+  const measured = repoRow(repo({ diskBytes: 5 * 1024 * 1024 }), 1);
+  assert.equal(measured.description, '5.0 MB');
+  assert.match(String(measured.tooltip), /Disk: 5\.0 MB in its task worktrees/);
+  assert.match(taskTooltip(task({ diskBytes: 2048 }), 'demo'), /Disk: 2\.0 KB/);
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(formatBytes(15 * 1024), '15 KB');
+  const onlyArchived = repoRow(repo(), 0, 1);
+  assert.equal(onlyArchived.expanded, true, 'the Archived group is reachable');
+  const shelf = shelfRow('r1', 'archived', 3);
+  assert.equal(shelf.label, 'Archived');
+  assert.equal(shelf.description, '3');
+  assert.equal(shelf.collapsed, true);
+  assert.deepEqual(actions(shelfRow('r1', 'deleted', 1), 'inline'), ['purgeDeletedTasks']);
+  assert.deepEqual(actions(shelf, 'menu'), ['cleanUp']);
+});
+
 // ---------------------------------------------------------------------------
 // Actions: a row's contextValue against the `view/item/context` menus in package.json
 // ---------------------------------------------------------------------------
@@ -145,6 +165,7 @@ test('a failed task offers Retry inline; an idle one offers a new session, and O
     'archiveTask',
     'commit',
     'createPullRequest',
+    'deleteTask',
     'fetch',
     'mergeBaseIn',
     'newSession',
@@ -158,10 +179,15 @@ test('a failed task offers Retry inline; an idle one offers a new session, and O
   assert.ok(!actions(taskRow(task(), undefined), 'menu').includes('openWorktreeInNewWindow'), 'no worktree yet, nothing to open');
 });
 
-test('an archived task offers only its log; a closed session can still be opened but not closed again', () => {
+test('an archived task offers Unarchive, Delete and its log; a deleted one Undo Delete; a closed session can still be opened but not closed again', () => {
   const archived = taskRow(task({ status: 'archived' }), undefined);
-  assert.deepEqual(actions(archived, 'inline'), []);
-  assert.deepEqual(actions(archived, 'menu'), ['showTaskLog']);
+  assert.deepEqual(actions(archived, 'inline'), ['unarchiveTask']);
+  assert.deepEqual(actions(archived, 'menu'), ['deleteTask', 'showTaskLog', 'unarchiveTask']);
+  const deleted = taskRow(task({ status: 'deleted' }), undefined);
+  assert.deepEqual(actions(deleted, 'inline'), ['undoDeleteTask']);
+  assert.deepEqual(actions(deleted, 'menu'), ['showTaskLog', 'undoDeleteTask']);
+  const archiving = taskRow(task({ status: 'archive_snapshot' }), undefined);
+  assert.deepEqual(actions(archiving, 'menu'), ['showTaskLog'], 'nothing but the log while it archives');
   assert.deepEqual(actions(sessionRow(session({ status: 'closed' }), task()), 'menu'), ['openSession']);
   assert.deepEqual(actions(sessionRow(session({ status: 'error' }), task()), 'inline'), ['openSession', 'retrySession']);
   assert.deepEqual(actions(sessionRow(session({ unread: true }), task()), 'menu'), ['closeSession', 'openSession', 'renameSession']);

@@ -10,6 +10,7 @@
  * resumes it. A turn that fails before its prompt reached the agent puts its message back at the
  * head, paused.
  */
+import { isShelved } from '../../../shared/protocol';
 import type { QueuedMessageRow, SessionRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { invalidState } from '../errors';
@@ -32,6 +33,8 @@ export class MessageQueue {
     if (s.status === 'error' || s.status === 'closed') {
       throw invalidState('sendMessage', s.status, s.status === 'error' ? 'restart the session first (Retry Session)' : '');
     }
+    const task = this.store.task(s.task_id);
+    if (task && isShelved(task.status)) throw invalidState('sendMessage', task.status, task.status === 'deleted' ? 'undo the delete first' : 'unarchive the task first');
     let m: { turnId: string; messageId: string };
     let head: QueuedMessageRow | undefined;
     this.sc.db.tx(() => {
@@ -100,6 +103,9 @@ export class MessageQueue {
     if (!s || s.status !== 'ready' || s.queue_paused === 1) return undefined;
     // The last turn's checkpoint is being written (not for an idle send), or a restore is open: it dispatches once done.
     if (this.sc.checkpoints.holds(s.task_id, idleSend)) return undefined;
+    // An archived or deleted task has no worktree: its queue waits for the unarchive.
+    const task = this.store.task(s.task_id);
+    if (task && isShelved(task.status)) return undefined;
     const head = this.store.queued(sessionId)[0];
     if (!head) return undefined;
     this.store.updateQueued(head.id, { dispatched: 1 });

@@ -181,8 +181,21 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX checkpoint_restores_task ON checkpoint_restores(task_id, created_at);
   `,
-  // 12: placeholder on the pool branch for the lifecycle helper's migration 12; the merge puts it here.
-  `SELECT 1;`,
+  // 12: archive, delete with undo, purge, bounded disk (issue 9). A repository's teardown script
+  // (archive runs it before the snapshot); per task the snapshot commit holding its worktree's
+  // whole state once archived or deleted (`refs/foundry/archive/<id>`, `refs/foundry/deleted/<id>/snapshot`)
+  // with the regenerable folders it left out (JSON string[]), when it was shelved, whether the
+  // archive skips the teardown script ("Archive anyway"), and disk use measured in the background
+  // (bytes; NULL = not measured).
+  `
+  ALTER TABLE repos ADD COLUMN teardown_script TEXT;
+  ALTER TABLE repos ADD COLUMN disk_bytes INTEGER;
+  ALTER TABLE tasks ADD COLUMN snapshot_commit TEXT;
+  ALTER TABLE tasks ADD COLUMN snapshot_excluded TEXT;
+  ALTER TABLE tasks ADD COLUMN shelved_at INTEGER;
+  ALTER TABLE tasks ADD COLUMN skip_teardown INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN disk_bytes INTEGER;
+  `,
   // 13: the instant sandbox pool (server/src/pool/). One row per pool worktree of a repository:
   // `creating` (its worktree and setup script under way), `ready`, `failed` (its setup script
   // failed: the worktree is gone, the row keeps the backoff, `retry_at`), `leased` (it belongs to

@@ -7,6 +7,10 @@ export interface RepoRow {
   setup_script: string | null;
   /** JSON string[]: git-ignored files (e.g. `.env`) copied from the main checkout into each new worktree (pool/copyIgnored). */
   copy_ignored?: string | null;
+  /** Run in a task's worktree before archive snapshots and removes it; null = none. */
+  teardown_script?: string | null;
+  /** Its tasks' worktrees' disk use (bytes), measured in the background; null = not yet. */
+  disk_bytes?: number | null;
   /** JSON array of folder names snapshots leave out; null = DEFAULT_REGENERABLE_FOLDERS. */
   regenerable_folders?: string | null;
   created_at: number;
@@ -46,6 +50,16 @@ export interface TaskRow {
   from_pull_request?: number | null;
   /** The pool entry createTask leased for it (pool/); its provisioning adopts that worktree. */
   pool_entry_id?: string | null;
+  /** The archive or delete snapshot holding the worktree's whole state (jobs/archive.ts, jobs/deleteTask.ts). */
+  snapshot_commit?: string | null;
+  /** JSON string[]: the regenerable folders that snapshot left out. */
+  snapshot_excluded?: string | null;
+  /** When it was archived or deleted (epoch ms). */
+  shelved_at?: number | null;
+  /** 1: the archive skips the teardown script ("Archive anyway"). */
+  skip_teardown?: number;
+  /** Its worktree's disk use (bytes), measured in the background; null = not yet. */
+  disk_bytes?: number | null;
   created_at: number;
   updated_at: number;
 }

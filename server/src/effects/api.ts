@@ -16,6 +16,8 @@ import type { SessionSetup } from '../agents/agentConfig';
 import type { AgentLaunch } from './transports/link';
 import type { Verdict } from './pool';
 import type { RestoreSnapshotParams, RestoreSnapshotResult, SnapshotResult, TakeSnapshotParams } from './snapshot';
+import type { RemoveSnapshotted, RestoreWorktree } from './shelve';
+import type { FactsQuery, TaskFacts } from './cleanupFacts';
 
 /** A worker method may answer synchronously or asynchronously. */
 export type Async<T> = T | Promise<T>;
@@ -140,6 +142,22 @@ export interface EffectsApi {
   agentStop(p: { key: string }): Async<void>;
   /** Install npm `spec` into `target` (agents/install/installer.ts); progress as `installProgress` events. */
   installAgent(p: { key: string; target: string; spec: string }): Async<void>;
+  /** Forced `git worktree remove`, only when owned and equal to the recorded snapshot (effects/shelve.ts). */
+  removeSnapshottedWorktree(p: RemoveSnapshotted): Async<{ removed: boolean; commit: string }>;
+  /** Recreate a task's worktree from a snapshot on its branch, or `<branch>-restored` (effects/shelve.ts). */
+  restoreTaskWorktree(p: RestoreWorktree): Async<{ branch: string; movedTo: boolean; written: number }>;
+  /** Keep the branch tip under `keepRef`, then delete the branch at that tip (effects/shelve.ts). */
+  removeTaskBranch(p: { repoPath: string; branch: string; keepRef: string }): Async<{ tip: string | null }>;
+  /** Point a ref under refs/foundry/ at another ref's commit. */
+  copyRef(p: { repoPath: string; from: string; to: string }): Async<void>;
+  /** Delete refs under refs/foundry/, each at the value read before. */
+  removeFoundryRefs(p: { repoPath: string; refs: { ref: string; sha: string }[] }): Async<{ removed: string[] }>;
+  /** Per task: its refs under refs/foundry/, their size, whether they hold unique work (effects/cleanupFacts.ts). */
+  cleanupFacts(p: { repoPath: string; tasks: FactsQuery[] }): Async<TaskFacts[]>;
+  /** `git worktree prune`: forget worktree records whose folder is gone. */
+  pruneWorktrees(p: { repoPath: string }): Async<void>;
+  /** Bytes of each folder, null where it is gone (effects/diskUsage.ts). */
+  diskUsage(p: { paths: string[] }): Async<(number | null)[]>;
   /**
    * Snapshot the worktree's whole state (effects/snapshot.ts) as a commit under `ref`; with
    * `previous` and nothing changed since, nothing is written (`unchanged`).

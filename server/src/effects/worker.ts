@@ -12,6 +12,10 @@ import { errorText } from '../errorText';
 import { gitActionEffects, settleGitActions } from './gitActions';
 import { copyIgnored, markedWorktrees, poolAdopt, poolCreate, poolRemove, removeOrphan, repoHead, worktreeDigest } from './pool';
 import { createSnapshotEffects } from './snapshotClient';
+import { copyRef, createShelveEffects, removeFoundryRefs, removeTaskBranch } from './shelve';
+import { cleanupFacts } from './cleanupFacts';
+import { diskUsage } from './diskUsage';
+import { simpleGit } from 'simple-git';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -44,6 +48,13 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   checkpoint: checkpoints.checkpoint,
   takeSnapshot: snapshots.takeSnapshot,
   restoreSnapshot: snapshots.restoreSnapshot,
+  ...createShelveEffects(snapshots),
+  removeTaskBranch,
+  copyRef,
+  removeFoundryRefs,
+  cleanupFacts,
+  pruneWorktrees: async ({ repoPath }) => void (await simpleGit({ baseDir: repoPath }).raw(['worktree', 'prune'])),
+  diskUsage,
   shutdown: async () => {
     checkpoints.close();
     watches.unwatchAll();

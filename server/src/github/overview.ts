@@ -7,7 +7,7 @@
  * pushed as `foundry/repoOverviewUpdated` when what it shows changed (its read times aside), so
  * a refresh that finds nothing new (GitHub's 304) pushes only for the freshness flip.
  */
-import type { BranchInfo, OverviewFreshness, PullRequestInfo, RepoOverview } from '../../../shared/protocol';
+import { isShelved, type BranchInfo, type OverviewFreshness, type PullRequestInfo, type RepoOverview } from '../../../shared/protocol';
 import type { JobRow, RepoOverviewRow, RepoRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import type { BranchFacts } from '../effects/branches';
@@ -179,7 +179,7 @@ export class Overviews {
     const { sc } = this;
     const followed = new Set(sc.github.store.pullRequestsOfRepo(repo.id).map((p) => p.task_id));
     for (const task of sc.store.tasksOfRepo(repo.id)) {
-      if (task.status === 'archived' || followed.has(task.id)) continue;
+      if (isShelved(task.status) || followed.has(task.id)) continue;
       const pull = pulls.find((p) => p.head === task.branch && (p.state === 'open' || p.state === 'draft'));
       if (!pull) continue;
       try {

@@ -4,6 +4,7 @@
  * task_pull_requests and pushed with the task (`workbenchUpdated`) only when something a user
  * sees changed. Three 304s write nothing but the read time and push nothing.
  */
+import { isShelved } from '../../../shared/protocol';
 import type { JobRow, TaskPullRequestRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { gitHubErrorText, ifChanged, rateLimitedUntil } from './client';
@@ -113,7 +114,7 @@ export function pullRequestsJob(sc: Sidecar) {
     let failure: string | null = null;
     for (const row of rows) {
       const task = sc.store.task(row.task_id);
-      if (!task || task.status === 'archived') continue;
+      if (!task || isShelved(task.status)) continue;
       try {
         await refreshPullRequest(sc, target, row);
       } catch (e) {

@@ -24,7 +24,7 @@ export class GitHubStore {
           .select('task_pull_requests.repo_id')
           .distinct()
           .where('task_pull_requests.state', 'in', ['open', 'draft'])
-          .where('tasks.status', '!=', 'archived'),
+          .where('tasks.status', 'not in', ['archived', 'deleted']),
       )
       .map((r) => r.repo_id);
   }

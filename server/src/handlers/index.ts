@@ -18,6 +18,7 @@ import { reviewHandlers } from './review';
 import { shipHandlers } from './ship';
 import { githubHandlers } from './github';
 import { reviewCommentHandlers } from './reviewComments';
+import { lifecycleHandlers } from './lifecycle';
 import { checkpointHandlers } from './checkpoints';
 
 const handlers: Handlers = {
@@ -32,6 +33,7 @@ const handlers: Handlers = {
   ...shipHandlers,
   ...githubHandlers,
   ...reviewCommentHandlers,
+  ...lifecycleHandlers,
   ...checkpointHandlers,
 };
 

@@ -7,8 +7,8 @@ import type { Sidecar } from '../sidecar';
 import { DEFAULT_REGENERABLE_FOLDERS } from '../../../shared/protocol';
 
 export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
-  async AddRepo(sc, { path, setupScript, copyIgnored, regenerableFolders }) {
-    const apply = (r: RepoRow) => applyRegenerable(sc, applyCopyIgnored(sc, applySetupScript(sc, r, setupScript), copyIgnored), regenerableFolders);
+  async AddRepo(sc, { path, setupScript, teardownScript, copyIgnored, regenerableFolders }) {
+    const apply = (r: RepoRow) => applyTeardownScript(sc, applyRegenerable(sc, applyCopyIgnored(sc, applySetupScript(sc, r, setupScript), copyIgnored), regenerableFolders), teardownScript);
     // A known repository (the extension re-sends it before each create) needs no git at all.
     const known = sc.store.repoByPath(resolve(path));
     if (known) return sc.store.repoSummary(apply(known));
@@ -28,6 +28,7 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
       default_branch: info.defaultBranch,
       setup_script: setupScript === undefined ? null : storedScript(setupScript),
       copy_ignored: copyIgnored?.length ? JSON.stringify(copyIgnored) : null,
+      teardown_script: teardownScript === undefined ? null : storedScript(teardownScript),
       regenerable_folders: regenerableFolders === undefined ? null : JSON.stringify(regenerableFolders),
       created_at: Date.now(),
     };
@@ -87,6 +88,16 @@ function applyCopyIgnored(sc: Sidecar, repo: RepoRow, copyIgnored: string[] | un
   sc.store.updateRepo(repo.id, { copy_ignored: stored });
   sc.publisher.repoChanged(repo.id);
   return { ...repo, copy_ignored: stored };
+}
+
+/** As applySetupScript, for the teardown script archive runs (jobs/archive.ts). */
+export function applyTeardownScript(sc: Sidecar, repo: RepoRow, teardownScript: string | undefined): RepoRow {
+  if (teardownScript === undefined) return repo;
+  const script = storedScript(teardownScript);
+  if ((repo.teardown_script ?? null) === script) return repo;
+  sc.store.updateRepo(repo.id, { teardown_script: script });
+  sc.publisher.repoChanged(repo.id);
+  return { ...repo, teardown_script: script };
 }
 
 /** A request's optional `regenerableFolders` applied to the repository: absent keeps the current list. */

@@ -4,7 +4,7 @@
  * folder's entries, revert of a file and its undo.
  */
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { ErrorCodes, turnInProgress, type FileChangeStatus } from '../../../shared/protocol';
+import { ErrorCodes, isShelved, turnInProgress, type FileChangeStatus } from '../../../shared/protocol';
 import type { Handlers } from './define';
 import type { TaskRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
@@ -18,7 +18,7 @@ type Worktree = TaskRow & { worktree_path: string; base_ref: string };
 
 function mustWorktree(sc: Sidecar, taskId: string, what: string): Worktree {
   const t = mustTask(sc, taskId);
-  if (!t.worktree_path || !t.base_ref || t.status === 'archived') throw invalidState(what, t.status, 'the task has no worktree');
+  if (!t.worktree_path || !t.base_ref || isShelved(t.status)) throw invalidState(what, t.status, 'the task has no worktree');
   return t as Worktree;
 }
 

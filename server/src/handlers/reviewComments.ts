@@ -5,7 +5,7 @@
  * sent in the transaction that queues the message. Each change pushes the task, whose
  * `reviewComments` is its unsent count.
  */
-import { SendMessage } from '../../../shared/protocol';
+import { isShelved, SendMessage } from '../../../shared/protocol';
 import type { Handlers } from './define';
 import { invalidParams, invalidState, notFound } from '../errors';
 import { newId } from '../ids';
@@ -37,7 +37,7 @@ function chosen(sc: Sidecar, taskId: string, ids: readonly string[] | undefined)
 export const reviewCommentHandlers: Pick<Handlers, 'AddReviewComment' | 'EditReviewComment' | 'DeleteReviewComment' | 'ListReviewComments' | 'SendReviewComments'> = {
   AddReviewComment(sc, p) {
     const t = mustTask(sc, p.taskId);
-    if (t.status === 'archived' || t.status === 'archive_remove_sandbox') throw invalidState('addReviewComment', t.status, 'the task is archived');
+    if (isShelved(t.status)) throw invalidState('addReviewComment', t.status, 'the task is archived or deleted');
     const row: ReviewCommentRow = {
       id: newId('rc'),
       task_id: t.id,

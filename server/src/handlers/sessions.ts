@@ -1,7 +1,7 @@
 import type { Handlers } from './define';
 import { invalidState, notFound } from '../errors';
 import { newId } from '../ids';
-import { turnInProgress } from '../../../shared/protocol';
+import { isShelved, turnInProgress } from '../../../shared/protocol';
 import { checkAgent, checkMode, mustTask, retryProvisioning } from './tasks';
 import type { SessionRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
@@ -27,7 +27,7 @@ interface NewSession {
 /** A new session row on a task, and its create-session job once the task is provisioned. */
 function openSession(sc: Sidecar, { taskId, agent, model, mode, handoffFrom }: NewSession) {
   const t = mustTask(sc, taskId);
-  if (t.status === 'archived' || t.status === 'archive_remove_sandbox') throw invalidState('createWorkbenchSession', t.status);
+  if (isShelved(t.status)) throw invalidState('createWorkbenchSession', t.status);
   const sessionAgent = agent ?? t.agent;
   checkAgent(sc, sessionAgent);
   checkMode(mode);

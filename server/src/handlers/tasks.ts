@@ -1,5 +1,4 @@
 import { readTail } from '../tail';
-import { describeIgnoredWork } from '../effects/ignoredWork';
 import type { Handlers } from './define';
 import { invalidParams, invalidState, notFound } from '../errors';
 import { newId } from '../ids';
@@ -61,7 +60,7 @@ function attachedBranch(p: { fromBranch?: string; fromPullRequest?: number; bran
   return branch;
 }
 
-export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'RenameTask' | 'ArchiveTask' | 'RetryTask' | 'GetTaskLog'> = {
+export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'RenameTask' | 'RetryTask' | 'GetTaskLog'> = {
   CreateTask(sc, p) {
     const repo = sc.store.repo(p.repoId);
     if (!repo) throw notFound('repo', p.repoId);
@@ -146,28 +145,6 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
       });
       sc.publisher.taskChanged(taskId);
     }
-    return sc.store.taskSummary(taskId)!;
-  },
-
-  async ArchiveTask(sc, { taskId }) {
-    let t = mustTask(sc, taskId);
-    if (t.status === 'archived') return sc.store.taskSummary(taskId)!;
-    const archivable = () => t.status === 'idle' || t.status === 'error';
-    if (!archivable()) throw invalidState('archiveTask', t.status, t.status === 'running' ? 'stop the running turn first' : 'wait until it settles');
-    if (t.worktree_path && (await sc.effects.call('isDirty', { worktreePath: t.worktree_path }))) {
-      throw invalidState('archiveTask', 'uncommitted_changes', 'the worktree holds uncommitted work; commit or discard it first');
-    }
-    const ignored = t.worktree_path ? await sc.effects.call('ignoredWork', { worktreePath: t.worktree_path }) : [];
-    if (ignored.length > 0) {
-      throw invalidState('archiveTask', 'ignored_files', `the worktree holds ${describeIgnoredWork(ignored)} that removing it would delete; move or delete them first`);
-    }
-    t = mustTask(sc, taskId);
-    if (!archivable()) throw invalidState('archiveTask', t.status);
-    sc.db.tx(() => {
-      sc.store.updateTask(taskId, { status: 'archive_remove_sandbox', status_message: 'Archiving', error_message: null });
-      sc.jobs.add('archive', taskId, taskId);
-    });
-    sc.publisher.taskChanged(taskId);
     return sc.store.taskSummary(taskId)!;
   },
 

@@ -4,7 +4,7 @@
  * task_git; the coarse TaskSummary.changes on the task row). A workbenchUpdated goes out only when
  * something a user sees changed.
  */
-import type { FileChange } from '../../../shared/protocol';
+import { isShelved, type FileChange } from '../../../shared/protocol';
 import type { JobRow, TaskFileRow, TaskGitRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { toFileChange, toGit } from '../store/summaries';
@@ -23,12 +23,12 @@ const fileRow = (taskId: string, f: FileChange): TaskFileRow => ({
 export function changesJob(sc: Sidecar) {
   return async (job: JobRow): Promise<void> => {
     const t = sc.store.task(job.subject);
-    if (!t?.worktree_path || !t.base_ref || t.status === 'archived') return;
+    if (!t?.worktree_path || !t.base_ref || isShelved(t.status)) return;
     const repo = sc.store.repo(t.repo_id);
     const t0 = performance.now();
     const r = await sc.effects.call('gitState', { worktreePath: t.worktree_path, baseRef: t.base_ref, baseBranch: repo?.default_branch ?? null });
     const now = sc.store.task(job.subject);
-    if (!now || now.status === 'archived') return;
+    if (!now || isShelved(now.status)) return;
     const before = sc.store.taskGit(job.subject);
     const git: TaskGitRow = {
       task_id: job.subject,

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { readTail } from '../tail';
-import { turnInProgress, type ProvisionStage } from '../../../shared/protocol';
+import { isShelved, turnInProgress, type ProvisionStage } from '../../../shared/protocol';
 import type { JobRow, TaskRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
@@ -43,7 +43,7 @@ export function provisionJob(sc: Sidecar) {
     const from = Math.max(0, stages.indexOf(job.step as Stage));
     for (const stage of stages.slice(from)) {
       const t = sc.store.task(taskId);
-      if (!t || t.status === 'archived' || t.status === 'archive_remove_sandbox') return;
+      if (!t || isShelved(t.status)) return;
       if (sc.draining) {
         markInterrupted(sc, taskId, stage);
         throw new Interrupted(stage);

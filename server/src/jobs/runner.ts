@@ -13,12 +13,19 @@ import type { Store } from '../store/store';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
 
-export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'import' | 'install_agent' | 'repo_action' | 'pull_requests' | 'repo_overview' | 'pool' | 'restore_checkpoint';
+export type JobKind = 'provision' | 'create_session' | 'changes' | 'archive' | 'delete' | 'restore' | 'purge' | 'disk_usage' | 'retention' | 'import' | 'install_agent' | 'repo_action' | 'pull_requests' | 'repo_overview' | 'pool' | 'restore_checkpoint';
 type Lane = 'provision' | 'interactive' | 'projection';
 const LANE: Record<JobKind, Lane> = {
   provision: 'provision',
   create_session: 'interactive',
   archive: 'interactive',
+  // Archive's siblings: the user waits on each (delete, unarchive, undo delete, purge).
+  delete: 'interactive',
+  restore: 'interactive',
+  purge: 'interactive',
+  // Background measurements and the periodic retention pass: never in the way of the user's work.
+  disk_usage: 'projection',
+  retention: 'projection',
   // The user asked for it and waits to see the tasks; it copies rows and never runs a script.
   import: 'interactive',
   changes: 'projection',
@@ -39,8 +46,8 @@ const LANE: Record<JobKind, Lane> = {
  * PR projection's poll while a client is connected, is also not activity: it never flips the
  * server's quiescence (a poll that finds nothing new must push nothing).
  */
-const TRAILLESS = new Set<string>(['changes', 'pull_requests', 'repo_overview', 'pool']);
-const QUIET = new Set<string>(['pull_requests']);
+const TRAILLESS = new Set<string>(['changes', 'pull_requests', 'repo_overview', 'pool', 'disk_usage', 'retention']);
+const QUIET = new Set<string>(['pull_requests', 'disk_usage', 'retention']);
 export type JobHandler = (job: JobRow) => Promise<void>;
 
 export class JobRunner {

@@ -92,6 +92,25 @@ export class Store {
   updateTask(id: string, patch: Partial<TaskRow>): void {
     this.db.updateById('tasks', id, { ...patch, updated_at: Date.now() });
   }
+  /** A measurement, not activity: `updated_at` (what retention reads as the last activity) stays. */
+  setDiskBytes(table: 'tasks' | 'repos', id: string, bytes: number | null): void {
+    this.db.updateById(table, id, { disk_bytes: bytes });
+  }
+  /** A purged task's rows, in every table that holds any (call inside a transaction). */
+  deleteTaskRows(taskId: string): void {
+    const sessions = this.sessionsOf(taskId).map((s) => s.id);
+    if (sessions.length) {
+      this.db.run(this.q.deleteFrom('transcript').where('session_id', 'in', sessions));
+      this.db.run(this.q.deleteFrom('queued_messages').where('session_id', 'in', sessions));
+    }
+    this.db.run(this.q.deleteFrom('sessions').where('task_id', '=', taskId));
+    for (const table of ['task_files', 'task_git', 'task_reverts', 'task_pull_requests', 'review_comments', 'task_history'] as const) {
+      this.db.run(this.q.deleteFrom(table).where('task_id', '=', taskId));
+    }
+    this.db.run(this.q.deleteFrom('repo_actions').where('task_id', '=', taskId));
+    this.db.run(this.q.deleteFrom('jobs').where('task_id', '=', taskId).where('status', 'not in', ['queued', 'running']));
+    this.db.run(this.q.deleteFrom('tasks').where('id', '=', taskId));
+  }
   branchTaken(repoId: string, branch: string): boolean {
     return (
       this.db.get(this.q.selectFrom('tasks').select('id').where('repo_id', '=', repoId).where('branch', '=', branch).limit(1)) !== undefined

@@ -1,5 +1,5 @@
 /** Row -> wire shape conversions (the projection the workbench reads). */
-import { PendingPermission, type RepoAction, type RepoActionKind, type RepoActionStatus, type FileChange, type FileChangeStatus, type PullRequestChecks, type PullRequestInfo, type Repo, type TaskGitState, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
+import { isShelved, PendingPermission, type RepoAction, type RepoActionKind, type RepoActionStatus, type FileChange, type FileChangeStatus, type PullRequestChecks, type PullRequestInfo, type Repo, type TaskGitState, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
 import type { QueuedMessageRow, RepoActionRow, TaskPullRequestRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRow } from '../db/schema';
 import { POLICY_OPTIONS, stored } from '../agents/sessionModes';
 
@@ -11,6 +11,8 @@ export const toRepo = (r: RepoRow, pool?: Repo['pool']): Repo => ({
   ...(r.setup_script != null ? { setupScript: r.setup_script } : {}),
   ...(copyIgnoredOf(r).length ? { copyIgnored: copyIgnoredOf(r) } : {}),
   ...(pool ? { pool } : {}),
+  ...(r.teardown_script != null ? { teardownScript: r.teardown_script } : {}),
+  ...(r.disk_bytes != null ? { diskBytes: r.disk_bytes } : {}),
   ...(r.regenerable_folders != null ? { regenerableFolders: JSON.parse(r.regenerable_folders) as string[] } : {}),
 });
 
@@ -109,7 +111,11 @@ export const toTask = (
   ...(pullRequest ? { pullRequest: toPullRequest(pullRequest) } : {}),
   ...(lastAction ? { lastAction: toAction(lastAction) } : {}),
   ...(reviewComments > 0 ? { reviewComments } : {}),
-  ...(t.worktree_path ? { worktreePath: t.worktree_path } : {}),
+  // An archived or deleted task (or one on its way) has no worktree to open.
+  ...(t.worktree_path && !isShelved(t.status) ? { worktreePath: t.worktree_path } : {}),
+  ...(t.disk_bytes != null && t.worktree_path && !isShelved(t.status) ? { diskBytes: t.disk_bytes } : {}),
+  ...(t.snapshot_commit && (t.status === 'archived' || t.status === 'deleted') ? { snapshotCommit: t.snapshot_commit } : {}),
+  ...(t.shelved_at != null && (t.status === 'archived' || t.status === 'deleted') ? { shelvedAt: t.shelved_at } : {}),
   createdAt: t.created_at,
   updatedAt: t.updated_at,
 });

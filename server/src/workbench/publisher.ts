@@ -10,6 +10,7 @@ export class Publisher {
   private readonly tasks = new Set<string>();
   private readonly repos = new Set<string>();
   private readonly removedRepos = new Set<string>();
+  private readonly removedTasks = new Set<string>();
   private scheduled = false;
   private closed = false;
   private version: number;
@@ -35,6 +36,13 @@ export class Publisher {
     this.schedule();
   }
 
+  /** The task's rows were deleted (a purge). */
+  taskRemoved(taskId: string): void {
+    this.tasks.delete(taskId);
+    this.removedTasks.add(taskId);
+    this.schedule();
+  }
+
   /** The row was deleted (merged into the row of the same repository). */
   repoRemoved(repoId: string): void {
     this.repos.delete(repoId);
@@ -57,10 +65,12 @@ export class Publisher {
   /** Build and send one notification for everything marked since the last flush. */
   flush(): void {
     this.scheduled = false;
-    if (this.closed || this.tasks.size === 0 && this.repos.size === 0 && this.removedRepos.size === 0) return;
+    if (this.closed || this.tasks.size === 0 && this.repos.size === 0 && this.removedRepos.size === 0 && this.removedTasks.size === 0) return;
     const taskIds = [...this.tasks];
     const repoIds = [...this.repos].filter((id) => !this.removedRepos.has(id));
     const removedRepoIds = [...this.removedRepos];
+    const removedTaskIds = [...this.removedTasks].filter((id) => !this.tasks.has(id));
+    this.removedTasks.clear();
     this.tasks.clear();
     this.repos.clear();
     this.removedRepos.clear();
@@ -71,7 +81,7 @@ export class Publisher {
     this.send({
       version: this.version,
       tasks,
-      removedTaskIds: [],
+      removedTaskIds,
       ...(repos.length ? { repos } : {}),
       ...(removedRepoIds.length ? { removedRepoIds } : {}),
     });
