@@ -6,11 +6,26 @@ import { repoIdentity } from '../views/repoIdentity';
 import { readSetupScript } from './setupScript';
 import { copyIgnoredSetting, regenerableFoldersSetting, teardownScriptSetting } from '../config';
 
+/** The folder's repository settings the sidecar keeps on the repository (archive, snapshots, new worktrees read them there). */
+function repoSettings(folder: vscode.Uri): { teardownScript: string; copyIgnored: string[]; regenerableFolders: string[] } {
+  return { teardownScript: teardownScriptSetting(folder), copyIgnored: copyIgnoredSetting(folder), regenerableFolders: regenerableFoldersSetting(folder) };
+}
+
+/** Whether the repository as the sidecar last pushed it already holds `settings`. */
+function holds(repo: Repo, settings: ReturnType<typeof repoSettings>): boolean {
+  const same = (a: readonly string[] | undefined, b: readonly string[]) => JSON.stringify(a ?? []) === JSON.stringify(b);
+  return (
+    (repo.teardownScript ?? '') === (settings.teardownScript.trim() ? settings.teardownScript : '') &&
+    same(repo.copyIgnored, settings.copyIgnored) &&
+    JSON.stringify(repo.regenerableFolders ?? null) === JSON.stringify(settings.regenerableFolders)
+  );
+}
+
 /** AddRepo with the folder's setup script content; called before CreateTask and RetryTask. */
 export async function registerRepo(controller: Controller, folder: vscode.Uri): Promise<Repo> {
   const setupScript = await readSetupScript(folder);
   // "" when the folder has none: an absent setupScript would keep the sidecar's previous one.
-  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '', teardownScript: teardownScriptSetting(folder), copyIgnored: copyIgnoredSetting(folder), regenerableFolders: regenerableFoldersSetting(folder) });
+  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript: setupScript ?? '', ...repoSettings(folder) });
   controller.store.upsertRepo(repo);
   return repo;
 }
@@ -19,24 +34,17 @@ export async function registerRepo(controller: Controller, folder: vscode.Uri): 
  * What a CreateTask on `folder` needs: the repository id and the folder's current setup script
  * ("" when it has none). The script travels on the CreateTask itself, so the sidecar snapshots it
  * on the task and updates the repository in the same transaction - two windows can never race to
- * set it. Only a repository the workbench does not know yet is registered first.
+ * set it. Only a repository the workbench does not know yet is registered first, or one whose
+ * other settings (teardown script, copied ignored files, regenerable folders) changed since.
  */
 export async function repoForCreate(controller: Controller, folder: vscode.Uri): Promise<{ repoId: string; setupScript: string }> {
   await controller.whenReady();
   const setupScript = (await readSetupScript(folder)) ?? '';
   const identity = await repoIdentity(folder.fsPath);
   const known = controller.store.repos.find((r) => r.path === folder.fsPath || r.path === identity);
-  const regenerableFolders = regenerableFoldersSetting(folder);
-  // A setting changed since the repository was registered: send it (snapshots and archive read them from the repository).
-  const sameFolders = known && JSON.stringify(known.regenerableFolders ?? null) === JSON.stringify(regenerableFolders);
-  const teardown = teardownScriptSetting(folder);
-  const sameTeardown = known && (known.teardownScript ?? '') === (teardown.trim() ? teardown : '');
-  if (known && sameFolders && sameTeardown) return { repoId: known.id, setupScript };
-  if (known) {
-    controller.store.upsertRepo(await controller.request(AddRepo, { path: known.path, regenerableFolders, teardownScript: teardownScriptSetting(folder) }));
-    return { repoId: known.id, setupScript };
-  }
-  const repo = await controller.request(AddRepo, { path: folder.fsPath, setupScript, copyIgnored: copyIgnoredSetting(folder), regenerableFolders, teardownScript: teardownScriptSetting(folder) });
+  const settings = repoSettings(folder);
+  if (known && holds(known, settings)) return { repoId: known.id, setupScript };
+  const repo = await controller.request(AddRepo, { path: known?.path ?? folder.fsPath, ...(known ? {} : { setupScript }), ...settings });
   controller.store.upsertRepo(repo);
   return { repoId: repo.id, setupScript };
 }
