@@ -3004,7 +3004,8 @@ export type TranscriptAppendedParams = z.infer<typeof TranscriptAppended.params>
 
 /**
  * Whether the sidecar has background work: pushed only when `quiescent` flips. Quiescent
- * means no job is queued or running and no turn is in progress - then nothing more is sent
+ * means no job is queued or running, no turn is in progress and no turn's checkpoint is being
+ * written - then nothing more is sent
  * until something changes. Lets a status bar show a spinner and tests wait for "settled".
  *
  * Direction: sidecar -> client, to every ready connection: once right after its `initialized`,
@@ -3015,9 +3016,9 @@ export type TranscriptAppendedParams = z.infer<typeof TranscriptAppended.params>
 export const ServerStatus = notification(
   'foundry/serverStatus',
   z.object({
-    /** No job queued or running and no turn in progress. */
+    /** No job queued or running, no turn in progress, no turn checkpoint being written. */
     quiescent: z.boolean(),
-    /** Jobs queued or running. */
+    /** Jobs queued or running, and turn checkpoints being written. */
     jobs: z.number(),
     /** Turns in progress. */
     turns: z.number(),

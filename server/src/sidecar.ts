@@ -164,7 +164,12 @@ export class Sidecar {
 
   /** The last status pushed (or the initial quiescent one). */
   get status(): ServerStatusParams {
-    return { quiescent: this.quiescent, jobs: this.jobs.count, turns: this.turns.running.size };
+    return { quiescent: this.quiescent, jobs: this.backgroundWork(), turns: this.turns.running.size };
+  }
+
+  /** Durable jobs queued or running, and turn checkpoints being written (not jobs: see checkpoints/service.ts). */
+  private backgroundWork(): number {
+    return this.jobs.count + this.checkpoints.writing;
   }
 
   /** Re-check quiescence at the end of the tick; push serverStatus only when it flips. */
@@ -173,7 +178,7 @@ export class Sidecar {
     this.statusScheduled = true;
     setImmediate(() => {
       this.statusScheduled = false;
-      const jobs = this.jobs.count;
+      const jobs = this.backgroundWork();
       const turns = this.turns.running.size;
       const quiescent = jobs === 0 && turns === 0;
       if (quiescent === this.quiescent) return;

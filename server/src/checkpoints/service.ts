@@ -29,6 +29,11 @@ export class Checkpoints {
     return this.sc.store.checkpoints;
   }
 
+  /** Turn checkpoints being written: the sidecar is not quiescent meanwhile. */
+  get writing(): number {
+    return this.inFlight.size;
+  }
+
   get enabled(): boolean {
     return this.sc.opts.checkpointsEnabled;
   }
@@ -70,9 +75,11 @@ export class Checkpoints {
       .finally(() => {
         if (this.inFlight.get(taskId) !== run) return;
         this.inFlight.delete(taskId);
+        this.sc.activityChanged();
         this.release(taskId);
       });
     this.inFlight.set(taskId, run);
+    this.sc.activityChanged();
   }
 
   /** The worktree as the task's `start` checkpoint, once (provisioning; idempotent on resume). */
