@@ -1,7 +1,8 @@
 /**
  * Snapshots of a worktree as git objects (issue 9). A snapshot is the whole state of the
  * working tree: tracked, staged, unstaged, untracked and git-ignored files (a `.env` is work),
- * deletions, executable bits and symlinks, except the folders a build or install regenerates.
+ * deletions, executable bits and symlinks, except what git does not track inside the folders a
+ * build or install regenerates (a file tracked there is the user's and is kept with its edits).
  *
  * It is a commit shaped like `git stash`'s: its tree is the working tree, its parents are HEAD
  * and a commit of the index's tree, and it is kept under a `refs/foundry/...` ref of the
@@ -106,8 +107,12 @@ async function worktreeTrees(cwd: string, userIndex: string, tmpIndex: string, h
     return written.code === 0 ? text(written.stdout) : text(await exact(cwd, ['rev-parse', `${head}^{tree}`]));
   })();
   const treeP = (async () => {
-    // Tracked files inside regenerable folders leave the temporary index too.
-    if (regenerable.length) await exact(cwd, ['rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', ...inside(regenerable)], tmpIndex);
+    // A file git tracks inside a regenerable folder is the user's, not regenerable: it stays in,
+    // with its edits and deletion; only what git does not track there is left out.
+    if (regenerable.length) {
+      const tracked = (await exact(cwd, ['ls-files', '-z', '--', ...inside(regenerable)], tmpIndex)).toString('utf8').split('\0').filter(Boolean);
+      if (tracked.length) await exact(cwd, ['add', '-u', '--pathspec-from-file=-', '--pathspec-file-nul'], tmpIndex, tracked.map((f) => `:(literal)${f}`).join('\0') + '\0');
+    }
     await exact(cwd, ['add', '-A', '-f', '--', ...outside(regenerable)], tmpIndex);
     return text(await exact(cwd, ['write-tree'], tmpIndex));
   })();
@@ -206,7 +211,6 @@ async function treeChanges(cwd: string, from: string, to: string): Promise<TreeC
   return changes;
 }
 
-const inRegenerable = (path: string, names: Set<string>) => path.split('/').slice(0, -1).some((s) => names.has(s));
 
 /** Remove now-empty folders from `dir` up to (not including) `root`. */
 async function pruneEmpty(root: string, dir: string): Promise<void> {
@@ -226,12 +230,12 @@ export async function restoreSnapshot(p: RestoreSnapshotParams): Promise<Restore
   const parts = await snapshotParts(cwd, p.commit);
   if (!parts) throw new Error(`not a Foundry snapshot: ${p.commit}`);
   const { head, index } = await headAndIndex(cwd);
-  const names = new Set(p.regenerable);
   return withTempDir(async (dir) => {
     const tmpIndex = join(dir, 'index');
     const { tree: current } = await worktreeTrees(cwd, index, tmpIndex, head, p.regenerable);
     const changes = (await treeChanges(cwd, current, parts.tree)).filter(
-      (c) => c.srcMode !== GITLINK && c.dstMode !== GITLINK && !inRegenerable(c.path, names),
+      // Inside a regenerable folder only tracked files are in either tree, so only they are restored.
+      (c) => c.srcMode !== GITLINK && c.dstMode !== GITLINK,
     );
     const removals = changes.filter((c) => c.status === 'D' || c.status === 'T');
     const writes = changes.filter((c) => c.status !== 'D').map((c) => c.path);
