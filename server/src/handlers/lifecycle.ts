@@ -28,6 +28,16 @@ export function queuePurge(sc: Sidecar, taskId: string, scope: CleanupScope): vo
   sc.jobs.add('purge', taskId, taskId, scope);
 }
 
+/** Put the task in its restore stage and queue the restore job (unarchive and undo delete share it). */
+function queueRestore(sc: Sidecar, taskId: string, stage: 'unarchive_restore' | 'undo_delete_restore', message: string) {
+  sc.db.tx(() => {
+    sc.store.updateTask(taskId, { status: stage, status_message: message, error_message: null, failed_stage: null });
+    sc.jobs.add('restore', taskId, taskId, stage);
+  });
+  sc.publisher.taskChanged(taskId);
+  return sc.store.taskSummary(taskId)!;
+}
+
 export const lifecycleHandlers: Pick<Handlers, 'ArchiveTask' | 'UnarchiveTask' | 'DeleteTask' | 'UndoDeleteTask' | 'GetCleanupInventory' | 'RunCleanup'> = {
   ArchiveTask(sc, { taskId, skipTeardown }) {
     const t = mustTask(sc, taskId);
@@ -41,12 +51,7 @@ export const lifecycleHandlers: Pick<Handlers, 'ArchiveTask' | 'UnarchiveTask' |
     const t = mustTask(sc, taskId);
     if (t.status !== 'archived' && !(t.status === 'error' && t.failed_stage === 'unarchive_restore')) throw invalidState('unarchiveTask', t.status, 'only an archived task can be unarchived');
     if (!t.snapshot_commit) throw invalidState('unarchiveTask', 'no_snapshot', 'it was archived by an earlier version, which kept no snapshot; its branch is still there');
-    sc.db.tx(() => {
-      sc.store.updateTask(taskId, { status: 'unarchive_restore', status_message: 'Restoring the worktree', error_message: null, failed_stage: null });
-      sc.jobs.add('restore', taskId, taskId, 'unarchive_restore');
-    });
-    sc.publisher.taskChanged(taskId);
-    return sc.store.taskSummary(taskId)!;
+    return queueRestore(sc, taskId, 'unarchive_restore', 'Restoring the worktree');
   },
 
   DeleteTask(sc, { taskId }) {
@@ -66,12 +71,7 @@ export const lifecycleHandlers: Pick<Handlers, 'ArchiveTask' | 'UnarchiveTask' |
     const t = mustTask(sc, taskId);
     if (t.status !== 'deleted' && !(t.status === 'error' && t.failed_stage === 'undo_delete_restore')) throw invalidState('undoDeleteTask', t.status, 'only a deleted task can be brought back');
     if (!t.snapshot_commit) throw invalidState('undoDeleteTask', 'no_snapshot', 'the task had no worktree when it was deleted');
-    sc.db.tx(() => {
-      sc.store.updateTask(taskId, { status: 'undo_delete_restore', status_message: 'Restoring the deleted task', error_message: null, failed_stage: null });
-      sc.jobs.add('restore', taskId, taskId, 'undo_delete_restore');
-    });
-    sc.publisher.taskChanged(taskId);
-    return sc.store.taskSummary(taskId)!;
+    return queueRestore(sc, taskId, 'undo_delete_restore', 'Restoring the deleted task');
   },
 
   async GetCleanupInventory(sc, { scope, repoId }) {
