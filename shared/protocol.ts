@@ -18,7 +18,7 @@ import { z } from 'zod';
  * Bumped on any incompatible change of this contract. A client and a sidecar of different
  * protocol versions never talk: the newer one hands over or asks for a reload.
  */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 
 /**
  * Folder names whose contents a build or install recreates, left out of snapshots (checkpoints,
@@ -65,7 +65,19 @@ export const ErrorCodes = {
 // Status enums
 // ---------------------------------------------------------------------------
 
-/** Provisioning stages a task walks through, in order. */
+/**
+ * Where a task's sandbox lives: `local` (a git worktree on this machine, the default) or
+ * `daytona` (a remote Daytona sandbox with sandbox-agent inside; server/src/providers/daytona/).
+ */
+export const ProviderId = z.enum(['local', 'daytona'], { error: "provider must be 'local' or 'daytona'" });
+export type ProviderId = z.infer<typeof ProviderId>;
+
+/**
+ * Provisioning stages. Each provider declares the ones it walks, in its order, with their labels
+ * (TaskSummary `stages`): `local` walks init_ensure_name, init_create_sandbox, init_ensure_agent,
+ * init_create_session; `daytona` walks init_ensure_name, init_allocate_sandbox ...
+ * init_check_agent, init_create_session.
+ */
 export const ProvisionStages = [
   /** Created; its provisioning job waits in the queue. */
   'init_enqueue_provision',
@@ -81,6 +93,18 @@ export const ProvisionStages = [
   'init_create_sandbox',
   /** Checking that the agent can be launched. */
   'init_ensure_agent',
+  /** Remote: finding the task's sandbox by its label, or creating it (one per task, ever). */
+  'init_allocate_sandbox',
+  /** Remote: the repository uploaded as a git bundle and the task's branch checked out in the sandbox. */
+  'init_prepare_repo',
+  /** Remote: the repository's setup script runs in the sandbox (output in the task log). */
+  'init_run_setup',
+  /** Remote: sandbox-agent and the agent are installed in the sandbox. */
+  'init_install_agent',
+  /** Remote: sandbox-agent is started in the sandbox. */
+  'init_start_agent',
+  /** Remote: sandbox-agent answers its health check (with backoff) through the sandbox's preview URL. */
+  'init_check_agent',
   /** Creating the first session's agent session (and sending the prompt). */
   'init_create_session',
 ] as const;
@@ -92,6 +116,11 @@ export const TaskStatus = z.enum([
   'running',
   /** Provisioned; no turn in progress. */
   'idle',
+  /**
+   * Remote: the sandbox was stopped (Daytona's auto-stop) and is starting again for a message;
+   * queued messages wait and are sent once it is up ("Waking sandbox").
+   */
+  'waking',
   /** Provisioning failed: see errorMessage; `foundry/retryTask` resumes from the failed stage. */
   'error',
   /** Archive step 1: the task's agents are being stopped. */
@@ -166,9 +195,16 @@ export const statusLabel: Record<TaskStatus | SessionStatus, string> = {
   init_ensure_name: 'Naming branch',
   init_create_sandbox: 'Creating worktree',
   init_ensure_agent: 'Preparing agent',
+  init_allocate_sandbox: 'Allocating sandbox',
+  init_prepare_repo: 'Uploading repository',
+  init_run_setup: 'Running setup script',
+  init_install_agent: 'Installing agent',
+  init_start_agent: 'Starting sandbox-agent',
+  init_check_agent: 'Checking agent',
   init_create_session: 'Starting session',
   running: 'Running',
   idle: 'Idle',
+  waking: 'Waking sandbox',
   error: 'Error',
   archive_stop_agents: 'Archiving: stopping agents',
   archive_run_teardown: 'Archiving: running the teardown script',
@@ -236,6 +272,8 @@ export const Repo = z.object({
    * DEFAULT_REGENERABLE_FOLDERS.
    */
   regenerableFolders: z.array(z.string()).optional(),
+  /** Where its new tasks' sandboxes live (`foundry.provider`); absent: `local`. */
+  provider: ProviderId.optional(),
 });
 export type Repo = z.infer<typeof Repo>;
 
@@ -525,6 +563,12 @@ export const RepoActionKind = z.enum([
    * uncommitted changes; refused, touching nothing, when they do not apply cleanly.
    */
   'apply_to_checkout',
+  /**
+   * A remote task: fetch its branch and its uncommitted work from the sandbox (as a git bundle)
+   * into the local repository: the branch at the sandbox's HEAD, and the whole working state under
+   * `refs/foundry/remote/<taskId>` ("Bring Changes Local"). `apply_to_checkout` then works on it.
+   */
+  'bring_changes_local',
 ]);
 export type RepoActionKind = z.infer<typeof RepoActionKind>;
 
@@ -564,6 +608,32 @@ export const RepoAction = z.object({
 });
 export type RepoAction = z.infer<typeof RepoAction>;
 
+/** One provisioning stage a provider declares: its status id and its label. */
+export const StageInfo = z.object({
+  id: z.enum(ProvisionStages),
+  label: z.string(),
+});
+export type StageInfo = z.infer<typeof StageInfo>;
+
+/** What a remote sandbox is doing, as the provider last saw it. */
+export const SandboxState = z.enum(['creating', 'started', 'stopped', 'starting', 'error', 'lost', 'deleted']);
+export type SandboxState = z.infer<typeof SandboxState>;
+
+/** A task's remote sandbox (absent for a local worktree). */
+export const SandboxInfo = z.object({
+  provider: ProviderId,
+  /** The provider's sandbox id, once allocated. */
+  id: z.string().optional(),
+  state: SandboxState,
+  /** Epoch milliseconds it last started (while `started`). */
+  startedAt: z.number().optional(),
+  /** Total time it has run, in milliseconds (a rough cost indicator), up to its last stop or to `startedAt`. */
+  uptimeMs: z.number(),
+  /** Why it is in `error` or `lost`. */
+  error: z.string().optional(),
+});
+export type SandboxInfo = z.infer<typeof SandboxInfo>;
+
 /** One task, whole: pushed by `foundry/workbenchUpdated` and answered by the task requests. */
 export const TaskSummary = z.object({
   /** `task_…`. */
@@ -581,6 +651,12 @@ export const TaskSummary = z.object({
   errorMessage: z.string().optional(),
   /** The agent of its first session. */
   agent: z.string(),
+  /** Where its sandbox lives. */
+  provider: ProviderId,
+  /** The provisioning stages its provider walks, in order, with their labels. */
+  stages: z.array(StageInfo),
+  /** Its remote sandbox (`daytona`): state and uptime. Absent for `local`. */
+  sandbox: SandboxInfo.optional(),
   /** Every session, closed ones included. */
   sessions: z.array(SessionSummary),
   /** Projection refreshed in the background: files changed against the base, lines added/removed. */
@@ -789,6 +865,19 @@ export const SidecarSettings = z.object({
   diskUsageThrottleMs: z.number().int().min(0).optional(),
   /** Checkpoints at each turn's end (`foundry.checkpoints.enabled`; default true). Applies at once. */
   checkpointsEnabled: z.boolean().optional(),
+  /**
+   * The Daytona provider (`foundry.daytona.*`): the API's base URL (default Daytona's cloud),
+   * the target region, and the idle minutes after which Daytona itself stops a sandbox (its
+   * auto-stop interval; default 15, 0 = never). The API key is a credential
+   * (`foundry/setProviderCredentials`, or DAYTONA_API_KEY in the sidecar's environment).
+   */
+  daytona: z
+    .object({
+      apiUrl: z.string().url('daytona.apiUrl must be a URL').optional(),
+      target: z.string().max(100).optional(),
+      autoStopMinutes: z.number().int().min(0).max(7 * 24 * 60).optional(),
+    })
+    .optional(),
 });
 export type SidecarSettings = z.infer<typeof SidecarSettings>;
 
@@ -1022,6 +1111,8 @@ export const AddRepo = request(
     teardownScript: z.string().max(100_000).optional(),
     /** Folder names snapshots leave out (`foundry.regenerableFolders`): absent keeps the current list. */
     regenerableFolders: z.array(folderName).max(200).optional(),
+    /** Where its new tasks' sandboxes live: absent keeps the current one (a new repository: `local`). */
+    provider: ProviderId.optional(),
   }),
   Repo,
 );
@@ -1075,6 +1166,8 @@ export const CreateTask = request(
     mode: sessionMode.optional(),
     /** The repository's setup script, set in the same transaction (absent keeps it, "" clears it); the task runs this one. */
     setupScript: z.string().max(100_000).optional(),
+    /** Where its sandbox lives; absent: the repository's provider. */
+    provider: ProviderId.optional(),
     /**
      * Start from this existing branch (local, or on `origin`) instead of a new one: the task's
      * branch is it. Fetched in the `init_attach_branch` stage; a branch checked out in the main
@@ -2097,6 +2190,46 @@ export const SetCredentials = request(
   AgentInfo,
 );
 
+/** Whether a sandbox provider can be used now. */
+export const ProviderInfo = z.object({
+  id: ProviderId,
+  /** Its credentials are present (always true for `local`). */
+  ready: z.boolean(),
+  /** Why it is not ready ("Set the Daytona API key"). */
+  reason: z.string().optional(),
+});
+export type ProviderInfo = z.infer<typeof ProviderInfo>;
+
+/**
+ * Give the sidecar a sandbox provider's credentials (Daytona's API key). Kept in the sidecar's
+ * memory only, like `foundry/setCredentials`: never written to the database, logs, transcripts or
+ * notifications; every client sends them again on each connect (the extension from SecretStorage).
+ * An empty `apiKey` clears them (DAYTONA_API_KEY in the sidecar's environment still applies).
+ * Tasks that failed for want of them are retried.
+ *
+ * Direction: client -> sidecar. Sent by the extension (on connect, and after "Foundry: Set
+ * Daytona API Key") and the tests.
+ *
+ * Params: `provider` and `apiKey`.
+ *
+ * Result: the ProviderInfo.
+ *
+ * Errors:
+ * - -32602 InvalidParams: `provider` is not a provider id, or is `local` (which takes none);
+ *   `apiKey` is longer than 10,000 characters.
+ * - -32002 InvalidState: admission only.
+ */
+export const SetProviderCredentials = request(
+  'foundry/setProviderCredentials',
+  z.object({
+    /** The provider the key is for (`daytona`). */
+    provider: ProviderId.refine((p) => p !== 'local', "provider: 'local' takes no credentials"),
+    /** The provider's API key; "" clears it. */
+    apiKey: z.string().max(10_000, 'apiKey is longer than 10,000 characters'),
+  }),
+  ProviderInfo,
+);
+
 // ---------------------------------------------------------------------------
 // Review: derived git state and detail reads (served from the projection, or for the one file
 // or folder asked, with one bounded call to the effects worker)
@@ -2865,6 +2998,7 @@ export const Requests = {
   ListAgents,
   InstallAgent,
   SetCredentials,
+  SetProviderCredentials,
   GetFileChanges,
   GetFileDiff,
   GetFileTree,
@@ -2930,6 +3064,7 @@ export const RequestErrors: Record<keyof typeof Requests, readonly ErrorCode[]> 
   ListAgents: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
   InstallAgent: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState],
   SetCredentials: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState],
+  SetProviderCredentials: [ErrorCodes.InvalidParams, ErrorCodes.InvalidState],
   GetFileChanges: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   GetFileDiff: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],
   GetFileTree: [ErrorCodes.InvalidParams, ErrorCodes.NotFound, ErrorCodes.InvalidState, ErrorCodes.Internal],

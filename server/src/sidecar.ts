@@ -27,6 +27,7 @@ import { Pool } from './pool/pool';
 import { DISK_JOB, DISK_KEY } from './jobs/diskUsage';
 import { RETENTION_JOB, RETENTION_KEY } from './jobs/retention';
 import { Checkpoints } from './checkpoints/service';
+import { Providers } from './providers';
 
 export interface Options {
   dataDir: string;
@@ -53,6 +54,15 @@ export interface Options {
   diskUsageThrottleMs: number;
   /** Checkpoints at each turn's end (checkpoints/service.ts). */
   checkpointsEnabled: boolean;
+  /** The Daytona provider's API (its key is a credential: providers/index.ts). */
+  daytona: DaytonaSettings;
+}
+
+export interface DaytonaSettings {
+  apiUrl: string;
+  target?: string;
+  /** Daytona's own auto-stop interval for idle sandboxes (minutes; 0 = never). */
+  autoStopMinutes: number;
 }
 
 export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir: string): Options {
@@ -80,6 +90,11 @@ export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir
     },
     diskUsageThrottleMs: init.diskUsageThrottleMs ?? 60_000,
     checkpointsEnabled: init.checkpointsEnabled ?? true,
+    daytona: {
+      apiUrl: init.daytona?.apiUrl ?? process.env.DAYTONA_API_URL ?? 'https://app.daytona.io/api',
+      ...(init.daytona?.target ?? process.env.DAYTONA_TARGET ? { target: init.daytona?.target ?? process.env.DAYTONA_TARGET } : {}),
+      autoStopMinutes: init.daytona?.autoStopMinutes ?? 15,
+    },
   };
 }
 
@@ -111,6 +126,7 @@ export class Sidecar {
   readonly overviews: Overviews;
   readonly pool: Pool;
   readonly checkpoints: Checkpoints;
+  readonly providers: Providers;
   /** Process groups alive now (ended synchronously if the sidecar exits). */
   readonly liveGroups = new Set<number>();
 
@@ -149,6 +165,7 @@ export class Sidecar {
     this.store.pool.size = opts.poolSize;
     this.pool = new Pool(this);
     this.checkpoints = new Checkpoints(this);
+    this.providers = new Providers(this);
     this.jobs.onChange(() => this.activityChanged());
     registerJobs(this);
   }
@@ -188,7 +205,8 @@ export class Sidecar {
   }
 
   log(message: string): void {
-    const masked = this.github ? this.github.redact(message) : message;
+    let masked = this.github ? this.github.redact(message) : message;
+    for (const secret of this.providers?.secrets() ?? []) masked = masked.split(secret).join('***');
     this.channels.log(this.agents ? this.agents.redact(masked) : masked);
   }
 
@@ -216,6 +234,7 @@ export class Sidecar {
     this.opts.stalledAfterMs = resolved.stalledAfterMs;
     this.opts.retention = resolved.retention;
     this.opts.checkpointsEnabled = resolved.checkpointsEnabled;
+    this.opts.daytona = resolved.daytona;
     if (!envChanged) return;
     this.opts.agentEnv = resolved.agentEnv;
     this.agents.setAgentEnv(resolved.agentEnv);
@@ -325,7 +344,7 @@ export class Sidecar {
   refreshChanges(taskId: string): void {
     if (this.draining) return;
     const t = this.store.task(taskId);
-    if (!t?.worktree_path || !t.base_ref || isShelved(t.status)) return;
+    if (!t || !this.providers.of(t).hasSandbox(t) || !t.base_ref || isShelved(t.status)) return;
     // Coalesced: at most one refresh running and one waiting per task; the waiting one sees
     // every change made before it starts.
     this.measureDisk();

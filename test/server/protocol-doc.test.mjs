@@ -126,6 +126,8 @@ const samples = {
   taskIds: ['task_doc_unknown'],
   token: 'doc-token',
   line: 1,
+  provider: 'daytona',
+  apiKey: '',
 };
 /** Per request, where a field's sample differs (a worktree path is relative). */
 const sampleOf = {

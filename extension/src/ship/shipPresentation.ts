@@ -17,6 +17,7 @@ const Running: Record<RepoActionKind, string> = {
   create_pull_request: 'Opening a pull request…',
   merge_pull_request: 'Merging the pull request…',
   apply_to_checkout: 'Applying to your checkout…',
+  bring_changes_local: 'Bringing the changes local…',
 };
 
 /** The action's name in "<name> failed" and "<name> queued". */
@@ -29,6 +30,7 @@ const Names: Record<RepoActionKind, string> = {
   create_pull_request: 'Create pull request',
   merge_pull_request: 'Merge pull request',
   apply_to_checkout: 'Apply to my checkout',
+  bring_changes_local: 'Bring changes local',
 };
 
 export function actionName(kind: RepoActionKind): string {
@@ -65,6 +67,8 @@ export function progressTitle(kind: RepoActionKind, subject: { title?: string; b
       return `Foundry: merging pull request${subject.pullRequest ? ` #${subject.pullRequest}` : ''}`;
     case 'apply_to_checkout':
       return `Foundry: applying "${subject.title ?? ''}" to your checkout`;
+    case 'bring_changes_local':
+      return `Foundry: bringing${branch} and its changes from the sandbox`;
   }
 }
 
@@ -125,6 +129,8 @@ export function outcome(action: RepoAction, subject: { title?: string; branch?: 
     }
     case 'fetch':
       return { ok: true, message: sentence(action.message ?? '') || 'Fetched origin' };
+    case 'bring_changes_local':
+      return { ok: true, message: sentence(action.message ?? '') || `Brought ${subject.branch ?? 'the branch'} and its changes local` };
     case 'rebase_on_base':
       return { ok: true, message: sentence(action.message ?? '') || `Rebased ${subject.branch ?? 'the branch'} on its base` };
     case 'merge_base_in':

@@ -32,6 +32,8 @@ export function task(overrides: Partial<TaskSummary> = {}): TaskSummary {
     branch: 'foundry/fix-the-bug',
     status: 'idle',
     agent: 'demo',
+    provider: 'local',
+    stages: [],
     sessions: [session({ id: `${id}-s1`, taskId: id })],
     changes: { files: 0, added: 0, removed: 0 },
     createdAt: 1_000,

@@ -3,5 +3,6 @@ import type { RepoActionKind } from '../../../shared/protocol';
 import type { ActionKind } from './kinds';
 import { gitActionKinds } from './gitKinds';
 import { githubActionKinds } from '../github/actions';
+import { providerActionKinds } from './providerKinds';
 
-export const ACTION_KINDS: Record<RepoActionKind, ActionKind> = { ...gitActionKinds, ...githubActionKinds };
+export const ACTION_KINDS: Record<RepoActionKind, ActionKind> = { ...gitActionKinds, ...githubActionKinds, ...providerActionKinds };

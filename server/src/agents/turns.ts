@@ -39,31 +39,34 @@ export class Turns {
   }
 
   /** Launch the session's agent process (ending any earlier one), configured for its mode. */
-  private async startProcess(s: SessionRow): Promise<{ loadSession: boolean }> {
+  private async startProcess(s: SessionRow): Promise<{ loadSession: boolean; cwd: string }> {
     const entry = this.sc.agents.entry(s.agent);
     const info = this.sc.agents.info(s.agent);
     if (!entry || !info) throw new AgentUnavailable(info?.reason ?? `unknown agent '${s.agent}'`);
     if (!info.ready) throw new AgentUnavailable(info.reason ?? `${info.name} is not ready`);
     const task = this.store.task(s.task_id);
-    if (!task?.worktree_path) throw new Error('the task has no worktree yet');
+    if (!task) throw new Error('the task is gone');
+    const provider = this.sc.providers.of(task);
+    if (!provider.hasSandbox(task)) throw new Error('the task has no sandbox yet');
     this.attached.delete(s.id);
     this.crashed.delete(s.id);
     const base = { ...agentEnv(entry, { id: s.agent, dataDir: this.sc.opts.dataDir, inherited: process.env, execPath: process.execPath }), ...this.sc.agents.extraEnv(s.agent) };
     const { env, args } = launchFor(this.sc.agents.policy(s.agent, this.modes.policyOf(s)), base, entry.args);
     const c = this.sc.agents.catalog(s.agent);
     const local = c?.localEnv?.(env, { installDir: this.sc.agents.installDir(c), stateDir: join(this.sc.opts.dataDir, 'agents', s.agent) }) ?? env;
-    const launch = entry.sandboxAgent ? { kind: 'sandbox-agent' as const, ...entry.sandboxAgent } : { kind: 'stdio' as const, command: entry.command!, args, env: local, ...(c?.clientFs === false ? { clientFs: false as const } : {}) };
-    const r = await this.sc.effects.call('agentStart', { key: s.id, launch, cwd: task.worktree_path });
+    const stdio = { kind: 'stdio' as const, command: entry.command!, args, env: local, ...(c?.clientFs === false ? { clientFs: false as const } : {}) };
+    // The provider decides where it runs: this worktree, or sandbox-agent in a remote sandbox.
+    const { launch, cwd } = entry.sandboxAgent ? { launch: { kind: 'sandbox-agent' as const, ...entry.sandboxAgent }, cwd: task.worktree_path! } : await provider.agentTarget(task, stdio, s.agent);
+    const r = await this.sc.effects.call('agentStart', { key: s.id, launch, cwd });
     this.modes.launched(s.id, s.mode ?? 'ask');
-    return { loadSession: r.loadSession && this.sc.agents.trustsLoad(s.agent) };
+    return { loadSession: r.loadSession && this.sc.agents.trustsLoad(s.agent), cwd };
   }
 
   /** Create the session's agent session (create-session steps). Idempotent on resume. */
   async createAgentSession(sessionId: string): Promise<void> {
     const s = this.mustSession(sessionId);
     if (s.acp_session_id) return this.attach(sessionId);
-    await this.startProcess(s);
-    const cwd = this.store.task(s.task_id)!.worktree_path!;
+    const { cwd } = await this.startProcess(s);
     const { acpSessionId, setup } = await this.sc.effects.call('agentNewSession', { key: sessionId, cwd });
     this.store.updateSession(sessionId, { acp_session_id: acpSessionId });
     await this.modes.configure(sessionId, setup);
@@ -85,8 +88,7 @@ export class Turns {
     // round trip to the worker is needed here: a crash still in flight fails the turn with its reason.
     if (this.attached.has(sessionId)) return;
     const s = this.mustSession(sessionId);
-    const cwd = this.store.task(s.task_id)!.worktree_path!;
-    const { loadSession } = await this.startProcess(s);
+    const { loadSession, cwd } = await this.startProcess(s);
     if (s.acp_session_id && loadSession) {
       const { setup } = await this.sc.effects.call('agentLoadSession', { key: sessionId, acpSessionId: s.acp_session_id, cwd });
       await this.modes.configure(sessionId, setup);

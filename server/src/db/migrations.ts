@@ -215,4 +215,19 @@ export const migrations: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN pool_entry_id TEXT;
   ALTER TABLE repos ADD COLUMN copy_ignored TEXT;
   `,
+  // 14: sandbox providers (issue 10). Where a repository's new tasks and each task live (`local`
+  // worktrees, `daytona` sandboxes), and per remote task its sandbox as the provider last saw it:
+  // the provider's sandbox id (found again by its label, never created twice), its state, the
+  // work dir of the repository inside it, the port sandbox-agent listens on and its preview URL
+  // (the endpoint; its token is never stored: a new one is asked on each attach), and the uptime
+  // counted so far (a rough cost indicator).
+  `
+  ALTER TABLE repos ADD COLUMN provider TEXT NOT NULL DEFAULT 'local';
+  ALTER TABLE tasks ADD COLUMN provider TEXT NOT NULL DEFAULT 'local';
+  CREATE TABLE sandboxes (
+    task_id TEXT PRIMARY KEY, provider TEXT NOT NULL, sandbox_id TEXT, state TEXT NOT NULL,
+    workdir TEXT, agent_port INTEGER, endpoint_url TEXT, started_at INTEGER,
+    uptime_ms INTEGER NOT NULL DEFAULT 0, error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  `,
 ];

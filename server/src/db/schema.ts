@@ -13,6 +13,8 @@ export interface RepoRow {
   disk_bytes?: number | null;
   /** JSON array of folder names snapshots leave out; null = DEFAULT_REGENERABLE_FOLDERS. */
   regenerable_folders?: string | null;
+  /** Where its new tasks' sandboxes live: 'local' | 'daytona'. */
+  provider?: string;
   created_at: number;
 }
 
@@ -60,6 +62,8 @@ export interface TaskRow {
   skip_teardown?: number;
   /** Its worktree's disk use (bytes), measured in the background; null = not yet. */
   disk_bytes?: number | null;
+  /** Where its sandbox lives: 'local' | 'daytona' (providers/). */
+  provider?: string;
   created_at: number;
   updated_at: number;
 }
@@ -343,7 +347,31 @@ export interface CheckpointRestoreRow {
   updated_at: number;
 }
 
+/** A remote task's sandbox, as its provider last saw it (providers/daytona/). */
+export interface SandboxRow {
+  task_id: string;
+  provider: string;
+  /** The provider's id, once allocated (found again by the task's label before any create). */
+  sandbox_id: string | null;
+  /** shared/protocol.ts SandboxState. */
+  state: string;
+  /** The repository's folder inside the sandbox (the agents' cwd). */
+  workdir: string | null;
+  /** The port sandbox-agent listens on inside the sandbox. */
+  agent_port: number | null;
+  /** sandbox-agent's preview URL (its token is never stored). */
+  endpoint_url: string | null;
+  /** When it last started (epoch ms), while started. */
+  started_at: number | null;
+  /** Uptime counted up to its last stop (ms). */
+  uptime_ms: number;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  sandboxes: SandboxRow;
   pool_entries: PoolEntryRow;
   repos: RepoRow;
   tasks: TaskRow;

@@ -20,6 +20,7 @@ import { githubHandlers } from './github';
 import { reviewCommentHandlers } from './reviewComments';
 import { lifecycleHandlers } from './lifecycle';
 import { checkpointHandlers } from './checkpoints';
+import { providerHandlers } from './providers';
 
 const handlers: Handlers = {
   Ping: () => ({}),
@@ -35,6 +36,7 @@ const handlers: Handlers = {
   ...reviewCommentHandlers,
   ...lifecycleHandlers,
   ...checkpointHandlers,
+  ...providerHandlers,
 };
 
 /**

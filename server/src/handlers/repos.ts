@@ -7,8 +7,8 @@ import type { Sidecar } from '../sidecar';
 import { DEFAULT_REGENERABLE_FOLDERS } from '../../../shared/protocol';
 
 export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
-  async AddRepo(sc, { path, setupScript, teardownScript, copyIgnored, regenerableFolders }) {
-    const apply = (r: RepoRow) => applyTeardownScript(sc, applyRegenerable(sc, applyCopyIgnored(sc, applySetupScript(sc, r, setupScript), copyIgnored), regenerableFolders), teardownScript);
+  async AddRepo(sc, { path, setupScript, teardownScript, copyIgnored, regenerableFolders, provider }) {
+    const apply = (r: RepoRow) => applyProvider(sc, applyTeardownScript(sc, applyRegenerable(sc, applyCopyIgnored(sc, applySetupScript(sc, r, setupScript), copyIgnored), regenerableFolders), teardownScript), provider);
     // A known repository (the extension re-sends it before each create) needs no git at all.
     const known = sc.store.repoByPath(resolve(path));
     if (known) return sc.store.repoSummary(apply(known));
@@ -30,6 +30,7 @@ export const repoHandlers: Pick<Handlers, 'AddRepo'> = {
       copy_ignored: copyIgnored?.length ? JSON.stringify(copyIgnored) : null,
       teardown_script: teardownScript === undefined ? null : storedScript(teardownScript),
       regenerable_folders: regenerableFolders === undefined ? null : JSON.stringify(regenerableFolders),
+      provider: provider ?? 'local',
       created_at: Date.now(),
     };
     sc.store.insertRepo(row);
@@ -98,6 +99,14 @@ export function applyTeardownScript(sc: Sidecar, repo: RepoRow, teardownScript: 
   sc.store.updateRepo(repo.id, { teardown_script: script });
   sc.publisher.repoChanged(repo.id);
   return { ...repo, teardown_script: script };
+}
+
+/** A request's optional `provider` applied to the repository (its new tasks'): absent keeps it. */
+function applyProvider(sc: Sidecar, repo: RepoRow, provider: string | undefined): RepoRow {
+  if (provider === undefined || (repo.provider ?? 'local') === provider) return repo;
+  sc.store.updateRepo(repo.id, { provider });
+  sc.publisher.repoChanged(repo.id);
+  return { ...repo, provider };
 }
 
 /** A request's optional `regenerableFolders` applied to the repository: absent keeps the current list. */

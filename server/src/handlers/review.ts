@@ -45,10 +45,11 @@ export const reviewHandlers: Pick<Handlers, 'GetFileChanges' | 'GetFileDiff' | '
   },
 
   async GetFileDiff(sc, p) {
-    const t = mustWorktree(sc, p.taskId, 'getFileDiff');
-    const against = p.against ?? 'base';
+    const t = mustTask(sc, p.taskId);
+    const provider = sc.providers.of(t);
+    if (!provider.hasSandbox(t) || !t.base_ref || isShelved(t.status)) throw invalidState('getFileDiff', t.status, 'the task has no sandbox');
     const oldPath = sc.store.taskFile(t.id, p.path)?.old_path ?? undefined;
-    return accepted(await sc.effects.call('fileDiff', { worktreePath: t.worktree_path, baseRef: t.base_ref, path: p.path, against, ...(oldPath ? { oldPath } : {}) }));
+    return accepted(await provider.fileSides(t, p.path, p.against ?? 'base', oldPath));
   },
 
   async GetFileTree(sc, p) {

@@ -95,6 +95,7 @@ export const taskHandlers: Pick<Handlers, 'CreateTask' | 'GetWorkbench' | 'Renam
       from_branch: p.fromBranch ?? null,
       from_pull_request: p.fromPullRequest ?? null,
       pool_entry_id: null,
+      provider: p.provider ?? repo.provider ?? 'local',
       created_at: now,
       updated_at: now,
     };

@@ -23,10 +23,12 @@ const fileRow = (taskId: string, f: FileChange): TaskFileRow => ({
 export function changesJob(sc: Sidecar) {
   return async (job: JobRow): Promise<void> => {
     const t = sc.store.task(job.subject);
-    if (!t?.worktree_path || !t.base_ref || isShelved(t.status)) return;
+    if (!t || !t.base_ref || isShelved(t.status)) return;
+    const provider = sc.providers.of(t);
+    if (!provider.hasSandbox(t)) return;
     const repo = sc.store.repo(t.repo_id);
     const t0 = performance.now();
-    const r = await sc.effects.call('gitState', { worktreePath: t.worktree_path, baseRef: t.base_ref, baseBranch: repo?.default_branch ?? null });
+    const r = await provider.gitState(t, repo?.default_branch ?? null);
     const now = sc.store.task(job.subject);
     if (!now || isShelved(now.status)) return;
     const before = sc.store.taskGit(job.subject);

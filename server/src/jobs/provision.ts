@@ -1,47 +1,42 @@
 /**
- * The task provisioning workflow: ensure_name -> create_sandbox -> ensure_agent ->
- * create_session, after attach_branch for a task started from an existing branch or pull
- * request. Each stage is idempotent and the job row records the stage it is in, so
+ * The task provisioning workflow: the stages its provider declares (providers/stages.ts; local:
+ * ensure_name -> create_sandbox -> ensure_agent -> create_session), after attach_branch for a
+ * task started from an existing branch or pull request. Naming the branch, attaching it and the
+ * first session are this job's own steps; the others are the provider's (providers/). Each stage is idempotent and the job row records the stage it is in, so
  * a sidecar that crashed mid-stage resumes there; the client re-sends nothing.
  */
 import { existsSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
-import { readTail } from '../tail';
 import { isShelved, turnInProgress, type ProvisionStage } from '../../../shared/protocol';
 import type { JobRow, TaskRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
+import { stagesFor } from '../providers/stages';
 
 type Stage = Exclude<ProvisionStage, 'init_enqueue_provision'>;
-export const STAGES: Stage[] = ['init_ensure_name', 'init_create_sandbox', 'init_ensure_agent', 'init_create_session'];
-/** A task from `fromBranch` / `fromPullRequest` attaches its branch first; every other task walks STAGES as before. */
-const ATTACHED_STAGES: Stage[] = ['init_attach_branch', ...STAGES];
 const isAttached = (t: TaskRow) => t.from_branch != null || t.from_pull_request != null;
-const stagesOf = (t: TaskRow) => (isAttached(t) ? ATTACHED_STAGES : STAGES);
-const MESSAGES: Record<Stage, string> = {
-  init_attach_branch: 'Fetching the branch',
-  init_ensure_name: 'Checking the branch name against git',
-  init_create_sandbox: 'Creating the worktree and running the setup script',
-  init_ensure_agent: 'Checking that the agent can be launched',
-  init_create_session: 'Starting the agent session and sending the prompt',
-};
+/** The stages the task's provider declares (providers/stages.ts), after init_attach_branch for an existing branch. */
+const stagesOf = (t: TaskRow) => stagesFor(t.provider, isAttached(t));
 
 export function provisionJob(sc: Sidecar) {
-  const steps: Record<Stage, (taskId: string) => Promise<void>> = {
+  // The stages every provider shares; the rest are the provider's own (providers/).
+  const common: Partial<Record<Stage, (taskId: string) => Promise<void>>> = {
     init_attach_branch: (id) => attachBranch(sc, id),
     init_ensure_name: (id) => ensureName(sc, id),
-    init_create_sandbox: (id) => createSandbox(sc, id),
-    init_ensure_agent: (id) => ensureAgent(sc, id),
     init_create_session: (id) => createFirstSession(sc, id),
+  };
+  const stepOf = (t: TaskRow, stage: Stage) => {
+    const step = common[stage] ?? sc.providers.of(t).steps[stage];
+    if (!step) throw new Error(`the ${t.provider ?? 'local'} provider has no step for ${stage}`);
+    return step;
   };
   return async (job: JobRow): Promise<void> => {
     const taskId = job.subject;
     const task = sc.store.task(taskId);
     if (!task) return;
     const stages = stagesOf(task);
-    const from = Math.max(0, stages.indexOf(job.step as Stage));
-    for (const stage of stages.slice(from)) {
+    const from = Math.max(0, stages.findIndex((s) => s.id === job.step));
+    for (const { id: stage, message } of stages.slice(from)) {
       const t = sc.store.task(taskId);
       if (!t || isShelved(t.status)) return;
       if (sc.draining) {
@@ -50,13 +45,13 @@ export function provisionJob(sc: Sidecar) {
       }
       sc.db.tx(() => {
         sc.store.updateJob(job.id, { step: stage });
-        sc.store.updateTask(taskId, { status: stage, status_message: MESSAGES[stage], error_message: null, failed_stage: null });
+        sc.store.updateTask(taskId, { status: stage, status_message: message, error_message: null, failed_stage: null });
         sc.store.addHistory(taskId, { kind: 'stage_started', stage });
       });
       sc.publisher.taskChanged(taskId);
       const started = Date.now();
       try {
-        await steps[stage](taskId);
+        await stepOf(t, stage as Stage)(taskId);
       } catch (e) {
         failStage(sc, taskId, stage, e);
         throw e;
@@ -68,7 +63,7 @@ export function provisionJob(sc: Sidecar) {
 }
 
 /** A drain stopped the stage: it is not an error, and it re-runs when the sidecar starts again. */
-function markInterrupted(sc: Sidecar, taskId: string, stage: Stage): void {
+function markInterrupted(sc: Sidecar, taskId: string, stage: ProvisionStage): void {
   sc.db.tx(() => {
     sc.store.updateTask(taskId, { status: stage, status_message: 'Interrupted, resuming', error_message: null });
     sc.store.addHistory(taskId, { kind: 'interrupted', stage });
@@ -76,7 +71,7 @@ function markInterrupted(sc: Sidecar, taskId: string, stage: Stage): void {
   sc.publisher.taskChanged(taskId);
 }
 
-function failStage(sc: Sidecar, taskId: string, stage: Stage, e: unknown): void {
+function failStage(sc: Sidecar, taskId: string, stage: ProvisionStage, e: unknown): void {
   if (sc.draining || e instanceof Interrupted) {
     markInterrupted(sc, taskId, stage);
     throw new Interrupted(stage);
@@ -145,49 +140,6 @@ async function ensureName(sc: Sidecar, taskId: string): Promise<void> {
   sc.store.addHistory(taskId, { kind: 'stage_started', stage: 'init_ensure_name', message: `branch ${current.branch} exists in git; using ${branch}` });
 }
 
-async function createSandbox(sc: Sidecar, taskId: string): Promise<void> {
-  // A leased pool worktree: its setup script ran in the pool. Stale or broken: a fresh one below.
-  if (await sc.pool.adopt(taskId)) return;
-  const t = sc.store.task(taskId)!;
-  const repo = sc.store.repo(t.repo_id)!;
-  // The recorded folder, once there is one: a task imported from an earlier version's data
-  // folder keeps its worktree where it is, never at a path recomputed from this data folder.
-  const worktreePath = t.worktree_path ?? sc.worktreePath(taskId);
-  const { baseRef } = await sc.effects.call('createWorktree', { repoPath: repo.path, worktreePath, branch: t.branch, baseRef: t.base_ref, taskId });
-  sc.store.updateTask(taskId, { worktree_path: worktreePath, base_ref: baseRef });
-  sc.publisher.taskChanged(taskId);
-  await sc.pool.copyIgnoredInto(repo, worktreePath);
-  // The snapshot taken when the task was created or retried, never the repository's script of the moment.
-  const script = t.setup_script ?? repo.setup_script;
-  if (!script?.trim()) return sc.checkpoints.atStart(taskId);
-  const logPath = sc.setupLogPath(taskId);
-  await appendFile(logPath, `--- setup script started ${new Date().toISOString()} ---\n`).catch((e: unknown) => {
-    throw new Error(`could not write the setup script's log ${logPath}: ${errorMessage(e)}`);
-  });
-  const r = await sc.effects.call('runScript', {
-    owner: taskId,
-    script,
-    cwd: worktreePath,
-    logPath,
-    env: { FOUNDRY_TASK_ID: taskId, FOUNDRY_REPO_PATH: repo.path, FOUNDRY_WORKTREE: worktreePath, FOUNDRY_BRANCH: t.branch },
-  });
-  if (r.exitCode !== 0) {
-    const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`;
-    const last = await lastLine(logPath);
-    throw new Error(`Setup script ${how}${last ? `: ${last}` : ''}`);
-  }
-  // The worktree as provisioned: what "Restore to here" at the first message brings back.
-  await sc.checkpoints.atStart(taskId);
-}
-
-async function ensureAgent(sc: Sidecar, taskId: string): Promise<void> {
-  const t = sc.store.task(taskId)!;
-  const info = sc.agents.info(t.agent);
-  if (!info) throw new Error(`Unknown agent '${t.agent}'`);
-  // Not installed, or no credentials: the error says the way out (Install, Configure Agent).
-  if (!info.ready) throw new Error(info.reason ?? `${info.name} is not ready`);
-}
-
 async function createFirstSession(sc: Sidecar, taskId: string): Promise<void> {
   const t = sc.store.task(taskId)!;
   const first = sc.store.sessionsOf(taskId).find((s) => s.is_first === 1);
@@ -203,9 +155,4 @@ async function createFirstSession(sc: Sidecar, taskId: string): Promise<void> {
   });
   sc.publisher.taskChanged(taskId);
   sc.queue.dispatch(first.id);
-}
-
-async function lastLine(file: string): Promise<string> {
-  const lines = (await readTail(file, 4096)).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--- setup script'));
-  return (lines.at(-1) ?? '').slice(0, 300);
 }

@@ -75,6 +75,8 @@ export class Pool {
    */
   leaseFor(task: TaskRow): string | undefined {
     if (task.from_branch != null || task.from_pull_request != null) return undefined;
+    // The pool holds local worktrees: a task whose sandbox is remote never takes one.
+    if ((task.provider ?? 'local') !== 'local') return undefined;
     // The pool is off (`foundry.pool.size` 0): entries left from before are discarded, never leased.
     if (this.rows.size === 0) return undefined;
     const { entry, stale } = this.rows.lease(task.repo_id, setupHash(task.setup_script), task.id);

@@ -9,6 +9,7 @@ import type { ProcessIdentity } from '../effects/identity';
 import type { HistoryEvent, SessionSummary, TaskSummary, TranscriptEvent, TranscriptSender } from '../../../shared/protocol';
 import { toAction, toSession, toTask } from './summaries';
 import { ReviewCommentStore } from './reviewComments';
+import { SandboxStore } from './sandboxes';
 import { PoolStore } from '../pool/poolStore';
 import { toRepo } from './summaries';
 import type { Repo } from '../../../shared/protocol';
@@ -25,6 +26,8 @@ export class Store {
   private readonly queueEdges;
   /** Review comments on tasks' diffs (store/reviewComments.ts). */
   readonly reviewComments: ReviewCommentStore;
+  /** Remote tasks' sandboxes (store/sandboxes.ts). */
+  readonly sandboxes: SandboxStore;
   /** The instant sandbox pool's entries (pool/poolStore.ts). */
   readonly pool: PoolStore;
   /** Checkpoints, turns' starting checkpoints and restores (store/checkpoints.ts). */
@@ -32,6 +35,7 @@ export class Store {
 
   constructor(readonly db: Db) {
     this.reviewComments = new ReviewCommentStore(db);
+    this.sandboxes = new SandboxStore(db);
     this.pool = new PoolStore(db);
     this.checkpoints = new CheckpointStore(db);
     this.sessionById = db.hot((id: string) => db.q.selectFrom('sessions').selectAll().where('id', '=', id));
@@ -189,7 +193,7 @@ export class Store {
   taskSummary(id: string): TaskSummary | undefined {
     const t = this.task(id);
     const pr = this.db.get(this.q.selectFrom('task_pull_requests').selectAll().where('task_id', '=', id));
-    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id), this.taskGit(id), this.lastActionOf(id), pr, this.reviewComments.unsentCount(id));
+    return t && toTask(t, this.sessionsOf(id), this.queuedBySession(id), this.taskGit(id), this.lastActionOf(id), pr, this.reviewComments.unsentCount(id), this.sandboxes.get(id));
   }
   allTaskSummaries(): TaskSummary[] {
     const byTask = new Map<string, SessionRow[]>();
@@ -203,7 +207,8 @@ export class Store {
     const actions = this.lastActions();
     const comments = this.reviewComments.unsentCounts();
     const prs = new Map(this.db.all(this.q.selectFrom('task_pull_requests').selectAll()).map((p) => [p.task_id, p]));
-    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued, git.get(t.id), actions.get(t.id), prs.get(t.id), comments.get(t.id) ?? 0));
+    const sandboxes = new Map(this.sandboxes.all().map((b) => [b.task_id, b]));
+    return this.tasks().map((t) => toTask(t, byTask.get(t.id) ?? [], queued, git.get(t.id), actions.get(t.id), prs.get(t.id), comments.get(t.id) ?? 0, sandboxes.get(t.id)));
   }
 
   // --- the changes projection's detail (task_files, task_git) and reverts

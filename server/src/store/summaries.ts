@@ -1,7 +1,8 @@
 /** Row -> wire shape conversions (the projection the workbench reads). */
-import { isShelved, PendingPermission, type RepoAction, type RepoActionKind, type RepoActionStatus, type FileChange, type FileChangeStatus, type PullRequestChecks, type PullRequestInfo, type Repo, type TaskGitState, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary } from '../../../shared/protocol';
-import type { QueuedMessageRow, RepoActionRow, TaskPullRequestRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRow } from '../db/schema';
+import { isShelved, PendingPermission, type RepoAction, type RepoActionKind, type RepoActionStatus, type FileChange, type FileChangeStatus, type PullRequestChecks, type PullRequestInfo, type Repo, type TaskGitState, type SessionSummary, type TaskStatus, type SessionStatus, type TaskSummary, type SandboxInfo, type SandboxState } from '../../../shared/protocol';
+import type { QueuedMessageRow, SandboxRow, RepoActionRow, TaskPullRequestRow, RepoRow, SessionRow, TaskFileRow, TaskGitRow, TaskRow } from '../db/schema';
 import { POLICY_OPTIONS, stored } from '../agents/sessionModes';
+import { providerOf, stagesFor } from '../providers/stages';
 
 export const toRepo = (r: RepoRow, pool?: Repo['pool']): Repo => ({
   id: r.id,
@@ -13,6 +14,7 @@ export const toRepo = (r: RepoRow, pool?: Repo['pool']): Repo => ({
   ...(pool ? { pool } : {}),
   ...(r.teardown_script != null ? { teardownScript: r.teardown_script } : {}),
   ...(r.disk_bytes != null ? { diskBytes: r.disk_bytes } : {}),
+  ...(r.provider && r.provider !== 'local' ? { provider: providerOf(r.provider) } : {}),
   ...(r.regenerable_folders != null ? { regenerableFolders: JSON.parse(r.regenerable_folders) as string[] } : {}),
 });
 
@@ -87,6 +89,16 @@ export function toPullRequest(r: TaskPullRequestRow): PullRequestInfo {
   };
 }
 
+/** A remote sandbox as the explorer shows it: its state and its uptime so far (a rough cost). */
+export const toSandbox = (r: SandboxRow, now = Date.now()): SandboxInfo => ({
+  provider: providerOf(r.provider),
+  ...(r.sandbox_id ? { id: r.sandbox_id } : {}),
+  state: r.state as SandboxState,
+  ...(r.started_at != null && r.state === 'started' ? { startedAt: r.started_at } : {}),
+  uptimeMs: r.uptime_ms + (r.started_at != null && r.state === 'started' ? Math.max(0, now - r.started_at) : 0),
+  ...(r.error ? { error: r.error } : {}),
+});
+
 /** `reviewComments`: the task's unsent review comments (absent from the summary when none). */
 export const toTask = (
   t: TaskRow,
@@ -96,6 +108,7 @@ export const toTask = (
   lastAction?: RepoActionRow,
   pullRequest?: TaskPullRequestRow,
   reviewComments = 0,
+  sandbox?: SandboxRow,
 ): TaskSummary => ({
   id: t.id,
   repoId: t.repo_id,
@@ -105,6 +118,9 @@ export const toTask = (
   ...(t.status_message ? { statusMessage: t.status_message } : {}),
   ...(t.error_message ? { errorMessage: t.error_message } : {}),
   agent: t.agent,
+  provider: providerOf(t.provider),
+  stages: stagesFor(t.provider, t.from_branch != null || t.from_pull_request != null).map(({ id, label }) => ({ id, label })),
+  ...(sandbox ? { sandbox: toSandbox(sandbox) } : {}),
   sessions: sessions.map((s) => toSession(s, queued.get(s.id))),
   changes: { files: t.changes_files, added: t.changes_added, removed: t.changes_removed },
   ...(git ? { git: toGit(git) } : {}),

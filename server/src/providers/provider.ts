@@ -1,0 +1,57 @@
+/**
+ * A sandbox provider: where a task's sandbox lives and how Foundry works in it. `local` is a git
+ * worktree on this machine (providers/local.ts); `daytona` is a remote Daytona sandbox with
+ * sandbox-agent inside (providers/daytona/). Everything above this interface (statuses, sessions,
+ * transcripts, the changes projection, review, archive) is the same for both: handlers and views
+ * never ask which provider a task has.
+ */
+import type { ProviderId, ProviderInfo, ProvisionStage } from '../../../shared/protocol';
+import type { TaskRow } from '../db/schema';
+import type { GitStateResult } from '../effects/gitState';
+import type { AgentLaunch } from '../effects/transports/link';
+import type { EffectsApi } from '../effects/api';
+
+/** Where an agent of a task runs, and the folder it works in. */
+export interface AgentTarget {
+  launch: AgentLaunch;
+  cwd: string;
+}
+
+/** `foundry/getFileDiff`'s answer, or the effect's refusal (effects/reviewFiles.ts). */
+export type FileSides = Awaited<ReturnType<EffectsApi['fileDiff']>>;
+
+export interface SandboxProvider {
+  readonly id: ProviderId;
+  /**
+   * The steps of its own provisioning stages (providers/stages.ts declares them all, in order,
+   * with their labels); the common ones (naming the branch, the first session) are the job's.
+   */
+  readonly steps: Partial<Record<ProvisionStage, (taskId: string) => Promise<void>>>;
+  /** Whether it can be used now (credentials present). */
+  info(): ProviderInfo;
+  /**
+   * How a session's agent is reached: `local` is the agent's own stdio launch in the worktree;
+   * a remote sandbox turns it into sandbox-agent's endpoint (with a token asked now, never stored).
+   */
+  agentTarget(task: TaskRow, local: AgentLaunch & { kind: 'stdio' }, agentId: string): Promise<AgentTarget>;
+  /** Make sure the sandbox is up before a turn: a stopped remote one starts again (`waking`). */
+  wake(task: TaskRow): Promise<void>;
+  /** The changes projection's reading: changed files against the base and the branch's git state. */
+  gitState(task: TaskRow, baseBranch: string | null): Promise<GitStateResult>;
+  /** One file's sides against the base (or HEAD), fetched on demand. */
+  fileSides(task: TaskRow, path: string, against: 'base' | 'head', oldPath?: string): Promise<FileSides>;
+  /**
+   * Archive and delete: the sandbox's whole working state into the local repository under `ref`
+   * (a snapshot commit shaped like effects/snapshot.ts's), so restore works from it alone.
+   */
+  snapshot(task: TaskRow, ref: string): Promise<{ commit: string; excluded: string[] }>;
+  /** Remove the sandbox, once its snapshot is kept. Idempotent. */
+  removeSandbox(task: TaskRow, ref: string): Promise<void>;
+  /**
+   * "Bring Changes Local": the sandbox's branch and whole working state into the local repository
+   * (the branch, and `refs/foundry/remote/<taskId>`). Returns what it did, for the action's row.
+   */
+  bringLocal(task: TaskRow): Promise<string>;
+  /** Whether the task has a sandbox to work in now (a worktree, a remote sandbox allocated). */
+  hasSandbox(task: TaskRow): boolean;
+}
