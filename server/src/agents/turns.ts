@@ -48,6 +48,8 @@ export class Turns {
     if (!task) throw new Error('the task is gone');
     const provider = this.sc.providers.of(task);
     if (!provider.hasSandbox(task)) throw new Error('the task has no sandbox yet');
+    // A stopped remote sandbox starts again first (`waking`); a worktree is always up.
+    await provider.wake(task);
     this.attached.delete(s.id);
     this.crashed.delete(s.id);
     const base = { ...agentEnv(entry, { id: s.agent, dataDir: this.sc.opts.dataDir, inherited: process.env, execPath: process.execPath }), ...this.sc.agents.extraEnv(s.agent) };

@@ -2,7 +2,6 @@
  * The steps archive and delete share (jobs/archive.ts, jobs/deleteTask.ts): stop the agents,
  * snapshot the worktree, remove it once the snapshot is verified; and the refs they keep.
  */
-import { existsSync } from 'node:fs';
 import type { Sidecar } from '../sidecar';
 import { regenerableOf } from '../handlers/repos';
 
@@ -26,49 +25,31 @@ export async function stopAgents(sc: Sidecar, taskId: string): Promise<void> {
   await sc.effects.call('unwatch', { taskId });
 }
 
-/** Snapshot the worktree's whole state under `ref`, recorded on the task. Without a worktree, the snapshot recorded stays. */
+/**
+ * Snapshot the sandbox's whole state under `ref` in the local repository (its provider writes it:
+ * a local worktree's snapshot, or a remote sandbox's state brought back as a bundle), recorded on
+ * the task. Without a sandbox (archived already: a delete of an archived task) the snapshot
+ * recorded is kept under `ref` too.
+ */
 export async function snapshotWorktree(sc: Sidecar, taskId: string, ref: string, what: string): Promise<void> {
   const t = sc.store.task(taskId)!;
   const repo = sc.store.repo(t.repo_id)!;
-  if (!t.worktree_path || !existsSync(t.worktree_path)) {
-    // Archived already (a delete of an archived task): the archive's snapshot is kept under `ref` too.
+  const provider = sc.providers.of(t);
+  if (!provider.hasSandbox(t)) {
     if (t.snapshot_commit) await sc.effects.call('copyRef', { repoPath: repo.path, from: t.snapshot_commit, to: ref });
     return;
   }
-  const r = await sc.effects.call('takeSnapshot', { worktreePath: t.worktree_path, ref, regenerable: regenerableOf(repo), message: `foundry ${what} of ${taskId}: ${t.title}` });
+  const r = await provider.snapshot(t, ref, { regenerable: regenerableOf(repo), message: `foundry ${what} of ${taskId}: ${t.title}` });
   sc.db.tx(() => {
     sc.store.updateTask(taskId, { snapshot_commit: r.commit, snapshot_excluded: JSON.stringify(r.excluded) });
     const left = r.excluded.length ? `; left out (regenerable): ${r.excluded.join(', ')}` : '';
-    sc.store.addHistory(taskId, { kind: 'stage_finished', stage: `${what}_snapshot`, message: `snapshot ${r.commit.slice(0, 12)}: ${r.files} files, ${r.bytes} bytes${left}` });
+    const size = r.files != null ? `: ${r.files} files, ${r.bytes} bytes` : '';
+    sc.store.addHistory(taskId, { kind: 'stage_finished', stage: `${what}_snapshot`, message: `snapshot ${r.commit.slice(0, 12)}${size}${left}` });
   });
 }
 
-/**
- * Remove the worktree: only Foundry's own (ownership.ts), forced only once the recorded snapshot
- * equals its present state. A worktree that changed since is snapshotted again first.
- */
+/** Remove the sandbox, once its snapshot is recorded (the provider checks it against the present state first). */
 export async function removeSandbox(sc: Sidecar, taskId: string, ref: string): Promise<void> {
   const t = sc.store.task(taskId)!;
-  if (!t.worktree_path) return;
-  const repo = sc.store.repo(t.repo_id)!;
-  let commit = t.snapshot_commit;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    if (!commit) {
-      if (existsSync(t.worktree_path)) throw new Error(`no snapshot of ${t.worktree_path} is recorded; the worktree is kept`);
-      return;
-    }
-    const r = await sc.effects.call('removeSnapshottedWorktree', {
-      repoPath: repo.path,
-      worktreePath: t.worktree_path,
-      taskId,
-      recordedPath: t.worktree_path,
-      ref,
-      commit,
-      regenerable: regenerableOf(repo),
-    });
-    if (r.commit !== commit) sc.store.updateTask(taskId, { snapshot_commit: r.commit });
-    if (r.removed) return;
-    commit = r.commit;
-  }
-  throw new Error(`the worktree ${t.worktree_path} kept changing while it was being snapshotted; it is kept`);
+  await sc.providers.of(t).removeSandbox(t, ref);
 }

@@ -12,6 +12,7 @@ import type { AgentLaunch } from '../effects/transports/link';
 import { errorMessage } from '../errors';
 import { readTail } from '../tail';
 import type { AgentTarget, FileSides, SandboxProvider } from './provider';
+import { regenerableOf } from '../handlers/repos';
 
 export class LocalProvider implements SandboxProvider {
   readonly id = 'local' as const;
@@ -29,7 +30,7 @@ export class LocalProvider implements SandboxProvider {
   }
 
   hasSandbox(task: TaskRow): boolean {
-    return task.worktree_path != null;
+    return task.worktree_path != null && existsSync(task.worktree_path);
   }
 
   async agentTarget(task: TaskRow, local: AgentLaunch & { kind: 'stdio' }): Promise<AgentTarget> {
@@ -49,12 +50,38 @@ export class LocalProvider implements SandboxProvider {
     return this.sc.effects.call('fileDiff', { worktreePath: task.worktree_path!, baseRef: task.base_ref!, path, against, ...(oldPath ? { oldPath } : {}) });
   }
 
-  async snapshot(): Promise<{ commit: string; excluded: string[] }> {
-    throw new Error('a local worktree is snapshotted by the archive job itself (jobs/shelving.ts)');
+  snapshot(task: TaskRow, ref: string, how: { regenerable: readonly string[]; message: string }) {
+    return this.sc.effects.call('takeSnapshot', { worktreePath: task.worktree_path!, ref, regenerable: how.regenerable, message: how.message });
   }
 
-  async removeSandbox(): Promise<void> {
-    throw new Error('a local worktree is removed by the archive job itself (jobs/shelving.ts)');
+  /**
+   * Remove the worktree: only Foundry's own (ownership.ts), forced only once the recorded snapshot
+   * equals its present state. A worktree that changed since is snapshotted again first.
+   */
+  async removeSandbox(t: TaskRow, ref: string): Promise<void> {
+    const sc = this.sc;
+    if (!t.worktree_path) return;
+    const repo = sc.store.repo(t.repo_id)!;
+    let commit = t.snapshot_commit;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (!commit) {
+        if (existsSync(t.worktree_path)) throw new Error(`no snapshot of ${t.worktree_path} is recorded; the worktree is kept`);
+        return;
+      }
+      const r = await sc.effects.call('removeSnapshottedWorktree', {
+        repoPath: repo.path,
+        worktreePath: t.worktree_path,
+        taskId: t.id,
+        recordedPath: t.worktree_path,
+        ref,
+        commit,
+        regenerable: regenerableOf(repo),
+      });
+      if (r.commit !== commit) sc.store.updateTask(t.id, { snapshot_commit: r.commit });
+      if (r.removed) return;
+      commit = r.commit;
+    }
+    throw new Error(`the worktree ${t.worktree_path} kept changing while it was being snapshotted; it is kept`);
   }
 
   async bringLocal(): Promise<string> {
@@ -115,5 +142,3 @@ export async function setupFailure(logPath: string, how: string): Promise<string
   const last = (lines.at(-1) ?? '').slice(0, 300);
   return `Setup script ${how}${last ? `: ${last}` : ''}`;
 }
-
-export const worktreeExists = (t: TaskRow) => t.worktree_path != null && existsSync(t.worktree_path);

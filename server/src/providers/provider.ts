@@ -44,14 +44,14 @@ export interface SandboxProvider {
    * Archive and delete: the sandbox's whole working state into the local repository under `ref`
    * (a snapshot commit shaped like effects/snapshot.ts's), so restore works from it alone.
    */
-  snapshot(task: TaskRow, ref: string): Promise<{ commit: string; excluded: string[] }>;
-  /** Remove the sandbox, once its snapshot is kept. Idempotent. */
+  snapshot(task: TaskRow, ref: string, how: { regenerable: readonly string[]; message: string }): Promise<{ commit: string; excluded: string[]; files?: number; bytes?: number }>;
+  /** Remove the sandbox, once its snapshot (`task.snapshot_commit`, under `ref`) is kept. Idempotent. */
   removeSandbox(task: TaskRow, ref: string): Promise<void>;
   /**
    * "Bring Changes Local": the sandbox's branch and whole working state into the local repository
    * (the branch, and `refs/foundry/remote/<taskId>`). Returns what it did, for the action's row.
    */
   bringLocal(task: TaskRow): Promise<string>;
-  /** Whether the task has a sandbox to work in now (a worktree, a remote sandbox allocated). */
+  /** Whether the task has a sandbox now (its worktree exists; a remote sandbox is allocated and not deleted). */
   hasSandbox(task: TaskRow): boolean;
 }
