@@ -8,7 +8,7 @@ import type { JobRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import { errorMessage } from '../errors';
 import { Interrupted } from '../interrupted';
-import { deletedBranchRef, regenerableOf } from './shelving';
+import { deletedBranchRef } from './shelving';
 
 export function restoreJob(sc: Sidecar) {
   return async (job: JobRow): Promise<void> => {
@@ -16,25 +16,15 @@ export function restoreJob(sc: Sidecar) {
     const t = sc.store.task(taskId);
     if (!t || (t.status !== 'unarchive_restore' && t.status !== 'undo_delete_restore')) return;
     const undo = t.status === 'undo_delete_restore';
-    const repo = sc.store.repo(t.repo_id)!;
-    const worktreePath = t.worktree_path ?? sc.worktreePath(taskId);
     try {
       if (!t.snapshot_commit) throw new Error('no snapshot is recorded for this task');
-      const r = await sc.effects.call('restoreTaskWorktree', {
-        repoPath: repo.path,
-        worktreePath,
-        taskId,
-        branch: t.branch,
-        commit: t.snapshot_commit,
-        regenerable: regenerableOf(repo),
-        ...(undo ? { keptTip: deletedBranchRef(taskId) } : {}),
-      });
+      const r = await sc.providers.of(t).restore(t, { commit: t.snapshot_commit, ...(undo ? { keptTip: deletedBranchRef(taskId) } : {}) });
       sc.db.tx(() => {
         const moved = r.movedTo ? `; branch '${t.branch}' moved or is checked out elsewhere, so the worktree is on '${r.branch}'` : '';
-        sc.store.updateTask(taskId, { status: sc.settledStatus(taskId), status_message: r.movedTo ? `Restored onto ${r.branch}` : null, error_message: null, failed_stage: null, branch: r.branch, worktree_path: worktreePath, shelved_at: null });
+        sc.store.updateTask(taskId, { status: sc.settledStatus(taskId), status_message: r.movedTo ? `Restored onto ${r.branch}` : null, error_message: null, failed_stage: null, branch: r.branch, worktree_path: r.worktreePath ?? null, shelved_at: null });
         sc.store.addHistory(taskId, { kind: undo ? 'undeleted' : 'unarchived', message: `worktree restored from snapshot ${t.snapshot_commit!.slice(0, 12)} (${r.written} files)${moved}` });
       });
-      sc.watch(taskId, worktreePath);
+      if (r.worktreePath) sc.watch(taskId, r.worktreePath);
       sc.refreshChanges(taskId);
       sc.measureDisk();
     } catch (e) {

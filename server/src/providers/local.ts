@@ -54,6 +54,22 @@ export class LocalProvider implements SandboxProvider {
     return this.sc.effects.call('takeSnapshot', { worktreePath: task.worktree_path!, ref, regenerable: how.regenerable, message: how.message });
   }
 
+  /** The worktree recreated from the snapshot (effects/shelve.ts), or on `<branch>-restored` when the branch moved. */
+  async restore(t: TaskRow, from: { commit: string; keptTip?: string }) {
+    const repo = this.sc.store.repo(t.repo_id)!;
+    const worktreePath = t.worktree_path ?? this.sc.worktreePath(t.id);
+    const r = await this.sc.effects.call('restoreTaskWorktree', {
+      repoPath: repo.path,
+      worktreePath,
+      taskId: t.id,
+      branch: t.branch,
+      commit: from.commit,
+      regenerable: regenerableOf(repo),
+      ...(from.keptTip ? { keptTip: from.keptTip } : {}),
+    });
+    return { ...r, worktreePath };
+  }
+
   /**
    * Remove the worktree: only Foundry's own (ownership.ts), forced only once the recorded snapshot
    * equals its present state. A worktree that changed since is snapshotted again first.

@@ -45,6 +45,12 @@ export interface SandboxProvider {
    * (a snapshot commit shaped like effects/snapshot.ts's), so restore works from it alone.
    */
   snapshot(task: TaskRow, ref: string, how: { regenerable: readonly string[]; message: string }): Promise<{ commit: string; excluded: string[]; files?: number; bytes?: number }>;
+  /**
+   * Unarchive and undo delete: a sandbox again from the task's snapshot, byte for byte, on its
+   * branch (undo delete brings the branch back at `keptTip` first). Returns the branch it is on
+   * (another when the branch moved), the files written, and the local folder, if any.
+   */
+  restore(task: TaskRow, from: { commit: string; keptTip?: string }): Promise<{ branch: string; movedTo: boolean; written: number; worktreePath?: string }>;
   /** Remove the sandbox, once its snapshot (`task.snapshot_commit`, under `ref`) is kept. Idempotent. */
   removeSandbox(task: TaskRow, ref: string): Promise<void>;
   /**
