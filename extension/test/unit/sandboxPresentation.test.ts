@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SandboxInfo, StageInfo, TaskSummary } from '../../../shared/protocol';
+import { SecretValues } from '../../src/agents/redaction';
 import { worktreeWindow } from '../../src/commands/worktreeWindow';
+import { DaytonaKey, DaytonaKeyName } from '../../src/sandboxes/daytonaKey';
 import { daytonaSidecarSettings, readDaytonaConfig } from '../../src/sandboxes/daytonaSettings';
 import { formatDuration } from '../../src/sandboxes/sandboxPresentation';
 import { countTasks, statusText } from '../../src/views/statusText';
@@ -130,4 +132,27 @@ test('the Daytona settings reach the sidecar only when valid; the auto-stop defa
   );
   // Not a URL, a negative minute count: left out, so the sidecar's defaults apply and the others still go.
   assert.deepEqual(daytonaSidecarSettings(readDaytonaConfig(reader({ 'daytona.apiUrl': 'daytona', 'daytona.target': 'us', 'daytona.autoStopMinutes': -3 }))), { daytona: { target: 'us' } });
+});
+
+test('the Daytona API key is redacted from whatever the log writes, once stored or read', async () => {
+  // VS Code's SecretStorage cannot run in plain Node: a Map holds the entries here (e2e runs the real one).
+  const entries = new Map<string, string>();
+  const secrets = {
+    get: async (k: string) => entries.get(k),
+    store: async (k: string, v: string) => void entries.set(k, v),
+    delete: async (k: string) => void entries.delete(k),
+  } as unknown as import('vscode').SecretStorage;
+  const values = new SecretValues();
+  await new DaytonaKey(secrets, values).set('dtn_0123456789abcdef');
+  assert.equal(entries.get(DaytonaKeyName), 'dtn_0123456789abcdef');
+  const traced = 'Sending request foundry/setProviderCredentials {"provider":"daytona","apiKey":"dtn_0123456789abcdef"}';
+  assert.equal(values.redact(traced), 'Sending request foundry/setProviderCredentials {"provider":"daytona","apiKey":"***"}');
+  // A later window reads it back: redacted there too.
+  const fresh = new SecretValues();
+  assert.equal(await new DaytonaKey(secrets, fresh).get(), 'dtn_0123456789abcdef');
+  assert.doesNotMatch(fresh.redact(traced), /dtn_/);
+  // An empty box clears it.
+  await new DaytonaKey(secrets, values).set('');
+  assert.equal(entries.has(DaytonaKeyName), false);
+  assert.equal(await new DaytonaKey(secrets, values).get(), '');
 });
