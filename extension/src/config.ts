@@ -4,9 +4,10 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { DEFAULT_REGENERABLE_FOLDERS, type SidecarSettings } from '../../shared/protocol';
+import { DEFAULT_REGENERABLE_FOLDERS, ProviderId, type SidecarSettings } from '../../shared/protocol';
 import { settingsPath } from '../../shared/sidecarLocation';
 import { agentEnvOf } from './agents/agentSettings';
+import { daytonaSidecarSettings, readDaytonaConfig, type DaytonaConfig } from './sandboxes/daytonaSettings';
 import { gitHubSidecarSettings, readGitHubConfig, type GitHubConfig } from './ship/githubSettings';
 
 export const Section = 'foundry';
@@ -24,6 +25,7 @@ export const LiveSidecarSettings = [
   'foundry.retention.archiveIdleDays',
   'foundry.retention.purgeDeletedDays',
   'foundry.checkpoints.enabled',
+  'foundry.daytona',
 ] as const;
 
 /** Settings the sidecar reads at start: changing one needs a sidecar restart. */
@@ -58,6 +60,8 @@ export interface FoundryConfig {
   readonly github: GitHubConfig;
   /** `foundry.retention.*`: archive tasks idle this many days, purge deleted tasks after this many (0 = off). */
   readonly retention: { readonly archiveIdleDays: number; readonly purgeDeletedDays: number };
+  /** `foundry.daytona.*`: the API base, the target region, the auto-stop minutes (the key is in SecretStorage). */
+  readonly daytona: DaytonaConfig;
 }
 
 export function readConfig(): FoundryConfig {
@@ -78,7 +82,14 @@ export function readConfig(): FoundryConfig {
       archiveIdleDays: Math.max(0, c.get<number>('retention.archiveIdleDays', 0)),
       purgeDeletedDays: Math.max(0, c.get<number>('retention.purgeDeletedDays', 0)),
     },
+    daytona: readDaytonaConfig(c),
   };
+}
+
+/** `foundry.provider` for a repository folder: where its new tasks' sandboxes live (sent as AddRepo `provider`). */
+export function providerSetting(folder: vscode.Uri): ProviderId {
+  const parsed = ProviderId.safeParse(vscode.workspace.getConfiguration(Section, folder).get<unknown>('provider', 'local'));
+  return parsed.success ? parsed.data : 'local';
 }
 
 /** `foundry.copyIgnored` for a repository folder: git-ignored paths copied into each new worktree. */
@@ -122,6 +133,7 @@ export async function writeSidecarSettings(dataDir: string, config: FoundryConfi
     ...gitHubSidecarSettings(config.github),
     retentionArchiveIdleDays: config.retention.archiveIdleDays,
     retentionPurgeDeletedDays: config.retention.purgeDeletedDays,
+    ...daytonaSidecarSettings(config.daytona),
   };
   const file = settingsPath(dataDir);
   const text = `${JSON.stringify(settings, null, 2)}\n`;

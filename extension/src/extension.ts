@@ -10,6 +10,7 @@ import { registerCommands } from './commands';
 import { credentialsOf } from './agents/agentCommands';
 import { watchAgentFailures } from './agents/agentNotices';
 import { agentSyncHook } from './agents/agentSync';
+import { daytonaKeyHook, daytonaKeyOf } from './sandboxes/daytonaKey';
 import { LiveSidecarSettings, readConfig, RestartSettings, writeSidecarSettings } from './config';
 import { Controller } from './controller';
 import { Notifier } from './notifications/notifier';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands({ controller, tree, chat }),
     vscode.workspace.onDidChangeConfiguration((event) => offerRestart(controller, event)),
     controller.addConnectionHook(agentSyncHook(controller, credentialsOf(controller))),
+    controller.addConnectionHook(daytonaKeyHook(controller, daytonaKeyOf(controller))),
     ...watchAgentFailures(controller),
     vscode.workspace.onDidChangeConfiguration((event) => rewriteLiveSettings(controller, event)),
   );

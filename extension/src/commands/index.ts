@@ -12,6 +12,7 @@ import { restartSidecar, showLogs, showTraffic } from './sidecarCommands';
 import { addRepository, archiveTask, createTask, createTaskFrom, deleteTask, openWorktree, renameTask, retryTask, showTaskLog, unarchiveTask, undoDeleteTask } from './taskCommands';
 import { cleanUp, purgeDeletedTasks } from './cleanupCommands';
 import { pickBranchSource, pickPullRequestSource } from './taskSources';
+import { SandboxCommands } from '../sandboxes/sandboxCommands';
 
 export const Commands: CommandTable = {
   'foundry.createTask': { title: 'Create Task', make: createTask },
@@ -40,6 +41,7 @@ export const Commands: CommandTable = {
   'foundry.installCli': { title: 'Install CLI', make: installCli },
   'foundry.configureAgent': { title: 'Configure Agent', make: configureAgent },
   'foundry.installAgent': { title: 'Install Agent', make: installAgent },
+  ...SandboxCommands,
 };
 
 export function registerCommands(env: CommandEnv): vscode.Disposable[] {

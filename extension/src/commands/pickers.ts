@@ -13,7 +13,14 @@ function isNode(arg: unknown): arg is TreeNode {
   return typeof arg === 'object' && arg !== null && 'kind' in arg;
 }
 
-export async function resolveTask(controller: Controller, arg: unknown, placeHolder = 'Select a task'): Promise<TaskSummary | undefined> {
+/** Which active tasks a pick offers, and what to say when none of them is one. */
+export interface TaskOffer {
+  readonly offered: (task: TaskSummary) => boolean;
+  readonly none: string;
+}
+
+/** The task an argument names, else one the user picks (among the active tasks, or those `offer` keeps). */
+export async function resolveTask(controller: Controller, arg: unknown, placeHolder = 'Select a task', offer?: TaskOffer): Promise<TaskSummary | undefined> {
   // An id from a link or a test can come before the first bootstrap; a tree node cannot.
   if (typeof arg === 'string' && !controller.store.loaded) await controller.whenReady();
   if (typeof arg === 'string') return controller.store.task(arg) ?? missing(`task ${arg}`);
@@ -24,9 +31,10 @@ export async function resolveTask(controller: Controller, arg: unknown, placeHol
   }
   // Right after the window opens the store may not be bootstrapped yet: an empty list would be a lie.
   await controller.whenReady();
-  const tasks = controller.store.activeTasks();
+  const all = controller.store.activeTasks();
+  const tasks = offer ? all.filter(offer.offered) : all;
   if (tasks.length === 0) {
-    void vscode.window.showInformationMessage('Foundry has no tasks yet. Run "Foundry: Create Task" first.');
+    void vscode.window.showInformationMessage(all.length && offer ? offer.none : 'Foundry has no tasks yet. Run "Foundry: Create Task" first.');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

@@ -1,14 +1,22 @@
 /** Register a repository with the sidecar, sending its current setup script. */
 import * as vscode from 'vscode';
-import { AddRepo, RetryTask, type Repo, type TaskSummary } from '../../../shared/protocol';
+import { AddRepo, RetryTask, type ProviderId, type Repo, type TaskSummary } from '../../../shared/protocol';
 import type { Controller } from '../controller';
 import { repoIdentity } from '../views/repoIdentity';
 import { readSetupScript } from './setupScript';
-import { copyIgnoredSetting, regenerableFoldersSetting, teardownScriptSetting } from '../config';
+import { copyIgnoredSetting, providerSetting, regenerableFoldersSetting, teardownScriptSetting } from '../config';
 
-/** The folder's repository settings the sidecar keeps on the repository (archive, snapshots, new worktrees read them there). */
-function repoSettings(folder: vscode.Uri): { teardownScript: string; copyIgnored: string[]; regenerableFolders: string[] } {
-  return { teardownScript: teardownScriptSetting(folder), copyIgnored: copyIgnoredSetting(folder), regenerableFolders: regenerableFoldersSetting(folder) };
+/**
+ * The folder's repository settings the sidecar keeps on the repository (archive, snapshots, new
+ * worktrees read them there; `provider`: where its new tasks' sandboxes live).
+ */
+function repoSettings(folder: vscode.Uri): { teardownScript: string; copyIgnored: string[]; regenerableFolders: string[]; provider: ProviderId } {
+  return {
+    teardownScript: teardownScriptSetting(folder),
+    copyIgnored: copyIgnoredSetting(folder),
+    regenerableFolders: regenerableFoldersSetting(folder),
+    provider: providerSetting(folder),
+  };
 }
 
 /** Whether the repository as the sidecar last pushed it already holds `settings`. */
@@ -17,7 +25,8 @@ function holds(repo: Repo, settings: ReturnType<typeof repoSettings>): boolean {
   return (
     (repo.teardownScript ?? '') === (settings.teardownScript.trim() ? settings.teardownScript : '') &&
     same(repo.copyIgnored, settings.copyIgnored) &&
-    JSON.stringify(repo.regenerableFolders ?? null) === JSON.stringify(settings.regenerableFolders)
+    JSON.stringify(repo.regenerableFolders ?? null) === JSON.stringify(settings.regenerableFolders) &&
+    (repo.provider ?? 'local') === settings.provider
   );
 }
 
@@ -35,7 +44,7 @@ export async function registerRepo(controller: Controller, folder: vscode.Uri): 
  * ("" when it has none). The script travels on the CreateTask itself, so the sidecar snapshots it
  * on the task and updates the repository in the same transaction - two windows can never race to
  * set it. Only a repository the workbench does not know yet is registered first, or one whose
- * other settings (teardown script, copied ignored files, regenerable folders) changed since.
+ * other settings (teardown script, copied ignored files, regenerable folders, provider) changed since.
  */
 export async function repoForCreate(controller: Controller, folder: vscode.Uri): Promise<{ repoId: string; setupScript: string }> {
   await controller.whenReady();

@@ -10,6 +10,7 @@ import { resolveTask } from '../commands/pickers';
 import type { Controller } from '../controller';
 import { runAction, type ActionEnv } from './actionRunner';
 import { signInToGitHub } from './githubAuth';
+import { isRemote } from '../sandboxes/sandboxPresentation';
 import { joinCommitMessage, MergeMethods, splitCommitMessage } from './shipPresentation';
 
 type ShipCommand = (env: ActionEnv) => (...args: unknown[]) => unknown;
@@ -125,6 +126,17 @@ const applyToCheckout: ShipCommand = (env) => async (arg) => {
   if (go === 'Apply') await runAction(env, { taskId: task.id, kind: 'apply_to_checkout' });
 };
 
+/** A remote task's branch and uncommitted work, fetched from its sandbox into the local repository. */
+const bringChangesLocal: ShipCommand = (env) => async (arg) => {
+  const task = await resolveTask(env.controller, arg, 'Bring the changes of which remote task local?', {
+    offered: isRemote,
+    none: 'Foundry: no task runs in a remote sandbox ("foundry.provider": "daytona" makes new tasks of a folder remote).',
+  });
+  if (!task) return;
+  if (!isRemote(task)) throw new Error(`the task "${task.title}" has a worktree on this machine already: open it with "Open Worktree in New Window".`);
+  await runAction(env, { taskId: task.id, kind: 'bring_changes_local' });
+};
+
 /** Fetch a repository (its row, or a pick when there are several), or the repository of a task's row. */
 const fetch: ShipCommand = (env) => async (arg) => {
   const { controller } = env;
@@ -172,6 +184,7 @@ export const ShipCommands: Record<string, { readonly title: string; readonly mak
   'foundry.rebaseOnBase': { title: 'Rebase on Base', make: simple('rebase_on_base', 'Rebase which task on its base?') },
   'foundry.mergeBaseIn': { title: 'Merge Base In', make: simple('merge_base_in', 'Merge the base into which task?') },
   'foundry.applyToCheckout': { title: 'Apply to My Checkout', make: applyToCheckout },
+  'foundry.bringChangesLocal': { title: 'Bring Changes Local', make: bringChangesLocal },
   'foundry.openPullRequest': { title: 'Open Pull Request on GitHub', make: openPullRequest },
   'foundry.signInToGitHub': { title: 'Sign in to GitHub', make: ({ controller }) => signInToGitHub(controller) },
 };

@@ -26,7 +26,7 @@ export function countTasks(store: WorkbenchStore): StatusCounts {
   for (const task of store.activeTasks()) {
     if (task.lastAction && isActive(task.lastAction)) actions.push(task.lastAction);
     if (isProvisioning(task.status)) provisioning++;
-    else if (task.status === 'running') running++;
+    else if (task.status === 'running' || task.status === 'waking') running++;
     else if (task.status === 'error') errors++;
   }
   return { provisioning, running, errors, attention: attentionItems(store.tasks).length, actions };

@@ -6,6 +6,7 @@
  */
 import { isProvisioning, isShelved, statusLabel, type Repo, type SessionSummary, type TaskSummary } from '../../../shared/protocol';
 import { gitDescription, gitTooltip } from '../review/gitStatePresentation';
+import { isRemote, sandboxDescription, sandboxFailed, sandboxTooltip, statusName } from '../sandboxes/sandboxPresentation';
 import { activeLabel, isActive, shipFlags } from '../ship/shipPresentation';
 import { escapeMarkdown } from './markdown';
 
@@ -26,7 +27,7 @@ export interface Row {
   readonly icon: Icon;
   /** Markdown with `$(icon)` syntax, or plain text. */
   readonly tooltip: { readonly markdown: string } | string;
-  /** `viewItem` for the menus in package.json (`task:<status>[:worktree][ship flags][:comments]`, `session:<status>[:unread]`). */
+  /** `viewItem` for the menus in package.json (`task:<status>[:worktree][ship flags][:remote][:comments]`, `session:<status>[:unread]`). */
   readonly contextValue: string;
   /** Shown expanded with children, or a leaf. */
   readonly expanded: boolean;
@@ -39,9 +40,9 @@ export interface Row {
 export const SpinnerIcon: Icon = { id: 'loading~spin' };
 const ErrorIcon: Icon = { id: 'error', color: 'list.errorForeground' };
 
-/** Provisioning, running, archiving, deleting or restoring: work in progress that shows a spinner. */
+/** Provisioning, running, waking its sandbox, archiving, deleting or restoring: work in progress that shows a spinner. */
 export function isBusy(task: TaskSummary): boolean {
-  return isProvisioning(task.status) || task.status === 'running' || (isShelved(task.status) && task.status !== 'archived' && task.status !== 'deleted');
+  return isProvisioning(task.status) || task.status === 'running' || task.status === 'waking' || (isShelved(task.status) && task.status !== 'archived' && task.status !== 'deleted');
 }
 
 /** `1.2 MB`: a disk size for the explorer. */
@@ -62,17 +63,20 @@ export function changesLabel(task: TaskSummary): string {
 
 /**
  * The change count when idle (with the branch's `↑2 ↓1` / `conflicts`, and the repository action
- * under way: `Pushing…`), else the status or stage name (`Creating worktree`).
+ * under way: `Pushing…`), else the status or its provider's stage name (`Creating worktree`,
+ * `Allocating sandbox`); a remote task adds its sandbox (`Daytona · running 12m`).
  */
-export function taskDescription(task: TaskSummary): string {
-  if (task.status !== 'idle') return statusLabel[task.status];
-  const parts = [changesLabel(task), gitDescription(task.git), task.lastAction && isActive(task.lastAction) ? activeLabel(task.lastAction) : ''];
+export function taskDescription(task: TaskSummary, now = Date.now()): string {
+  const sandbox = sandboxDescription(task, now);
+  if (task.status !== 'idle') return [statusName(task), sandbox].filter(Boolean).join(' · ');
+  const parts = [changesLabel(task), gitDescription(task.git), task.lastAction && isActive(task.lastAction) ? activeLabel(task.lastAction) : '', sandbox];
   return parts.filter(Boolean).join(' · ');
 }
 
 export function taskIcon(task: TaskSummary): Icon {
   if (isBusy(task)) return SpinnerIcon;
   if (task.status === 'error') return ErrorIcon;
+  if (sandboxFailed(task.sandbox) && !isShelved(task.status)) return { id: 'warning', color: 'list.warningForeground' };
   if (task.status === 'archived') return { id: 'archive' };
   if (task.status === 'deleted') return { id: 'trash' };
   return { id: 'git-branch' };
@@ -82,10 +86,11 @@ export function taskIcon(task: TaskSummary): Icon {
 export function taskTooltip(task: TaskSummary, repoName: string | undefined, now = Date.now()): string {
   let md = `**${escapeMarkdown(task.title)}**\n\n`;
   md += `$(git-branch) \`${escapeMarkdown(task.branch)}\`${repoName ? ` in ${escapeMarkdown(repoName)}` : ''}\n\n`;
-  md += `Status: ${statusLabel[task.status]}`;
+  md += `Status: ${statusName(task)}`;
   if (task.statusMessage && task.status !== 'error') md += ` - ${escapeMarkdown(task.statusMessage)}`;
   md += '\n\n';
   if (task.status === 'error') md += `$(error) ${escapeMarkdown(task.errorMessage ?? 'Provisioning failed.')}\n\n`;
+  md += sandboxTooltip(task, now, escapeMarkdown);
   const { files, added, removed } = task.changes;
   md += `${files} file${files === 1 ? '' : 's'} changed, +${added} -${removed}\n\n`;
   const git = gitTooltip(task.git, now);
@@ -171,9 +176,18 @@ export function taskRow(task: TaskSummary, repoName: string | undefined): Row {
     description: taskDescription(task),
     icon: taskIcon(task),
     tooltip: { markdown: taskTooltip(task, repoName) },
-    contextValue: `task:${task.status}${task.worktreePath ? `:worktree${shipFlags(task)}` : ''}${task.reviewComments ? ':comments' : ''}`,
+    contextValue: taskContextValue(task),
     expanded: true,
   };
+}
+
+/**
+ * `task:<status>`, then `:worktree` and the ship flags when it has a worktree here (Open Worktree
+ * in New Window, the ship actions), `:remote` when its sandbox lives elsewhere (Bring Changes
+ * Local), `:comments` when review comments wait to be sent.
+ */
+export function taskContextValue(task: TaskSummary): string {
+  return `task:${task.status}${task.worktreePath ? `:worktree${shipFlags(task)}` : ''}${isRemote(task) ? ':remote' : ''}${task.reviewComments ? ':comments' : ''}`;
 }
 
 /** The Archived / Deleted group under a repository. */
