@@ -52,6 +52,8 @@ export function composerModel(state: ChatState | undefined): ComposerModel {
     case 'ready':
       return { status: '', tone: 'info', detail: '', ...sending };
     case 'running':
+      // A remote sandbox that Daytona stopped while idle is starting again for this turn.
+      if (task?.status === 'waking') return { status: 'Waking sandbox…', tone: 'busy', detail: 'The sandbox was stopped while idle; messages sent now wait in the queue.', ...sending };
       return { status: session.stalled ? 'The agent has sent nothing for a while.' : 'The agent is working...', tone: 'busy', detail: 'Messages sent now wait in the queue.', ...sending };
     case 'needs_input':
       return { status: 'The agent asks for permission.', tone: 'busy', detail: 'Messages sent now wait in the queue.', ...sending };

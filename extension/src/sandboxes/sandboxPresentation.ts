@@ -47,12 +47,12 @@ export function sandboxFailed(sandbox: SandboxInfo | undefined): boolean {
   return sandbox?.state === 'error' || sandbox?.state === 'lost';
 }
 
-/** The sandbox's state in words: `running 12m`, `stopped (ran 1h 3m)`, `sandbox lost`. */
+/** The sandbox's state in words: `up 12m`, `stopped (ran 1h 3m)`, `sandbox lost`. */
 export function sandboxState(sandbox: SandboxInfo, now: number): string {
   const ran = totalUptime(sandbox, now);
   switch (sandbox.state) {
     case 'started':
-      return `running ${formatDuration(ran)}`;
+      return `up ${formatDuration(ran)}`;
     case 'stopped':
       return ran > 0 ? `stopped (ran ${formatDuration(ran)})` : 'stopped';
     case 'creating':
@@ -68,7 +68,7 @@ export function sandboxState(sandbox: SandboxInfo, now: number): string {
   }
 }
 
-/** The description's suffix for a remote task: `Daytona · running 12m`; undefined for a local one. */
+/** The description's suffix for a remote task: `Daytona · up 12m`; undefined for a local one. */
 export function sandboxDescription(task: TaskSummary, now: number): string | undefined {
   if (!isRemote(task)) return undefined;
   const name = ProviderNames[task.sandbox?.provider ?? task.provider];

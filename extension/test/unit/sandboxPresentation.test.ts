@@ -66,8 +66,8 @@ test('a task whose stopped sandbox starts again for a message spins and says Wak
 test('a running sandbox shows how long it has run in all, a stopped one how long it ran', () => {
   // 50 minutes of earlier runs, and the current run started 12 minutes ago.
   const running = remote({ state: 'started', startedAt: NOW - 12 * MIN, uptimeMs: 50 * MIN }, { changes: { files: 1, added: 4, removed: 0 } });
-  assert.equal(taskDescription(running, NOW), '+4 -0 · Daytona · running 1h 2m');
-  assert.match(markdown(running), /\$\(cloud\) Daytona sandbox `sbx\\-42`: running 1h 2m/);
+  assert.equal(taskDescription(running, NOW), '+4 -0 · Daytona · up 1h 2m');
+  assert.match(markdown(running), /\$\(cloud\) Daytona sandbox `sbx\\-42`: up 1h 2m/);
   const stopped = remote({ state: 'stopped', uptimeMs: 63 * MIN });
   assert.equal(taskDescription(stopped, NOW), 'Idle · Daytona · stopped (ran 1h 3m)');
   assert.match(markdown(stopped), /stopped \\\(ran 1h 3m\\\)/);
