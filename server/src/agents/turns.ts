@@ -48,8 +48,6 @@ export class Turns {
     if (!task) throw new Error('the task is gone');
     const provider = this.sc.providers.of(task);
     if (!provider.hasSandbox(task)) throw new Error('the task has no sandbox yet');
-    // A stopped remote sandbox starts again first (`waking`); a worktree is always up.
-    await provider.wake(task);
     this.attached.delete(s.id);
     this.crashed.delete(s.id);
     const base = { ...agentEnv(entry, { id: s.agent, dataDir: this.sc.opts.dataDir, inherited: process.env, execPath: process.execPath }), ...this.sc.agents.extraEnv(s.agent) };
@@ -88,8 +86,12 @@ export class Turns {
   private async doAttach(sessionId: string): Promise<void> {
     // `attached` is cleared when its process is stopped or reported gone (onAgentExited), so no
     // round trip to the worker is needed here: a crash still in flight fails the turn with its reason.
-    if (this.attached.has(sessionId)) return;
     const s = this.mustSession(sessionId);
+    const task = this.store.task(s.task_id);
+    // A remote sandbox Daytona stopped while idle starts again first (`waking`); the link to its
+    // old sandbox-agent is gone with it. A worktree is always up.
+    if (task && this.sc.providers.of(task).hasSandbox(task) && (await this.sc.providers.of(task).wake(task))) await this.stop(sessionId);
+    if (this.attached.has(sessionId)) return;
     const { loadSession, cwd } = await this.startProcess(s);
     if (s.acp_session_id && loadSession) {
       const { setup } = await this.sc.effects.call('agentLoadSession', { key: sessionId, acpSessionId: s.acp_session_id, cwd });

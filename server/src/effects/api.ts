@@ -18,11 +18,16 @@ import type { Verdict } from './pool';
 import type { RestoreSnapshotParams, RestoreSnapshotResult, SnapshotResult, TakeSnapshotParams } from './snapshot';
 import type { RemoveSnapshotted, RestoreWorktree } from './shelve';
 import type { FactsQuery, TaskFacts } from './cleanupFacts';
+import type { DaytonaEffects } from '../providers/daytona/remote';
+import type { bundleEffects } from './bundles';
+
+/** Daytona's API (providers/daytona/remote.ts) and git bundles (effects/bundles.ts). */
+type RemoteApi = DaytonaEffects & typeof bundleEffects;
 
 /** A worker method may answer synchronously or asynchronously. */
 export type Async<T> = T | Promise<T>;
 
-export interface EffectsApi {
+export interface EffectsApi extends RemoteApi {
   /**
    * The repository `path` is in (effects/repoIdentity.ts): its identity (the real path of its git
    * common dir), its main working tree, and the branch checked out there.

@@ -86,7 +86,7 @@ async function leftRight(cwd: string, other: string): Promise<{ ahead: number; b
 }
 
 /** `git diff --raw --numstat -z`: raw records (status, paths), then numstat records (counts). */
-function parseDiff(out: string): Map<string, FileChange> {
+export function parseDiff(out: string): Map<string, FileChange> {
   const t = out.split('\0');
   const files = new Map<string, FileChange>();
   const counts = new Map<string, { added: number; removed: number; binary: boolean }>();

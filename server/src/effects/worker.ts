@@ -16,6 +16,8 @@ import { copyRef, createShelveEffects, removeFoundryRefs, removeTaskBranch } fro
 import { cleanupFacts } from './cleanupFacts';
 import { diskUsage } from './diskUsage';
 import { simpleGit } from 'simple-git';
+import { daytonaEffects } from '../providers/daytona/remote';
+import { bundleEffects } from './bundles';
 
 const port = parentPort!;
 const emit = (event: EffectsEvent) => port.postMessage({ type: 'event', event } satisfies FromWorker);
@@ -55,6 +57,8 @@ const api: { [M in keyof EffectsApi]: (p: Parameters<EffectsApi[M]>[0]) => unkno
   cleanupFacts,
   pruneWorktrees: async ({ repoPath }) => void (await simpleGit({ baseDir: repoPath }).raw(['worktree', 'prune'])),
   diskUsage,
+  ...daytonaEffects,
+  ...bundleEffects,
   shutdown: async () => {
     checkpoints.close();
     watches.unwatchAll();

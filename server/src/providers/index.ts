@@ -8,6 +8,7 @@ import type { TaskRow } from '../db/schema';
 import type { Sidecar } from '../sidecar';
 import type { SandboxProvider } from './provider';
 import { LocalProvider } from './local';
+import { DaytonaProvider } from './daytona/provider';
 import { providerOf } from './stages';
 
 export class Providers {
@@ -15,7 +16,7 @@ export class Providers {
   private readonly keys = new Map<ProviderId, string>();
 
   constructor(sc: Sidecar, extra: SandboxProvider[] = []) {
-    for (const p of [new LocalProvider(sc), ...extra]) this.byId.set(p.id, p);
+    for (const p of [new LocalProvider(sc), new DaytonaProvider(sc), ...extra]) this.byId.set(p.id, p);
   }
 
   /** Register a provider (the Daytona one is added by the sidecar). */

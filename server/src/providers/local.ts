@@ -38,8 +38,8 @@ export class LocalProvider implements SandboxProvider {
     return { launch: local, cwd: task.worktree_path };
   }
 
-  async wake(): Promise<void> {
-    // A worktree never sleeps.
+  async wake(): Promise<boolean> {
+    return false; // a worktree never sleeps
   }
 
   gitState(task: TaskRow, baseBranch: string | null) {

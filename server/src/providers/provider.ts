@@ -34,8 +34,11 @@ export interface SandboxProvider {
    * a remote sandbox turns it into sandbox-agent's endpoint (with a token asked now, never stored).
    */
   agentTarget(task: TaskRow, local: AgentLaunch & { kind: 'stdio' }, agentId: string): Promise<AgentTarget>;
-  /** Make sure the sandbox is up before a turn: a stopped remote one starts again (`waking`). */
-  wake(task: TaskRow): Promise<void>;
+  /**
+   * Make sure the sandbox is up before a turn: a stopped remote one starts again (`waking`).
+   * True when it had stopped: links to the agents it ran are gone.
+   */
+  wake(task: TaskRow): Promise<boolean>;
   /** The changes projection's reading: changed files against the base and the branch's git state. */
   gitState(task: TaskRow, baseBranch: string | null): Promise<GitStateResult>;
   /** One file's sides against the base (or HEAD), fetched on demand. */

@@ -31,4 +31,4 @@ export interface AgentLink {
 export type AgentLaunch =
   /** `clientFs: false`: the agent is not offered Foundry's fs/* methods (it writes its files itself). */
   | { kind: 'stdio'; command: string; args: string[]; env: Record<string, string>; clientFs?: false }
-  | { kind: 'sandbox-agent'; url: string; agent: string; token?: string };
+  | { kind: 'sandbox-agent'; url: string; agent: string; token?: string; headers?: Record<string, string> };

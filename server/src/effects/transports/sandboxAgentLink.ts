@@ -34,10 +34,13 @@ interface Target {
   url: string;
   agent: string;
   token?: string;
+  /** Sent on every request: a remote sandbox's preview proxy wants its token (`x-daytona-preview-token`). */
+  headers?: Record<string, string>;
 }
 
 function call(target: Target, method: string, path: string, body?: unknown, accept = 'application/json'): Promise<IncomingMessage> {
-  const u = new URL(path, target.url);
+  // The server may sit under a path (a sandbox's preview URL): `path` goes after it.
+  const u = new URL(`${target.url.replace(/\/+$/, '')}${path}`);
   const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(
@@ -48,6 +51,7 @@ function call(target: Target, method: string, path: string, body?: unknown, acce
           accept,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+          ...target.headers,
         },
       },
       resolve,
