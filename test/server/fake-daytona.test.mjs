@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Daytona } from '@daytonaio/sdk';
@@ -73,18 +74,24 @@ test('a sandbox created with labels is the one a list by those labels finds, wit
   assert.equal((await daytona.get(sandbox.id)).autoStopInterval, 45);
 });
 
+/** A shell script as one command for Daytona's daemon, which execs without a shell. */
+const sh = (script) => `sh -c '${script}'`;
+
 test('the work dir and home are a real folder of the sandbox, where commands run', async () => {
   const home = await sandbox.getUserHomeDir();
   assert.equal(await sandbox.getWorkDir(), home);
   assert.ok(home.startsWith(join(dir, sandbox.id)), home);
-  const pwd = await sandbox.process.executeCommand('pwd; echo "$HOME $GREETING"', undefined, { GREETING: 'hi' }, 10);
+  const pwd = await sandbox.process.executeCommand(sh('pwd; echo "$HOME $GREETING"'), undefined, { GREETING: 'hi' }, 10);
   assert.equal(pwd.exitCode, 0);
   assert.equal(pwd.result, `${home}\n${home} hi\n`);
-  const failed = await sandbox.process.executeCommand('echo nope >&2; exit 3', home, undefined, 10);
+  const failed = await sandbox.process.executeCommand(sh('echo nope >&2; exit 3'), home, undefined, 10);
   assert.equal(failed.exitCode, 3);
   assert.equal(failed.result, 'nope\n');
-  const slow = await sandbox.process.executeCommand('sleep 30', home, undefined, 1);
-  assert.notEqual(slow.exitCode, 0, 'a command past its timeout is killed');
+  const literal = await sandbox.process.executeCommand('echo a && echo "$HOME"', home);
+  assert.equal(literal.result, 'a && echo $HOME\n', 'no shell runs a bare command, as on Daytona');
+  const missing = await sandbox.process.executeCommand('no-such-binary', home);
+  assert.equal(missing.exitCode, -1);
+  await assert.rejects(sandbox.process.executeCommand('sleep 30', home, undefined, 1), (e) => e.statusCode === 408 && /timed out/.test(e.message));
 });
 
 test('uploaded files come back byte-equal, a 1 MB binary included', async () => {
@@ -107,7 +114,7 @@ test('a backgrounded sandbox-agent answers through the preview link and its toke
   agentPort = await freePort();
   const started = Date.now();
   const run = await sandbox.process.executeCommand(
-    `chmod +x bin/sandbox-agent && nohup bin/sandbox-agent server --host 127.0.0.1 --port ${agentPort} --no-token --no-telemetry >agent.log 2>&1 & echo $! > agent.pid`,
+    sh(`chmod +x bin/sandbox-agent && nohup bin/sandbox-agent server --host 127.0.0.1 --port ${agentPort} --no-token --no-telemetry >agent.log 2>&1 & echo $! > agent.pid`),
     home,
     undefined,
     10,
@@ -123,6 +130,30 @@ test('a backgrounded sandbox-agent answers through the preview link and its toke
   assert.equal((await health(token)).status, 200, 'an older token still works while the sandbox runs');
   assert.equal((await health(undefined)).status, 401);
   assert.equal((await health('wrong')).status, 401);
+});
+
+test('the preview proxy streams SSE chunk by chunk, unbuffered', async () => {
+  let send;
+  const sse = createHttpServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: one\n\n');
+    send = (text) => res.end(`data: ${text}\n\n`);
+  });
+  await new Promise((r) => sse.listen(0, '127.0.0.1', r));
+  try {
+    const { url, token } = await sandbox.getPreviewLink(sse.address().port);
+    const res = await fetch(`${url}/events`, { headers: { 'x-daytona-preview-token': token } });
+    const reader = res.body.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    assert.equal(first, 'data: one\n\n', 'the first event arrives while the stream is still open');
+    send('two');
+    let rest = '';
+    for (let c = await reader.read(); !c.done; c = await reader.read()) rest += new TextDecoder().decode(c.value);
+    assert.equal(rest, 'data: two\n\n');
+  } finally {
+    sse.closeAllConnections();
+    await new Promise((r) => sse.close(r));
+  }
 });
 
 test('stop kills the sandbox processes and the preview answers 502; start makes it started again', async () => {
@@ -172,7 +203,7 @@ test('a wrong API key is refused with 401', async () => {
 
 test('delete kills its processes and removes its folder; get then 404s', async () => {
   const home = await sandbox.getUserHomeDir();
-  await sandbox.process.executeCommand('nohup sleep 300 >/dev/null 2>&1 & echo $! > sleep.pid', home);
+  await sandbox.process.executeCommand(sh('nohup sleep 300 >/dev/null 2>&1 & echo $! > sleep.pid'), home);
   const sleepPid = Number(readFileSync(join(home, 'sleep.pid'), 'utf8'));
   await sandbox.delete();
   await assert.rejects(daytona.get(sandbox.id), (e) => e.statusCode === 404);
