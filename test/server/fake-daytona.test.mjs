@@ -211,3 +211,29 @@ test('delete kills its processes and removes its folder; get then 404s', async (
   await until(() => processGone(sleepPid), 'the sandbox sleep to be killed');
   console.log(`requests: ${[...new Set(fake.requests)].join(', ')}`);
 });
+
+test('with transitions, create and stop wait for Daytona-like states, told over the socket.io event stream', async () => {
+  const root = tempDir('fake-daytona-slow-');
+  const slow = await startFakeDaytona({ root, transitionMs: 200 });
+  const client = new Daytona({ apiKey: slow.apiKey, apiUrl: slow.apiUrl, target: slow.target });
+  try {
+    let t = Date.now();
+    const s = await client.create({ labels: { task: 'slow' } });
+    const created = Date.now() - t;
+    assert.equal(s.state, 'started');
+    assert.ok(created >= 200, `create waited for started (${created} ms)`);
+    // The SDK polls every 1 s while subscribed: well under that, the event stream told it.
+    assert.ok(created < 950, `the started event arrived over the event stream (${created} ms)`);
+    t = Date.now();
+    await s.stop();
+    assert.equal(s.state, 'stopped');
+    assert.ok(Date.now() - t >= 200);
+    const states = slow.events.filter((e) => e.data.sandbox.id === s.id).map((e) => e.data.newState);
+    assert.deepEqual(states, ['starting', 'started', 'stopping', 'stopped']);
+    await s.delete();
+  } finally {
+    await client[Symbol.asyncDispose]();
+    await slow.stop();
+    cleanup(root);
+  }
+});
