@@ -20,6 +20,23 @@ const common = {
 
 const node = { ...common, platform: 'node', target: 'node22', format: 'cjs' };
 
+// @daytonaio/sdk: its ESM build loads form-data, busboy, tar and fast-glob through a require that
+// esbuild cannot see (uploads then fail outside a checkout with node_modules), so the sidecar bundles
+// its CommonJS build, whose plain require() calls esbuild follows. The OpenTelemetry exporters it
+// loads only when DAYTONA_OTEL_ENABLED / otelEnabled is set stay external (3.3 MB instead of 6.4 MB).
+const daytona = {
+  alias: { '@daytonaio/sdk': './node_modules/@daytonaio/sdk/cjs/index.js' },
+  external: [
+    '@opentelemetry/sdk-node',
+    '@opentelemetry/instrumentation-http',
+    '@opentelemetry/sdk-trace-base',
+    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/otlp-exporter-base',
+    '@opentelemetry/semantic-conventions',
+    '@opentelemetry/resources',
+  ],
+};
+
 const targets = [
   // Extension host: cjs, node, `vscode` provided by the host.
   { ...node, entryPoints: { extension: 'extension/src/extension.ts' }, outdir: outRoot, external: ['vscode'] },
@@ -28,7 +45,8 @@ const targets = [
     ...node,
     entryPoints: { server: 'server/src/main.ts', 'effects-worker': 'server/src/effects/worker.ts', 'snapshot-worker': 'server/src/effects/snapshotWorker.ts' },
     outdir: outRoot,
-    external: ['better-sqlite3'],
+    alias: daytona.alias,
+    external: ['better-sqlite3', ...daytona.external],
   },
   // The agent installer, its own process: npm's own library, bundled (no npm binary needed).
   { ...node, entryPoints: { 'agent-installer': 'server/src/agents/install/installer.ts' }, outdir: outRoot, logLevel: 'error' },
