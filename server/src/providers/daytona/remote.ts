@@ -115,11 +115,15 @@ export const daytonaEffects = {
     }
   },
 
-  /** `sh -c command` in the sandbox: its exit code and output (stdout and stderr). */
+  /**
+   * A shell script in the sandbox: its exit code and output (stdout and stderr). Daytona's daemon
+   * runs a command without a shell (split on spaces), so the script travels base64-encoded into
+   * `sh`, with its working folder and environment set inside it.
+   */
   async daytonaExec(p: { conn: DaytonaConn; sandboxId: string; command: string; cwd?: string; env?: Record<string, string>; timeoutSec?: number }): Promise<{ exitCode: number; output: string }> {
     const s = await sandbox(p.conn, p.sandboxId);
     try {
-      const r = await s.process.executeCommand(p.command, p.cwd, p.env, p.timeoutSec ?? 600);
+      const r = await s.process.executeCommand(shellCommand(p.command, p.cwd, p.env), undefined, undefined, p.timeoutSec ?? 600);
       return { exitCode: r.exitCode, output: r.result };
     } catch (e) {
       throw failure('running a command in the sandbox', e, p.conn);
@@ -172,6 +176,14 @@ export const daytonaEffects = {
     }
   },
 };
+
+const sq = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+
+/** `sh -c 'echo <base64> | base64 -d | sh'`: no space, quote or `$` of the script reaches the daemon's splitter. */
+export function shellCommand(script: string, cwd?: string, env?: Record<string, string>): string {
+  const lines = [...Object.entries(env ?? {}).map(([k, v]) => `export ${k}=${sq(v)}`), ...(cwd ? [`cd ${sq(cwd)} || exit 1`] : []), script];
+  return `sh -c 'echo ${Buffer.from(lines.join('\n')).toString('base64')} | base64 -d | sh'`;
+}
 
 function health(url: string, token: string): Promise<string> {
   const u = new URL(url);

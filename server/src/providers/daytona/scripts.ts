@@ -31,7 +31,8 @@ export function startAgentScript(p: { home: string; port: number }): string {
   const dir = `${p.home}/.foundry`;
   return [
     `cd ${q(dir)}`,
-    `if [ -f sandbox-agent.pid ] && kill -0 "$(cat sandbox-agent.pid)" 2>/dev/null; then echo running; exit 0; fi`,
+    // Alive, and not a zombie left unreaped after a stop.
+    `if [ -f sandbox-agent.pid ] && p=$(cat sandbox-agent.pid) && kill -0 "$p" 2>/dev/null && [ "$(sed 's/^.*) //' /proc/$p/stat 2>/dev/null | cut -c1)" != Z ]; then echo running; exit 0; fi`,
     `nohup ./bin/sandbox-agent server --host 0.0.0.0 --port ${p.port} --no-token --no-telemetry > sandbox-agent.log 2>&1 &`,
     `echo $! > sandbox-agent.pid && echo started`,
   ].join('\n');
