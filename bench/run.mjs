@@ -14,14 +14,15 @@ import { chatRender } from './chatRender.mjs';
 import { transcripts } from './transcript.mjs';
 import { review } from './review.mjs';
 import { pool } from './pool.mjs';
+import { remote } from './remote.mjs';
 import { lifecycle } from './lifecycle.mjs';
 import { checkpoints } from './checkpoints.mjs';
 
 const SAMPLES = knob('BENCH_SAMPLES', 200);
 const BIG = knob('BENCH_BIG', 1000);
-// BENCH_ONLY=cold,clients runs only those sections (latency, scaling, cold, clients, transcripts, chat, review, pool, checkpoints, lifecycle).
+// BENCH_ONLY=cold,clients runs only those sections (latency, scaling, cold, clients, transcripts, chat, review, pool, checkpoints, lifecycle, remote).
 const only = process.env.BENCH_ONLY?.split(',');
-const sections = { latency: requestLatencyUnderLoad, cold: coldCreate, scaling: workbenchScaling, clients: multiClient, transcripts, chat: chatRender, review, pool, checkpoints, lifecycle };
+const sections = { latency: requestLatencyUnderLoad, cold: coldCreate, scaling: workbenchScaling, clients: multiClient, transcripts, chat: chatRender, review, pool, checkpoints, lifecycle, remote };
 
 const dir = tempDir('foundry-bench-');
 const repoPath = makeRepo(join(dir, 'repo'), { 'README.md': '# tiny\n', 'src/a.txt': 'a\n' });
