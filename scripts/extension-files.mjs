@@ -9,6 +9,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The sidecar's native SQLite module; it stays external to the esbuild bundle. */
 export const NATIVE_MODULE = 'better-sqlite3';
+export const SANDBOX_AGENT_BINARY = join('node_modules', '@sandbox-agent', 'cli-linux-x64', 'bin', 'sandbox-agent');
 
 /** The extension's manifest, e.g. to name its install folder `publisher.name-version`. */
 export function readManifest(root = ROOT) {
@@ -59,7 +60,8 @@ export function nativeRuntimeFiles(root = ROOT) {
 function extensionFiles(root = ROOT) {
   const required = ['package.json', 'dist'];
   for (const f of required) if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run npm run build`);
-  const optional = ['README.md', 'LICENSE', 'media'].filter((f) => existsSync(join(root, f)));
+  // The pinned sandbox-agent binary the Daytona provider uploads into remote sandboxes (Linux x64).
+  const optional = ['README.md', 'LICENSE', 'media', SANDBOX_AGENT_BINARY].filter((f) => existsSync(join(root, f)));
   return [...required, ...optional, ...nativeRuntimeFiles(root)];
 }
 

@@ -2,7 +2,7 @@
  * The detached sidecar runs from its own copy of the bundles, `D/runtime/<version>-<hash>/`, so
  * an extension update (which replaces the extension's folder) never deletes files under a
  * running sidecar. The copy holds dist/{server,effects-worker,snapshot-worker,demo-agent,agent-installer}.js and the native
- * SQLite module for this platform; it is made once per build, atomically (temp folder, rename).
+ * SQLite module for this platform (and the pinned sandbox-agent binary, when present); it is made once per build, atomically (temp folder, rename).
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { FOUNDRY_VERSION } from './version';
 
 const Bundles = ['server.js', 'effects-worker.js', 'snapshot-worker.js', 'demo-agent.js', 'agent-installer.js'];
 const NativeModule = 'better-sqlite3';
+/** Relative to the bundles' parent folder (and to the copy's): the providers/daytona upload. */
+export const SandboxAgentBinary = join('node_modules', '@sandbox-agent', 'cli-linux-x64', 'bin', 'sandbox-agent');
 
 /** `<version>-<hash of the bundles>`: a new build gets a new folder, an unchanged one reuses it. */
 export function runtimeKey(bundleDir: string): string {
@@ -49,6 +51,12 @@ export function prepareRuntime(bundleDir: string, dataDir: string): string {
   const release = join(native, 'build', 'Release');
   if (existsSync(release)) {
     for (const f of readdirSync(release)) if (f.endsWith('.node')) cpSync(join(release, f), join(nativeCopy, 'build', 'Release', f));
+  }
+  // The pinned sandbox-agent binary the Daytona provider uploads into each remote sandbox.
+  const sandboxAgent = join(bundleDir, '..', SandboxAgentBinary);
+  if (existsSync(sandboxAgent)) {
+    mkdirSync(join(tmp, SandboxAgentBinary, '..'), { recursive: true });
+    cpSync(sandboxAgent, join(tmp, SandboxAgentBinary));
   }
   cpSync(join(tmp, 'dist', 'server.js'), join(tmp, '.complete'));
   try {

@@ -76,8 +76,10 @@ export function sandboxAgentLink(target: Target, key: string): AgentLink {
   let endedResolve!: (e: LinkEnd) => void;
   const ended = new Promise<LinkEnd>((r) => (endedResolve = r));
   let over = false;
+  let stopping = false;
   const finish = (why: string) => {
     if (over) return;
+    if (stopping) why = 'stopped';
     over = true;
     try {
       controller.close();
@@ -177,6 +179,8 @@ export function sandboxAgentLink(target: Target, key: string): AgentLink {
     localFs: false,
     async stop() {
       if (!over) {
+        // The DELETE ends the event stream, which may abort before it answers: that is this stop.
+        stopping = true;
         await call(target, 'DELETE', base).then(readBody, () => '');
         finish('stopped');
       }

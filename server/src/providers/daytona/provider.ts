@@ -19,6 +19,7 @@ import { openSetupLog, setupFailure, ensureAgentReady } from '../local';
 import { regenerableOf } from '../../handlers/repos';
 import { checkoutScript, gitStateScript, parseGitState, q, snapshotScript, startAgentScript } from './scripts';
 import type { DaytonaConn } from './remote';
+import { SandboxAgentBinary } from '../../../../shared/runtimeCopy';
 
 /** sandbox-agent's agent ids for Foundry's agents; the demo agent runs behind its `mock` launcher. */
 const SANDBOX_AGENT_IDS: Record<string, string> = { demo: 'mock', claude: 'claude', codex: 'codex', opencode: 'opencode' };
@@ -310,5 +311,5 @@ export class DaytonaProvider implements SandboxProvider {
 
 /** The pinned sandbox-agent binary shipped beside the bundles (node_modules/@sandbox-agent/cli-linux-x64). */
 export function sandboxAgentBinary(bundleDir: string): string {
-  return process.env.FOUNDRY_SANDBOX_AGENT_BIN ?? join(bundleDir, '..', 'node_modules', '@sandbox-agent', 'cli-linux-x64', 'bin', 'sandbox-agent');
+  return process.env.FOUNDRY_SANDBOX_AGENT_BIN ?? join(bundleDir, '..', SandboxAgentBinary);
 }
