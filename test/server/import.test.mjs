@@ -106,9 +106,9 @@ test('every task, session, transcript event and history row is there with the sa
     if (old.id === slow.id) continue; // resumed: compared below
     // Columns newer than the fixture get their defaults: not from an existing branch or pull request (migration 10);
     // no snapshot, not shelved, teardown not skipped, disk use not measured yet (migration 12; disk_bytes is a
-    // background measurement); no pool entry leased (migration 13).
+    // background measurement); no pool entry leased (migration 13); a local worktree (migration 14).
     const lifecycle = { snapshot_commit: null, snapshot_excluded: null, shelved_at: null, skip_teardown: 0 };
-    assert.deepEqual({ ...t, setup_script: null, disk_bytes: undefined }, { ...old, setup_script: null, last_summary: null, from_branch: null, from_pull_request: null, ...lifecycle, pool_entry_id: null, disk_bytes: undefined }, `task ${old.title} as it was`);
+    assert.deepEqual({ ...t, setup_script: null, disk_bytes: undefined }, { ...old, setup_script: null, last_summary: null, from_branch: null, from_pull_request: null, ...lifecycle, pool_entry_id: null, provider: 'local', disk_bytes: undefined }, `task ${old.title} as it was`);
   }
   const sessions = Object.fromEntries(rows(newDb, 'SELECT * FROM sessions').map((s) => [s.id, s]));
   // Columns newer than the fixture get their defaults: no request waiting (migration 5); the `ask`
