@@ -22,12 +22,11 @@ export async function remote({ dir }) {
     const daytona = await sc.request(Requests.AddRepo.method, { path: makeRepo(join(dir, 'repo-daytona')), provider: 'daytona' });
     for (let i = 0; i < SAMPLES; i++) {
       samples.ping.push(await ping(sc));
-      const [l, lt] = await timed(() => sc.request(Requests.CreateTask.method, { repoId: local.id, prompt: `local ${i}` }));
+      const [l] = await timed(() => sc.request(Requests.CreateTask.method, { repoId: local.id, prompt: `local ${i}` }));
       samples.local.push(l);
       const [d, dt] = await timed(() => sc.request(Requests.CreateTask.method, { repoId: daytona.id, prompt: `remote ${i}` }));
       samples.daytona.push(d);
       tasks.push(dt.id);
-      void lt;
     }
     for (const id of tasks) await sc.waitTask(id, ['idle', 'error'], 180_000);
     for (const id of tasks) {

@@ -69,12 +69,10 @@ test('a Daytona task walks its provider\'s stages to a real agent\'s edit in the
 
   // Daytona stops it while idle; the next message wakes it and is answered.
   fake.autoStop(boxes[0].id);
-  const statuses = [];
-  const watching = setInterval(() => statuses.push(sc.state.tasks.get(t.id)?.status), 5);
+  const waking = sc.waitFor(() => sc.state.tasks.get(t.id)?.status === 'waking', 'the task pushed as Waking sandbox', 60_000);
   const { end } = await sc.turn(t.id, idle.sessions[0].id, 'after the nap');
-  clearInterval(watching);
   assert.equal(end.kind, 'turn_ended', end.text);
-  assert.ok(statuses.includes('waking'), 'the task showed Waking sandbox while it started');
+  await waking;
   assert.match(agentText(await sc.transcript(idle.sessions[0].id)), /after the nap/);
   assert.equal(labelled(t.id).length, 1, 'woken, not replaced');
   assert.equal(labelled(t.id)[0].state, 'started');

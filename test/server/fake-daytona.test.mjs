@@ -6,24 +6,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Daytona } from '@daytonaio/sdk';
 import { startFakeDaytona } from '../fixtures/fakeDaytona.mjs';
 import { cleanup, tempDir } from './harness.mjs';
-import { sandboxAgentBin } from './sandboxAgent.mjs';
+import { freePort, sandboxAgentBin } from './sandboxAgent.mjs';
 
 let dir, fake, daytona, sandbox, agentPort, agentPid;
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 
 /** Polls `check` (a health endpoint, /proc) until it holds or the deadline passes. */
 async function until(check, what, timeoutMs = 10_000) {

@@ -9,7 +9,8 @@ import { root } from './harness.mjs';
 
 export const sandboxAgentBin = join(root, 'node_modules', '@sandbox-agent', 'cli-linux-x64', 'bin', 'sandbox-agent');
 
-const freePort = () =>
+/** A port nothing listens on now, on loopback. */
+export const freePort = () =>
   new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

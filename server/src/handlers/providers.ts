@@ -3,7 +3,10 @@ import type { Handlers } from './define';
 import type { Sidecar } from '../sidecar';
 import { retryProvisioning } from './tasks';
 
-/** Tasks that failed because the provider had no credentials go again once it has them. */
+/**
+ * Tasks that failed for want of the provider's credentials go again once it has them: at any of
+ * its stages, since a job resumed after a restart may run before a client has sent them.
+ */
 function retryWaitingOnProvider(sc: Sidecar, provider: string): void {
   if (sc.draining) return;
   for (const t of sc.store.tasks()) {

@@ -6,7 +6,7 @@
  * runs in the effects worker (remote.ts); the repository goes in, and work comes back, as git
  * bundles, so no git token ever enters the sandbox.
  */
-import { appendFile, rm } from 'node:fs/promises';
+import { appendFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -145,8 +145,7 @@ export class DaytonaProvider implements SandboxProvider {
     const home = this.home(r);
     const bin = sandboxAgentBinary(this.sc.opts.bundleDir);
     const have = (await this.exec(r, `stat -c %s ${q(`${home}/.foundry/bin/sandbox-agent`)} 2>/dev/null`)).output.trim();
-    const { statSync } = await import('node:fs');
-    if (have !== String(statSync(bin).size)) {
+    if (have !== String((await stat(bin)).size)) {
       await this.sc.effects.call('daytonaUpload', { conn: this.conn(), sandboxId: r.sandbox_id, localPath: bin, remotePath: `${home}/.foundry/bin/sandbox-agent` });
     }
     await this.execOk(r, `chmod +x ${q(`${home}/.foundry/bin/sandbox-agent`)}`, 'installing sandbox-agent');
@@ -223,9 +222,7 @@ export class DaytonaProvider implements SandboxProvider {
       this.sc.log(`waking sandbox ${r.sandbox_id}`);
       await this.sc.effects.call('daytonaStart', { conn: this.conn(), sandboxId: r.sandbox_id, autoStopMinutes: this.sc.opts.daytona.autoStopMinutes });
       this.sc.store.sandboxes.started(task.id, 'daytona');
-      this.sc.log(`sandbox ${r.sandbox_id} started; starting sandbox-agent`);
       await this.startAgent(task.id);
-      this.sc.log(`sandbox-agent started in ${r.sandbox_id}; checking it`);
       await this.checkAgent(task.id);
       this.sc.log(`sandbox ${r.sandbox_id} is awake`);
       return true;

@@ -107,7 +107,7 @@ export function snapshotScript(p: { workdir: string; home: string; branch: strin
     `index_commit=$(echo index | git commit-tree "$index_tree" -p "$head")`,
     `snap=$(printf '%s\\n' ${q(p.message)} | git commit-tree "$tree" -p "$head" -p "$index_commit")`,
     `unset GIT_INDEX_FILE; git update-ref refs/foundry/outgoing/snapshot "$snap"`,
-    `git bundle create -q ${q(p.bundle)} refs/foundry/outgoing/snapshot ${q(`refs/heads/${p.branch}`)} 2>/dev/null || git bundle create ${q(p.bundle)} refs/foundry/outgoing/snapshot ${q(`refs/heads/${p.branch}`)}`,
+    `git bundle create -q ${q(p.bundle)} refs/foundry/outgoing/snapshot ${q(`refs/heads/${p.branch}`)}`,
     `echo "$snap"`,
     ...p.regenerable.map((n) => `find . -path ./.git -prune -o -type d -name ${q(n)} -print 2>/dev/null | sed 's|^\\./|excluded |'`),
   ].join('\n');
