@@ -7,22 +7,24 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Requests } from '../../shared/protocol.ts';
 import { startSidecar, makeRepo, tempDir, cleanup, agentText, serverJs } from './harness.mjs';
-import { startSandboxAgent } from './sandboxAgent.mjs';
+import { startSandboxAgent, startCuttingProxy } from './sandboxAgent.mjs';
 
 const demo = [process.execPath, join(serverJs, '..', 'demo-agent.js')];
-let dir, patient, strict, sc, repo;
+let dir, patient, strict, proxy, sc, repo;
 before(async () => {
   dir = tempDir();
   const state = { FOUNDRY_DEMO_STATE_DIR: join(dir, 'demo-state'), FOUNDRY_DEMO_CHUNK_DELAY_MS: '5' };
   // Foundry's setting (sandboxAgentLink.ts: a day) versus a limit shorter than the turn below.
   patient = await startSandboxAgent({ home: join(dir, 'patient'), launchers: { mock: demo }, env: { ...state, SANDBOX_AGENT_ACP_REQUEST_TIMEOUT_MS: String(24 * 3600 * 1000) } });
   strict = await startSandboxAgent({ home: join(dir, 'strict'), launchers: { mock: demo }, env: { ...state, SANDBOX_AGENT_ACP_REQUEST_TIMEOUT_MS: '1500' } });
+  proxy = await startCuttingProxy(patient.url);
   sc = await startSidecar({
     dataDir: join(dir, 'data'),
     options: {
       agents: {
         remote: { sandboxAgent: { url: patient.url, agent: 'mock' } },
         strict: { sandboxAgent: { url: strict.url, agent: 'mock' } },
+        proxied: { sandboxAgent: { url: proxy.url, agent: 'mock' } },
       },
     },
   });
@@ -30,6 +32,7 @@ before(async () => {
 });
 after(async () => {
   await sc?.stop();
+  await proxy?.stop();
   await patient?.stop();
   await strict?.stop();
   cleanup(dir);
@@ -73,4 +76,18 @@ test('a turn longer than sandbox-agent\'s request timeout completes, and the nex
     assert.equal(end.stopReason, 'end_turn');
   }
   assert.match(agentText(await sc.transcript(sessionId)), /turn 1 done.*turn 2 done$/s);
+});
+
+test('an event stream a proxy cuts is opened again where it left off: the next turn streams, nothing is replayed twice', { timeout: 60_000 }, async () => {
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'before the cut', agent: 'proxied' });
+  const idle = await sc.waitTask(t.id, 'idle');
+  const s = idle.sessions[0];
+  await sc.request(Requests.SubscribeSession.method, { sessionId: s.id });
+  assert.ok(proxy.cut() >= 1, 'the idle event stream was open through the proxy');
+  const { end } = await sc.turn(t.id, s.id, 'after the cut');
+  assert.equal(end.stopReason, 'end_turn');
+  assert.equal(sc.session(t.id, s.id).status, 'ready', 'a cut stream is not an agent crash');
+  assert.equal(agentText(await sc.transcript(s.id)), 'before the cutafter the cut', 'each reply once, none replayed twice');
+  const reopened = proxy.requests.filter((r) => r.startsWith('GET ') && !r.endsWith(' -'));
+  assert.ok(reopened.length >= 1, `the stream was reopened with Last-Event-ID: ${proxy.requests.join(', ')}`);
 });

@@ -59,3 +59,41 @@ export async function startSandboxAgent({ home, launchers, env = {} }) {
     },
   };
 }
+
+/**
+ * A loopback HTTP proxy in front of `target` that can cut every open response (`cut()`), as the
+ * proxy in front of a remote sandbox cuts connections it finds idle. `requests` logs
+ * 'METHOD path last-event-id'.
+ */
+export async function startCuttingProxy(target) {
+  const { createServer: createHttpServer, request } = await import('node:http');
+  const upstream = new URL(target);
+  const open = new Set();
+  const requests = [];
+  const server = createHttpServer((req, res) => {
+    requests.push(`${req.method} ${req.url} ${req.headers['last-event-id'] ?? '-'}`);
+    const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+    open.add(res);
+    res.on('close', () => {
+      open.delete(res);
+      up.destroy();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    /** Ends every response in flight (an event stream among them) without a word. */
+    cut() {
+      const n = open.size;
+      for (const res of open) res.socket?.destroy();
+      return n;
+    },
+    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}

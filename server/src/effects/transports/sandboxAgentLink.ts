@@ -30,6 +30,9 @@ export const SANDBOX_AGENT_REQUEST_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 /** How long an answer read from a POST's body waits for its copy on the event stream. */
 const ANSWER_GRACE_MS = 1000;
 
+/** How often in a row a dropped event stream is opened again (backoff 0.25 s doubling to 4 s) before the link ends. */
+const STREAM_RETRIES = 6;
+
 interface Target {
   url: string;
   agent: string;
@@ -38,7 +41,7 @@ interface Target {
   headers?: Record<string, string>;
 }
 
-function call(target: Target, method: string, path: string, body?: unknown, accept = 'application/json'): Promise<IncomingMessage> {
+function call(target: Target, method: string, path: string, body?: unknown, accept = 'application/json', extra?: Record<string, string>): Promise<IncomingMessage> {
   // The server may sit under a path (a sandbox's preview URL): `path` goes after it.
   const u = new URL(`${target.url.replace(/\/+$/, '')}${path}`);
   const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -52,6 +55,7 @@ function call(target: Target, method: string, path: string, body?: unknown, acce
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
           ...target.headers,
+          ...extra,
         },
       },
       resolve,
@@ -59,6 +63,15 @@ function call(target: Target, method: string, path: string, body?: unknown, acce
     req.on('error', reject);
     req.end(body !== undefined ? JSON.stringify(body) : undefined);
   });
+}
+
+/** A problem+json answer's `detail`, else the start of the body. */
+function problemDetail(body: string): string {
+  try {
+    return String((JSON.parse(body) as { detail?: unknown }).detail ?? body).slice(0, 300);
+  } catch {
+    return body.slice(0, 300);
+  }
 }
 
 async function readBody(res: IncomingMessage): Promise<string> {
@@ -92,29 +105,51 @@ export function sandboxAgentLink(target: Target, key: string): AgentLink {
     if (!over) controller.enqueue(m);
   };
 
-  /** The agent's own messages, as SSE `data:` lines, until the server goes. */
+  /**
+   * The agent's own messages, as SSE `data:` lines, until the server goes. A stream that drops
+   * while the server lives (a proxy in front of a remote sandbox cuts idle connections) is opened
+   * again with `Last-Event-ID`, from which sandbox-agent replays what was missed; only a server
+   * that is gone, or a stream that cannot be reopened, ends the link.
+   */
   async function listen(): Promise<void> {
-    try {
-      const res = await call(target, 'GET', base, undefined, 'text/event-stream');
-      if (res.statusCode !== 200) throw new Error(`sandbox-agent event stream answered ${res.statusCode}: ${(await readBody(res)).slice(0, 200)}`);
-      let buffer = '';
-      let data: string[] = [];
-      for await (const chunk of res) {
-        buffer += chunk.toString();
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl).replace(/\r$/, '');
-          buffer = buffer.slice(nl + 1);
-          if (line === '') {
-            if (data.length) deliverEnvelope(data.join('\n'));
-            data = [];
-          } else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    let lastId: string | undefined;
+    let failures = 0;
+    let why = 'the sandbox-agent event stream ended';
+    while (!over && !stopping) {
+      try {
+        const res = await call(target, 'GET', base, undefined, 'text/event-stream', lastId ? { 'last-event-id': lastId } : undefined);
+        if (res.statusCode === 404) {
+          why = `the sandbox-agent server is gone: ${(await readBody(res)).slice(0, 200)}`;
+          break;
         }
+        if (res.statusCode !== 200) throw new Error(`sandbox-agent event stream answered ${res.statusCode}: ${(await readBody(res)).slice(0, 200)}`);
+        failures = 0;
+        let buffer = '';
+        let data: string[] = [];
+        let id: string | undefined;
+        for await (const chunk of res) {
+          buffer += chunk.toString();
+          let nl: number;
+          while ((nl = buffer.indexOf('\n')) >= 0) {
+            const line = buffer.slice(0, nl).replace(/\r$/, '');
+            buffer = buffer.slice(nl + 1);
+            if (line === '') {
+              if (data.length) deliverEnvelope(data.join('\n'));
+              if (id !== undefined) lastId = id;
+              data = [];
+              id = undefined;
+            } else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+            else if (line.startsWith('id:')) id = line.slice(3).trim();
+          }
+        }
+        why = 'the sandbox-agent event stream ended';
+      } catch (e) {
+        why = `the sandbox-agent event stream failed: ${(e as Error).message}`;
       }
-      finish('the sandbox-agent event stream ended');
-    } catch (e) {
-      finish(`the sandbox-agent event stream failed: ${(e as Error).message}`);
+      if (over || stopping || ++failures > STREAM_RETRIES) break;
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (failures - 1), 4000)));
     }
+    finish(why);
   }
 
   /** Answers delivered (by id), and answers read from a body that wait for the stream's copy. */
@@ -161,6 +196,9 @@ export function sandboxAgentLink(target: Target, key: string): AgentLink {
     else if (res.statusCode !== 202 && isRequest) {
       answerOnce(String((m as { id: string | number }).id), { jsonrpc: '2.0', id: (m as { id: string | number }).id, error: { code: -32603, message: `sandbox-agent answered ${res.statusCode}: ${body.slice(0, 300)}` } } as AnyMessage);
     }
+    // sandbox-agent keeps its server (and the event stream) after the agent process dies; its
+    // answers then say so, and that ends the link as a stdio agent's exit does.
+    if (res.statusCode >= 500 && body.includes('agent_process_exited')) finish(`the agent process exited in sandbox-agent: ${problemDetail(body)}`);
     if (first && res.statusCode === 200) void listen();
     else if (first) finish(`sandbox-agent refused the agent (${res.statusCode})`);
   }
