@@ -876,6 +876,11 @@ export const SidecarSettings = z.object({
       apiUrl: z.string().url('daytona.apiUrl must be a URL').optional(),
       target: z.string().max(100).optional(),
       autoStopMinutes: z.number().int().min(0).max(7 * 24 * 60).optional(),
+      /**
+       * How long one Daytona API call may take before its stage fails with "timed out" and a
+       * Retry (default 60 s; an upload or download gets ten times that, a command its own limit).
+       */
+      requestTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
     })
     .optional(),
 });

@@ -63,6 +63,8 @@ export interface DaytonaSettings {
   target?: string;
   /** Daytona's own auto-stop interval for idle sandboxes (minutes; 0 = never). */
   autoStopMinutes: number;
+  /** One Daytona API call's limit before its stage fails (seconds; default 60 in remote.ts). */
+  requestTimeoutSeconds?: number;
 }
 
 export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir: string): Options {
@@ -94,6 +96,7 @@ export function resolveOptions(dataDir: string, init: SidecarSettings, bundleDir
       apiUrl: init.daytona?.apiUrl ?? process.env.DAYTONA_API_URL ?? 'https://app.daytona.io/api',
       ...(init.daytona?.target ?? process.env.DAYTONA_TARGET ? { target: init.daytona?.target ?? process.env.DAYTONA_TARGET } : {}),
       autoStopMinutes: init.daytona?.autoStopMinutes ?? 15,
+      ...(init.daytona?.requestTimeoutSeconds ? { requestTimeoutSeconds: init.daytona.requestTimeoutSeconds } : {}),
     },
   };
 }
@@ -111,6 +114,8 @@ export interface Channels {
 
 
 export class Sidecar {
+  /** When this sidecar process started (ms): jobs created before it were resumed from an earlier one. */
+  readonly startedAt = Date.now();
   readonly db: Db;
   readonly store: Store;
   readonly effects: Effects;

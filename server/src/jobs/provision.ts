@@ -43,6 +43,7 @@ export function provisionJob(sc: Sidecar) {
         markInterrupted(sc, taskId, stage);
         throw new Interrupted(stage);
       }
+      await credentialsForResumed(sc, t, job, stage);
       sc.db.tx(() => {
         sc.store.updateJob(job.id, { step: stage });
         sc.store.updateTask(taskId, { status: stage, status_message: message, error_message: null, failed_stage: null });
@@ -62,6 +63,22 @@ export function provisionJob(sc: Sidecar) {
   };
 }
 
+/** How long a job this sidecar resumed waits for a client to send its provider's credentials. */
+const RESUMED_CREDENTIALS_WAIT_MS = 30_000;
+
+/**
+ * A job begun by an earlier sidecar whose provider has no credentials yet (they live in memory,
+ * and come again with the next client that connects) waits for them, saying so, instead of
+ * failing at once; a new task without them fails at once with the way out.
+ */
+async function credentialsForResumed(sc: Sidecar, t: TaskRow, job: JobRow, stage: ProvisionStage): Promise<void> {
+  const provider = sc.providers.of(t);
+  if (provider.info().ready || job.created_at >= sc.startedAt) return;
+  sc.store.updateTask(t.id, { status: stage, status_message: `Waiting for the ${provider.id === 'daytona' ? 'Daytona API key' : `${provider.id} credentials`} (a window sends it when it connects)` });
+  sc.publisher.taskChanged(t.id);
+  await sc.providers.waitForCredentials(provider.id, RESUMED_CREDENTIALS_WAIT_MS);
+}
+
 /** A drain stopped the stage: it is not an error, and it re-runs when the sidecar starts again. */
 function markInterrupted(sc: Sidecar, taskId: string, stage: ProvisionStage): void {
   sc.db.tx(() => {
@@ -78,7 +95,9 @@ function failStage(sc: Sidecar, taskId: string, stage: ProvisionStage, e: unknow
   }
   const message = errorMessage(e);
   sc.db.tx(() => {
-    sc.store.updateTask(taskId, { status: 'error', status_message: null, error_message: message, failed_stage: stage });
+    // A stage that cannot be retried on its own (its remote sandbox is gone) names where Retry resumes.
+    const resumeFrom = (e as { resumeFrom?: ProvisionStage } | undefined)?.resumeFrom;
+    sc.store.updateTask(taskId, { status: 'error', status_message: null, error_message: message, failed_stage: resumeFrom ?? stage });
     sc.store.addHistory(taskId, { kind: 'error', stage, message });
     if (stage === 'init_create_session') {
       const first = sc.store.sessionsOf(taskId).find((s) => s.is_first === 1);

@@ -14,6 +14,7 @@ import { providerOf } from './stages';
 export class Providers {
   private readonly byId = new Map<ProviderId, SandboxProvider>();
   private readonly keys = new Map<ProviderId, string>();
+  private readonly waiters = new Set<() => void>();
 
   constructor(sc: Sidecar, extra: SandboxProvider[] = []) {
     for (const p of [new LocalProvider(sc), new DaytonaProvider(sc), ...extra]) this.byId.set(p.id, p);
@@ -42,6 +43,29 @@ export class Providers {
   setCredentials(id: ProviderId, apiKey: string): void {
     if (apiKey) this.keys.set(id, apiKey);
     else this.keys.delete(id);
+    for (const w of [...this.waiters]) w();
+  }
+
+  /**
+   * Resolves true once the provider has credentials, false after `ms`. Credentials live in memory,
+   * so a sidecar that restarts has none until a client connects and sends them: a job it resumes
+   * waits this long for them instead of failing at once.
+   */
+  waitForCredentials(id: ProviderId, ms: number): Promise<boolean> {
+    if (this.credentials(id)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(ok);
+      };
+      const check = () => {
+        if (this.credentials(id)) done(true);
+      };
+      const timer = setTimeout(() => done(false), ms);
+      timer.unref();
+      this.waiters.add(check);
+    });
   }
 
   /** Every secret a log line must never show. */

@@ -198,7 +198,7 @@ export function sandboxAgentLink(target: Target, key: string): AgentLink {
     }
     // sandbox-agent keeps its server (and the event stream) after the agent process dies; its
     // answers then say so, and that ends the link as a stdio agent's exit does.
-    if (res.statusCode >= 500 && body.includes('agent_process_exited')) finish(`the agent process exited in sandbox-agent: ${problemDetail(body)}`);
+    if ((res.statusCode ?? 0) >= 500 && body.includes('agent_process_exited')) finish(`the agent process exited in sandbox-agent: ${problemDetail(body)}`);
     if (first && res.statusCode === 200) void listen();
     else if (first) finish(`sandbox-agent refused the agent (${res.statusCode})`);
   }

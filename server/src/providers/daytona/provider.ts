@@ -34,13 +34,14 @@ export class DaytonaProvider implements SandboxProvider {
   readonly steps: Partial<Record<ProvisionStage, (taskId: string) => Promise<void>>>;
 
   constructor(private readonly sc: Sidecar) {
+    const lostAware = (step: (id: string) => Promise<void>) => (id: string) => step(id).catch((e: unknown) => this.lostOr(id, e));
     this.steps = {
       init_allocate_sandbox: (id) => this.allocate(id),
-      init_prepare_repo: (id) => this.prepareRepo(id),
-      init_run_setup: (id) => this.runSetup(id),
-      init_install_agent: (id) => this.installAgent(id),
-      init_start_agent: (id) => this.startAgent(id),
-      init_check_agent: (id) => this.checkAgent(id),
+      init_prepare_repo: lostAware((id) => this.prepareRepo(id)),
+      init_run_setup: lostAware((id) => this.runSetup(id)),
+      init_install_agent: lostAware((id) => this.installAgent(id)),
+      init_start_agent: lostAware((id) => this.startAgent(id)),
+      init_check_agent: lostAware((id) => this.checkAgent(id)),
     };
   }
 
@@ -52,7 +53,7 @@ export class DaytonaProvider implements SandboxProvider {
     const apiKey = this.sc.providers.credentials('daytona');
     if (!apiKey) throw new Error(NO_KEY);
     const d = this.sc.opts.daytona;
-    return { apiUrl: d.apiUrl, apiKey, ...(d.target ? { target: d.target } : {}) };
+    return { apiUrl: d.apiUrl, apiKey, ...(d.target ? { target: d.target } : {}), ...(d.requestTimeoutSeconds ? { timeoutSec: d.requestTimeoutSeconds } : {}) };
   }
 
   private row(taskId: string): SandboxRow & { sandbox_id: string; workdir: string } {
@@ -70,14 +71,32 @@ export class DaytonaProvider implements SandboxProvider {
     return dirname(r.workdir);
   }
 
+  /** A command in the sandbox; a quick one unless `timeoutSec` says otherwise (a daemon that does not answer fails within the request limit). */
   private exec(r: { sandbox_id: string }, command: string, opts: { cwd?: string; env?: Record<string, string>; timeoutSec?: number } = {}) {
-    return this.sc.effects.call('daytonaExec', { conn: this.conn(), sandboxId: r.sandbox_id, command, ...opts });
+    return this.sc.effects.call('daytonaExec', { conn: this.conn(), sandboxId: r.sandbox_id, command, timeoutSec: this.sc.opts.daytona.requestTimeoutSeconds ?? 60, ...opts });
   }
 
   private async execOk(r: { sandbox_id: string }, command: string, what: string, opts: { cwd?: string; env?: Record<string, string>; timeoutSec?: number } = {}): Promise<string> {
     const out = await this.exec(r, command, opts);
     if (out.exitCode !== 0) throw new Error(`${what} failed in the sandbox (exit ${out.exitCode}): ${out.output.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`);
     return out.output;
+  }
+
+  /**
+   * A sandbox Daytona no longer has (deleted behind Foundry's back, or lost) cannot finish its
+   * stage: when a stage fails, Daytona is asked; a lost sandbox is recorded `lost`, and the task's
+   * Retry starts again from a new sandbox (`resumeFrom`), never from the stage that cannot work
+   * without it. Any other failure is the stage's own.
+   */
+  private async lostOr(taskId: string, e: unknown): Promise<never> {
+    const r = this.sc.store.sandboxes.get(taskId);
+    const s = r?.sandbox_id ? await this.sc.effects.call('daytonaState', { conn: this.conn(), sandboxId: r.sandbox_id }).catch(() => null) : null;
+    if (s?.state === 'lost') {
+      this.sc.store.sandboxes.stopped(taskId, 'lost', 'Daytona no longer has this sandbox');
+      this.sc.publisher.taskChanged(taskId);
+      throw Object.assign(new Error(`The sandbox ${r!.sandbox_id} is gone (Daytona no longer has it); Retry makes a new sandbox from the repository`), { resumeFrom: 'init_allocate_sandbox' as ProvisionStage });
+    }
+    throw e;
   }
 
   // --- stages
@@ -119,7 +138,7 @@ export class DaytonaProvider implements SandboxProvider {
     try {
       const remote = `${this.home(r)}/.foundry/repo.bundle`;
       await this.sc.effects.call('daytonaUpload', { conn: this.conn(), sandboxId: r.sandbox_id, localPath: file, remotePath: remote });
-      await this.execOk(r, checkoutScript({ bundle: remote, workdir: r.workdir, branch: t.branch, tip, ...(snapshot ? { snapshot } : {}) }), 'checking out the repository', { cwd: this.home(r) });
+      await this.execOk(r, checkoutScript({ bundle: remote, workdir: r.workdir, branch: t.branch, tip, ...(snapshot ? { snapshot } : {}) }), 'checking out the repository', { cwd: this.home(r), timeoutSec: 600 });
     } finally {
       await rm(dirname(file), { recursive: true, force: true });
     }
@@ -260,7 +279,7 @@ export class DaytonaProvider implements SandboxProvider {
     const r = this.row(task.id);
     const repo = this.sc.store.repo(task.repo_id)!;
     const remoteBundle = `${this.home(r)}/.foundry/out.bundle`;
-    const out = await this.execOk(r, snapshotScript({ workdir: r.workdir, home: this.home(r), branch: task.branch, regenerable: how.regenerable, message: how.message, bundle: remoteBundle }), 'taking a snapshot');
+    const out = await this.execOk(r, snapshotScript({ workdir: r.workdir, home: this.home(r), branch: task.branch, regenerable: how.regenerable, message: how.message, bundle: remoteBundle }), 'taking a snapshot', { timeoutSec: 600 });
     const lines = out.trim().split('\n');
     const commit = lines.find((l) => /^[0-9a-f]{40,64}$/.test(l.trim()))?.trim();
     if (!commit) throw new Error(`the snapshot in the sandbox printed no commit: ${out.slice(0, 200)}`);

@@ -13,6 +13,8 @@ export interface DaytonaConn {
   apiUrl: string;
   apiKey: string;
   target?: string;
+  /** One API call's limit (default API_TIMEOUT_S); a file transfer gets TRANSFER_FACTOR times it. */
+  timeoutSec?: number;
 }
 
 /** A sandbox as the provider needs it: its state (`lost` when Daytona no longer knows it) and its home. */
@@ -23,6 +25,25 @@ export interface RemoteSandbox {
 
 const LABEL = 'foundry.task';
 const API_TIMEOUT_S = 60;
+const TRANSFER_FACTOR = 10;
+
+/**
+ * The call, or "Daytona: <what> timed out after N s" once `seconds` pass: a Daytona that never
+ * answers fails its stage with a Retry instead of leaving a spinner. The abandoned call may still
+ * land later; every stage is idempotent (a sandbox is found again by its label).
+ */
+async function within<T>(what: string, seconds: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Daytona: ${what} timed out after ${seconds} s`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([call(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+const limit = (conn: DaytonaConn, factor = 1) => (conn.timeoutSec ?? API_TIMEOUT_S) * factor;
 
 const clients = new Map<string, Daytona>();
 function client(conn: DaytonaConn): Daytona {
@@ -39,6 +60,7 @@ const statusOf = (e: unknown): number | undefined => (e as { statusCode?: number
 
 /** "Daytona API: <what> failed (503 Service Unavailable)" - never the key. */
 function failure(what: string, e: unknown, conn: DaytonaConn): Error {
+  if (e instanceof Error && e.message.startsWith('Daytona: ')) return e; // said already (a time-out, a lost sandbox)
   const status = statusOf(e);
   const text = (e instanceof Error ? e.message : String(e)).split(conn.apiKey).join('***');
   return new Error(`Daytona: ${what} failed${status ? ` (${status})` : ''}: ${text}`);
@@ -46,7 +68,7 @@ function failure(what: string, e: unknown, conn: DaytonaConn): Error {
 
 async function sandbox(conn: DaytonaConn, sandboxId: string) {
   try {
-    return await client(conn).get(sandboxId);
+    return await within('reading the sandbox', limit(conn), () => client(conn).get(sandboxId));
   } catch (e) {
     if (statusOf(e) === 404) throw Object.assign(new Error(`Daytona: the sandbox ${sandboxId} is gone`), { lost: true });
     throw failure('reading the sandbox', e, conn);
@@ -57,8 +79,10 @@ export const daytonaEffects = {
   /** The task's sandbox by its label, if Daytona has one (never two: the create below is the only one). */
   async daytonaFind(p: { conn: DaytonaConn; taskId: string }): Promise<RemoteSandbox | null> {
     try {
-      for await (const s of client(p.conn).list({ labels: { [LABEL]: p.taskId } })) return { sandboxId: s.id, state: String(s.state) };
-      return null;
+      return await within('listing sandboxes', limit(p.conn), async () => {
+        for await (const s of client(p.conn).list({ labels: { [LABEL]: p.taskId } })) return { sandboxId: s.id, state: String(s.state) };
+        return null;
+      });
     } catch (e) {
       throw failure('listing sandboxes', e, p.conn);
     }
@@ -66,7 +90,7 @@ export const daytonaEffects = {
 
   async daytonaCreate(p: { conn: DaytonaConn; taskId: string; autoStopMinutes: number; env?: Record<string, string> }): Promise<RemoteSandbox> {
     try {
-      const s = await client(p.conn).create({ labels: { [LABEL]: p.taskId }, autoStopInterval: p.autoStopMinutes, ...(p.env ? { envVars: p.env } : {}) }, { timeout: API_TIMEOUT_S });
+      const s = await within('creating the sandbox', limit(p.conn), () => client(p.conn).create({ labels: { [LABEL]: p.taskId }, autoStopInterval: p.autoStopMinutes, ...(p.env ? { envVars: p.env } : {}) }, { timeout: limit(p.conn) }));
       return { sandboxId: s.id, state: String(s.state) };
     } catch (e) {
       throw failure('creating the sandbox', e, p.conn);
@@ -78,7 +102,7 @@ export const daytonaEffects = {
     try {
       const s = await sandbox(p.conn, p.sandboxId);
       const state = String(s.state);
-      return { sandboxId: s.id, state, ...(state === 'started' ? { home: await s.getUserHomeDir() } : {}) };
+      return { sandboxId: s.id, state, ...(state === 'started' ? { home: await within('reading the sandbox home', limit(p.conn), () => s.getUserHomeDir()) } : {}) };
     } catch (e) {
       if ((e as { lost?: boolean }).lost) return { sandboxId: p.sandboxId, state: 'lost' };
       throw e;
@@ -88,8 +112,8 @@ export const daytonaEffects = {
   async daytonaStart(p: { conn: DaytonaConn; sandboxId: string; autoStopMinutes?: number }): Promise<void> {
     const s = await sandbox(p.conn, p.sandboxId);
     try {
-      if (String(s.state) !== 'started') await s.start(API_TIMEOUT_S);
-      if (p.autoStopMinutes !== undefined && s.autoStopInterval !== p.autoStopMinutes) await s.setAutostopInterval(p.autoStopMinutes);
+      if (String(s.state) !== 'started') await within('starting the sandbox', limit(p.conn), () => s.start(limit(p.conn)));
+      if (p.autoStopMinutes !== undefined && s.autoStopInterval !== p.autoStopMinutes) await within('setting auto-stop', limit(p.conn), () => s.setAutostopInterval(p.autoStopMinutes!));
     } catch (e) {
       throw failure('starting the sandbox', e, p.conn);
     }
@@ -98,7 +122,7 @@ export const daytonaEffects = {
   async daytonaStop(p: { conn: DaytonaConn; sandboxId: string }): Promise<void> {
     const s = await sandbox(p.conn, p.sandboxId);
     try {
-      await s.stop(API_TIMEOUT_S);
+      await within('stopping the sandbox', limit(p.conn), () => s.stop(limit(p.conn)));
     } catch (e) {
       throw failure('stopping the sandbox', e, p.conn);
     }
@@ -107,8 +131,8 @@ export const daytonaEffects = {
   /** Idempotent: a sandbox Daytona no longer knows is gone already. */
   async daytonaDelete(p: { conn: DaytonaConn; sandboxId: string }): Promise<void> {
     try {
-      const s = await client(p.conn).get(p.sandboxId);
-      await s.delete(API_TIMEOUT_S);
+      const s = await within('reading the sandbox', limit(p.conn), () => client(p.conn).get(p.sandboxId));
+      await within('deleting the sandbox', limit(p.conn), () => s.delete(limit(p.conn)));
     } catch (e) {
       if (statusOf(e) === 404) return;
       throw failure('deleting the sandbox', e, p.conn);
@@ -123,7 +147,8 @@ export const daytonaEffects = {
   async daytonaExec(p: { conn: DaytonaConn; sandboxId: string; command: string; cwd?: string; env?: Record<string, string>; timeoutSec?: number }): Promise<{ exitCode: number; output: string }> {
     const s = await sandbox(p.conn, p.sandboxId);
     try {
-      const r = await s.process.executeCommand(shellCommand(p.command, p.cwd, p.env), undefined, undefined, p.timeoutSec ?? 600);
+      const seconds = p.timeoutSec ?? 600;
+      const r = await within('running a command in the sandbox', seconds + limit(p.conn), () => s.process.executeCommand(shellCommand(p.command, p.cwd, p.env), undefined, undefined, seconds));
       return { exitCode: r.exitCode, output: r.result };
     } catch (e) {
       throw failure('running a command in the sandbox', e, p.conn);
@@ -133,7 +158,7 @@ export const daytonaEffects = {
   async daytonaUpload(p: { conn: DaytonaConn; sandboxId: string; localPath: string; remotePath: string }): Promise<void> {
     const s = await sandbox(p.conn, p.sandboxId);
     try {
-      await s.fs.uploadFile(p.localPath, p.remotePath);
+      await within(`uploading ${p.remotePath}`, limit(p.conn, TRANSFER_FACTOR), () => s.fs.uploadFile(p.localPath, p.remotePath));
     } catch (e) {
       throw failure(`uploading ${p.remotePath}`, e, p.conn);
     }
@@ -142,7 +167,7 @@ export const daytonaEffects = {
   async daytonaDownload(p: { conn: DaytonaConn; sandboxId: string; remotePath: string; localPath: string }): Promise<void> {
     const s = await sandbox(p.conn, p.sandboxId);
     try {
-      await s.fs.downloadFile(p.remotePath, p.localPath);
+      await within(`downloading ${p.remotePath}`, limit(p.conn, TRANSFER_FACTOR), () => s.fs.downloadFile(p.remotePath, p.localPath));
     } catch (e) {
       throw failure(`downloading ${p.remotePath}`, e, p.conn);
     }
@@ -152,7 +177,7 @@ export const daytonaEffects = {
   async daytonaPreview(p: { conn: DaytonaConn; sandboxId: string; port: number }): Promise<{ url: string; token: string }> {
     const s = await sandbox(p.conn, p.sandboxId);
     try {
-      const link = await s.getPreviewLink(p.port);
+      const link = await within('reading the preview URL', limit(p.conn), () => s.getPreviewLink(p.port));
       return { url: link.url, token: link.token };
     } catch (e) {
       throw failure('reading the preview URL', e, p.conn);
