@@ -41,7 +41,7 @@ interface Target {
   headers?: Record<string, string>;
 }
 
-function call(target: Target, method: string, path: string, body?: unknown, accept = 'application/json', extra?: Record<string, string>): Promise<IncomingMessage> {
+function call(target: Target, method: string, path: string, body?: unknown, accept = 'application/json', extra?: Record<string, string>, onSent?: () => void): Promise<IncomingMessage> {
   // The server may sit under a path (a sandbox's preview URL): `path` goes after it.
   const u = new URL(`${target.url.replace(/\/+$/, '')}${path}`);
   const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -60,7 +60,11 @@ function call(target: Target, method: string, path: string, body?: unknown, acce
       },
       resolve,
     );
-    req.on('error', reject);
+    req.on('error', (e) => {
+      onSent?.();
+      reject(e);
+    });
+    if (onSent) req.on('finish', onSent);
     req.end(body !== undefined ? JSON.stringify(body) : undefined);
   });
 }
@@ -178,14 +182,25 @@ export function sandboxAgentLink(target: Target, key: string): AgentLink {
     else if (!answered.has(id) && !waiting.has(id)) waiting.set(id, setTimeout(() => answerOnce(id, m), ANSWER_GRACE_MS).unref());
   }
 
+  /**
+   * Messages leave in the order they were written: each POST starts once the one before it has
+   * been sent in full (not answered: a prompt's answer takes the whole turn), so a session/cancel
+   * does not overtake the prompt it cancels.
+   */
+  let sending: Promise<void> = Promise.resolve();
+
   async function post(m: AnyMessage): Promise<void> {
     const first = !created;
     created = true;
     const path = first ? `${base}?agent=${encodeURIComponent(target.agent)}` : base;
     const isRequest = 'method' in m && 'id' in m && m.id !== undefined && m.id !== null;
+    const before = sending;
+    let sent!: () => void;
+    sending = new Promise<void>((r) => (sent = r));
+    await before;
     let res: IncomingMessage;
     try {
-      res = await call(target, 'POST', path, m);
+      res = await call(target, 'POST', path, m, undefined, undefined, sent);
     } catch (e) {
       if (isRequest) answerOnce(String((m as { id: string | number }).id), { jsonrpc: '2.0', id: (m as { id: string | number }).id, error: { code: -32603, message: `sandbox-agent unreachable: ${(e as Error).message}` } } as AnyMessage);
       if (first) finish(`sandbox-agent unreachable: ${(e as Error).message}`);
