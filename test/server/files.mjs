@@ -2,6 +2,8 @@
 // shared with the end-to-end harness), and dump every table of a sidecar database through a
 // read-only connection.
 import Database from 'better-sqlite3';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export { waitForDir, waitForFile } from '../waitFor.mjs';
 
@@ -24,4 +26,14 @@ export function queryDb(dbFile, sql, ...params) {
   } finally {
     db.close();
   }
+}
+
+/** Every file under `dir`, recursively. */
+export function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
+}
+
+/** The files under `dir` whose bytes hold `needle` (a secret that must be nowhere). */
+export function filesContaining(dir, needle) {
+  return filesUnder(dir).filter((f) => readFileSync(f).includes(needle));
 }

@@ -4,19 +4,15 @@
 // stderr goes too), of the traffic log or of anything the client was sent holds it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Requests } from '../../shared/protocol.ts';
 import { useRealAgent } from './realAgents.mjs';
 import { allowedWrite } from './realAgentTests.mjs';
+import { filesUnder as files } from './files.mjs';
 
 const key = `sk-ant-foundry-secret-${process.pid}-7f3a9c2e41d8b6`;
 const rt = useRealAgent('claude', { key });
-
-/** Every file under `dir`, recursively. */
-function files(dir) {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
-}
 
 test('claude: the key reaches the model and no file, log or notification of Foundry', async () => {
   const { session } = await allowedWrite(rt, { agent: 'claude', options: ['allow_always', 'allow', 'reject'], allowOption: 'allow' });
