@@ -10,7 +10,7 @@ import { resolveTask } from '../commands/pickers';
 import type { Controller } from '../controller';
 import { runAction, type ActionEnv } from './actionRunner';
 import { signInToGitHub } from './githubAuth';
-import { isRemote } from '../sandboxes/sandboxPresentation';
+import { hasSandbox, isRemote } from '../sandboxes/sandboxPresentation';
 import { joinCommitMessage, MergeMethods, splitCommitMessage } from './shipPresentation';
 
 type ShipCommand = (env: ActionEnv) => (...args: unknown[]) => unknown;
@@ -25,10 +25,10 @@ function isNode(arg: unknown): arg is NodeLike {
   return typeof arg === 'object' && arg !== null && 'kind' in arg;
 }
 
-/** The task, once it has a worktree (the sidecar refuses the same, with the state). */
+/** The task, once it has a sandbox: a worktree, or a remote one (the sidecar refuses the same, with the state). */
 async function workingTask(controller: Controller, arg: unknown, placeHolder: string): Promise<TaskSummary | undefined> {
   const task = await resolveTask(controller, arg, placeHolder);
-  if (task && !task.worktreePath) throw new Error(`the task "${task.title}" has no worktree (${task.status}).`);
+  if (task && !hasSandbox(task)) throw new Error(`the task "${task.title}" has no sandbox yet (${task.status}).`);
   return task;
 }
 

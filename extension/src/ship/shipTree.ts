@@ -1,10 +1,11 @@
 /**
- * The ship row under each task of the explorer that has a worktree: its pull request (state,
+ * The ship row under each task of the explorer that has a sandbox (a worktree, or a remote one): its pull request (state,
  * checks, review; a click opens it on GitHub), else whether and how far its branch is pushed, and
  * the running or failed last action. Rendered from the task's summary alone (pushed by the
  * sidecar's projections), so it follows pushes and never reads anything itself.
  */
 import * as vscode from 'vscode';
+import { hasSandbox } from '../sandboxes/sandboxPresentation';
 import type { TaskSummary } from '../../../shared/protocol';
 import { treeItem } from '../views/taskTree';
 import type { WorkbenchStore } from '../workbenchStore';
@@ -24,9 +25,9 @@ export class ShipTree {
 
   constructor(private readonly store: WorkbenchStore) {}
 
-  /** The ship row of a task: once it has a worktree, and until it is archived. */
+  /** The ship row of a task: once it has a sandbox (a worktree, or a remote one), and until it is archived. */
   taskChildren(task: TaskSummary): ShipNode[] {
-    if (!task.worktreePath || task.status === 'archived' || task.status === 'archive_remove_sandbox') return [];
+    if (!hasSandbox(task) || task.status === 'archived' || task.status === 'archive_remove_sandbox') return [];
     let node = this.nodes.get(task.id);
     if (!node) this.nodes.set(task.id, (node = { kind: 'ship', taskId: task.id }));
     return [node];

@@ -12,9 +12,19 @@ import { proposeCommitMessage } from './commitMessage';
 
 type Worktree = TaskRow & { worktree_path: string; base_ref: string };
 
-function worktree(ctx: ActionContext): Worktree {
+/** The task, with its sandbox (a worktree here, or a remote sandbox its provider works in). */
+function taskOf(ctx: ActionContext): TaskRow & { base_ref: string } {
   const t = ctx.task;
-  if (!t?.worktree_path || !t.base_ref) throw new ActionFailure('the task has no worktree');
+  if (!t?.base_ref || !ctx.sc.providers.of(t).hasSandbox(t)) throw new ActionFailure('the task has no sandbox');
+  return t as TaskRow & { base_ref: string };
+}
+
+/** A task whose worktree is here: rebase and merge-in run only where the provider integrates. */
+function worktree(ctx: ActionContext, mode: 'rebase' | 'merge'): Worktree {
+  const t = taskOf(ctx);
+  if (!ctx.sc.providers.of(t).integrates || !t.worktree_path) {
+    throw new ActionFailure(`${mode === 'rebase' ? 'rebasing' : 'merging the base in'} is not available in a remote sandbox yet: Bring Changes Local, then ${mode} the branch in the local repository`);
+  }
   return t as Worktree;
 }
 
@@ -33,8 +43,9 @@ const commit: ActionKind = {
     if (git?.uncommitted === 0) throw invalidState('runRepoAction commit', 'nothing_to_commit', 'the worktree has no uncommitted changes');
   },
   async run(ctx) {
-    const t = worktree(ctx);
-    const now = await ctx.sc.effects.call('gitWorktreeHead', { worktreePath: t.worktree_path });
+    const t = taskOf(ctx);
+    const provider = ctx.sc.providers.of(t);
+    const now = await provider.head(t);
     if (ctx.resumed && !now.dirty && ctx.saved?.head && now.head !== ctx.saved.head) {
       ctx.finish(`committed ${now.commit.sha.slice(0, 7)} before the restart`);
       return { commit: now.commit };
@@ -42,7 +53,7 @@ const commit: ActionKind = {
     ctx.save({ head: now.head });
     ctx.progress('committing');
     const message = ctx.params.message ?? proposeCommitMessage(ctx.sc.store.task(t.id) ?? t);
-    const r = settled(await ctx.sc.effects.call('gitCommit', { worktreePath: t.worktree_path, message }));
+    const r = settled(await provider.commit(t, message));
     ctx.finish(`committed ${r.commit.sha.slice(0, 7)} ${r.commit.subject}`);
     return { commit: r.commit };
   },
@@ -63,9 +74,11 @@ const push: ActionKind = {
   needsTask: true,
   afterRestart: 'repeat',
   async run(ctx) {
-    const t = worktree(ctx);
+    const t = taskOf(ctx);
+    const provider = ctx.sc.providers.of(t);
+    const from = await provider.pushFrom(t);
     ctx.progress(`pushing ${t.branch} to origin`);
-    const r = settled(await ctx.sc.effects.call('gitPush', { worktreePath: t.worktree_path, branch: t.branch }));
+    const r = settled(await ctx.sc.effects.call('gitPush', { worktreePath: from, branch: t.branch }));
     ctx.finish(r.message);
     return { upstream: r.upstream };
   },
@@ -88,7 +101,7 @@ function integrate(kind: 'rebase_on_base' | 'merge_base_in', mode: 'rebase' | 'm
     needsTask: true,
     check: refuseBusyOrDirty(kind),
     async run(ctx) {
-      const t = worktree(ctx);
+      const t = worktree(ctx, mode);
       const now = await ctx.sc.effects.call('gitWorktreeHead', { worktreePath: t.worktree_path });
       ctx.save({ head: now.head });
       ctx.progress(mode === 'rebase' ? `rebasing onto ${ctx.repo.default_branch}` : `merging ${ctx.repo.default_branch} in`);
@@ -98,7 +111,7 @@ function integrate(kind: 'rebase_on_base' | 'merge_base_in', mode: 'rebase' | 'm
     },
     // Half done: aborted, so the worktree is as it was; finished: said so.
     async afterRestart(ctx) {
-      const t = worktree(ctx);
+      const t = worktree(ctx, mode);
       const r = await ctx.sc.effects.call('gitRecoverIntegrate', { worktreePath: t.worktree_path, headBefore: ctx.saved?.head ?? null });
       if (r.state === 'done') {
         ctx.finish(`${mode === 'rebase' ? 'rebased' : 'merged'} before the restart`);
@@ -112,16 +125,18 @@ function integrate(kind: 'rebase_on_base' | 'merge_base_in', mode: 'rebase' | 'm
 const applyToCheckout: ActionKind = {
   needsTask: true,
   async run(ctx) {
-    const t = worktree(ctx);
+    const t = taskOf(ctx);
     ctx.progress(`applying the changes to ${ctx.repo.path}`);
-    const r = settled(await ctx.sc.effects.call('gitApplyToCheckout', { worktreePath: t.worktree_path, baseRef: t.base_ref, mainPath: ctx.repo.path }));
+    const patch = await ctx.sc.providers.of(t).changesPatch(t);
+    const r = settled(await ctx.sc.effects.call('gitApplyPatch', { ...patch, mainPath: ctx.repo.path }));
     ctx.finish(`applied ${r.files.length} file(s) to ${ctx.repo.path} as uncommitted changes`);
     return { files: r.files };
   },
   // git apply checks everything before it writes: the main tree has all of the changes or none.
   async afterRestart(ctx) {
-    const t = worktree(ctx);
-    const r = await ctx.sc.effects.call('gitProbeApplied', { worktreePath: t.worktree_path, baseRef: t.base_ref, mainPath: ctx.repo.path });
+    const t = taskOf(ctx);
+    const patch = await ctx.sc.providers.of(t).changesPatch(t);
+    const r = await ctx.sc.effects.call('gitProbePatch', { ...patch, mainPath: ctx.repo.path });
     if (r.state === 'applied') {
       ctx.finish(`applied ${r.files.length} file(s) to ${ctx.repo.path} before the restart`);
       return { files: r.files };

@@ -8,7 +8,7 @@ import type { CommitInfo, FileTreeEntry, PendingPermission } from '../../../shar
 import type { GitStateResult } from './gitState';
 import type { BranchFacts } from './branches';
 import type { Refusal } from './reviewFiles';
-import type { GitFailure } from './gitActions';
+import type { GitFailure, TaskPatch } from './gitActions';
 import type { ProcessIdentity } from './identity';
 import type { RepoIdentity } from './repoIdentity';
 import type { BackfillItem, BackfillResult } from './markerBackfill';
@@ -115,10 +115,14 @@ export interface EffectsApi extends RemoteApi {
   gitIntegrate(p: { worktreePath: string; baseBranch: string; mode: 'rebase' | 'merge' }): Async<{ commit: CommitInfo; message: string; headBefore: string } | GitFailure>;
   /** Abort a rebase or merge a restart left half way; whether HEAD moved from `headBefore`. */
   gitRecoverIntegrate(p: { worktreePath: string; headBefore: string | null }): Async<{ state: 'unchanged' | 'done'; aborted: boolean; commit: CommitInfo }>;
-  /** The worktree's changes against `baseRef` (untracked included) applied, uncommitted, in the main working tree `mainPath`. */
-  gitApplyToCheckout(p: { worktreePath: string; baseRef: string; mainPath: string }): Async<{ files: string[] } | GitFailure>;
-  /** Whether the main working tree has those changes already (after a restart cut an apply short). */
-  gitProbeApplied(p: { worktreePath: string; baseRef: string; mainPath: string }): Async<{ state: 'applied' | 'not_applied' | 'unknown'; files: string[] }>;
+  /** The identity git commits as in `cwd`, or null (given to a remote sandbox's commit). */
+  gitIdentity(p: { cwd: string }): Async<{ name: string; email: string } | null>;
+  /** The worktree's changes against `baseRef` (untracked included) as one binary patch. */
+  gitTaskPatch(p: { worktreePath: string; baseRef: string }): Async<TaskPatch>;
+  /** A task's patch applied, uncommitted, in the main working tree `mainPath` (all or nothing). */
+  gitApplyPatch(p: TaskPatch & { mainPath: string }): Async<{ files: string[] } | GitFailure>;
+  /** Whether the main working tree has that patch already (after a restart cut an apply short). */
+  gitProbePatch(p: TaskPatch & { mainPath: string }): Async<{ state: 'applied' | 'not_applied' | 'unknown'; files: string[] }>;
   watch(p: { taskId: string; path: string; debounceMs: number }): Async<void>;
   unwatch(p: { taskId: string }): Async<void>;
   /**

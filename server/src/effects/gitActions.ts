@@ -92,12 +92,17 @@ async function dirtyPaths(cwd: string): Promise<string[]> {
  * Whether git knows who commits: user.name and user.email in its config, or the environment's
  * GIT_AUTHOR_* and GIT_COMMITTER_* (EMAIL for the address). Never git's guess from the host name.
  */
-async function hasIdentity(cwd: string): Promise<boolean> {
+/** The identity git commits as in `cwd` (the environment's, else the config's), or null when it has none. */
+export async function identity({ cwd }: { cwd: string }): Promise<{ name: string; email: string } | null> {
   const env = process.env;
   const config = async (key: string) => (await run(cwd, ['config', '--get', key])).stdout.toString().trim();
   const name = (env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME) || (await config('user.name'));
   const email = (env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) || (await config('user.email')) || env.EMAIL;
-  return Boolean(name && email);
+  return name && email ? { name, email } : null;
+}
+
+async function hasIdentity(cwd: string): Promise<boolean> {
+  return (await identity({ cwd })) !== null;
 }
 
 const identityError = (r: GitOut) => /Please tell me who you are|unable to auto-detect email address|empty ident name/i.test(r.stderr);
@@ -243,11 +248,21 @@ function applyErrors(stderr: string, files: string[]): string[] {
   return named.size ? [...named] : files;
 }
 
-export async function applyToCheckout({ worktreePath, baseRef, mainPath }: { worktreePath: string; baseRef: string; mainPath: string }): Promise<
-  { files: string[] } | GitFailure
-> {
+/** A task's changes against its base: a binary patch (base64, so every byte survives the worker's message) and its files. */
+export interface TaskPatch {
+  patch: string;
+  files: string[];
+}
+
+export async function worktreePatch({ worktreePath, baseRef }: { worktreePath: string; baseRef: string }): Promise<TaskPatch> {
   const { patch, files } = await taskPatch(worktreePath, baseRef);
+  return { patch: patch.toString('base64'), files };
+}
+
+/** The task's patch applied, uncommitted, to the main working tree `mainPath`: all of it or nothing. */
+export async function applyPatch({ patch: encoded, files, mainPath }: TaskPatch & { mainPath: string }): Promise<{ files: string[] } | GitFailure> {
   if (!files.length) return { failed: 'the task has no changes against its base to apply' };
+  const patch = Buffer.from(encoded, 'base64');
   const touched = new Set(files);
   const overlap = (await dirtyPaths(mainPath)).filter((p) => touched.has(p));
   if (overlap.length) {
@@ -263,12 +278,10 @@ export async function applyToCheckout({ worktreePath, baseRef, mainPath }: { wor
   return { files };
 }
 
-/** After a restart cut an apply short: whether the main working tree has the task's changes now. */
-export async function probeApplied({ worktreePath, baseRef, mainPath }: { worktreePath: string; baseRef: string; mainPath: string }): Promise<
-  { state: 'applied' | 'not_applied' | 'unknown'; files: string[] }
-> {
-  const { patch, files } = await taskPatch(worktreePath, baseRef);
+/** After a restart cut an apply short: whether the main working tree has the task's patch now. */
+export async function probePatch({ patch: encoded, files, mainPath }: TaskPatch & { mainPath: string }): Promise<{ state: 'applied' | 'not_applied' | 'unknown'; files: string[] }> {
   if (!files.length) return { state: 'not_applied', files };
+  const patch = Buffer.from(encoded, 'base64');
   if ((await run(mainPath, ['apply', '--check', '--reverse', '-'], { input: patch })).code === 0) return { state: 'applied', files };
   if ((await run(mainPath, ['apply', '--check', '-'], { input: patch })).code === 0) return { state: 'not_applied', files };
   return { state: 'unknown', files };
@@ -281,6 +294,8 @@ export const gitActionEffects = {
   gitPush: pushBranch,
   gitIntegrate: integrateBase,
   gitRecoverIntegrate: recoverIntegrate,
-  gitApplyToCheckout: applyToCheckout,
-  gitProbeApplied: probeApplied,
+  gitIdentity: identity,
+  gitTaskPatch: worktreePatch,
+  gitApplyPatch: applyPatch,
+  gitProbePatch: probePatch,
 };

@@ -14,7 +14,7 @@ import { ACTION_KINDS } from '../actions/registry';
 import { actionJobKey, pushAction } from '../actions/job';
 import { proposeCommitMessage } from '../actions/commitMessage';
 
-/** A task an action can work on: provisioned, with its worktree, not archived. */
+/** A task an action can work on: provisioned, with its sandbox (a worktree, or a remote one), not archived. */
 const ACTIONABLE = new Set(['idle', 'running', 'error']);
 
 const LIST_LIMIT = 50;
@@ -26,8 +26,8 @@ export const shipHandlers: Pick<Handlers, 'RunRepoAction' | 'ListRepoActions' | 
     let repoId: string;
     if (p.taskId) {
       task = mustTask(sc, p.taskId);
-      if (!task.worktree_path || !task.base_ref || !ACTIONABLE.has(task.status)) {
-        throw invalidState(`runRepoAction ${p.kind}`, task.status, 'the task has no worktree');
+      if (!sc.providers.of(task).hasSandbox(task) || !task.base_ref || !ACTIONABLE.has(task.status)) {
+        throw invalidState(`runRepoAction ${p.kind}`, task.status, 'the task has no sandbox');
       }
       repoId = task.repo_id;
     } else {

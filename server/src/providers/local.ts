@@ -33,6 +33,29 @@ export class LocalProvider implements SandboxProvider {
     return task.worktree_path != null && existsSync(task.worktree_path);
   }
 
+  readonly integrates = true;
+
+  private worktreeOf(task: TaskRow): string {
+    if (!task.worktree_path) throw new Error('the task has no worktree');
+    return task.worktree_path;
+  }
+
+  head(task: TaskRow) {
+    return this.sc.effects.call('gitWorktreeHead', { worktreePath: this.worktreeOf(task) });
+  }
+
+  commit(task: TaskRow, message: string) {
+    return this.sc.effects.call('gitCommit', { worktreePath: this.worktreeOf(task), message });
+  }
+
+  async pushFrom(task: TaskRow): Promise<string> {
+    return this.worktreeOf(task);
+  }
+
+  changesPatch(task: TaskRow) {
+    return this.sc.effects.call('gitTaskPatch', { worktreePath: this.worktreeOf(task), baseRef: task.base_ref! });
+  }
+
   async agentTarget(task: TaskRow, local: AgentLaunch & { kind: 'stdio' }): Promise<AgentTarget> {
     if (!task.worktree_path) throw new Error('the task has no worktree yet');
     return { launch: local, cwd: task.worktree_path };

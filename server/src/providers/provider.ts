@@ -10,6 +10,8 @@ import type { TaskRow } from '../db/schema';
 import type { GitStateResult } from '../effects/gitState';
 import type { AgentLaunch } from '../effects/transports/link';
 import type { EffectsApi } from '../effects/api';
+import type { GitFailure, TaskPatch } from '../effects/gitActions';
+import type { CommitInfo } from '../../../shared/protocol';
 
 /** Where an agent of a task runs, and the folder it works in. */
 export interface AgentTarget {
@@ -63,4 +65,21 @@ export interface SandboxProvider {
   bringLocal(task: TaskRow): Promise<string>;
   /** Whether the task has a sandbox now (its worktree exists; a remote sandbox is allocated and not deleted). */
   hasSandbox(task: TaskRow): boolean;
+
+  // --- shipping (actions/gitKinds.ts): the git work where the task's files are
+
+  /** HEAD, whether anything is uncommitted, and the last commit (a commit a restart cut short looks here). */
+  head(task: TaskRow): Promise<{ head: string; dirty: boolean; commit: CommitInfo }>;
+  /** `git add -A` and commit with `message` where the files are (a remote sandbox commits as the local repository's identity). */
+  commit(task: TaskRow, message: string): Promise<{ commit: CommitInfo } | GitFailure>;
+  /**
+   * A local folder of the repository whose branch is the task's as it is now, to push and open a
+   * pull request from: the worktree; for a remote sandbox, the repository once the branch is
+   * fetched from it (no git token enters the sandbox).
+   */
+  pushFrom(task: TaskRow): Promise<string>;
+  /** The task's changes against its base (uncommitted ones included, ignored files not) as one patch, for Apply to My Checkout. */
+  changesPatch(task: TaskRow): Promise<TaskPatch>;
+  /** Whether rebase and merge-in run in this sandbox (else they are refused with the way round). */
+  readonly integrates: boolean;
 }

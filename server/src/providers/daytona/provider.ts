@@ -17,7 +17,8 @@ import type { AgentLaunch } from '../../effects/transports/link';
 import type { AgentTarget, FileSides, SandboxProvider } from '../provider';
 import { openSetupLog, setupFailure, ensureAgentReady } from '../local';
 import { regenerableOf } from '../../handlers/repos';
-import { checkoutScript, gitStateScript, parseGitState, q, snapshotScript, startAgentScript } from './scripts';
+import { IDENTITY_MISSING } from '../../effects/gitActions';
+import { checkoutScript, commitScript, gitStateScript, headScript, parseGitState, parsePatch, patchScript, q, snapshotScript, startAgentScript } from './scripts';
 import type { DaytonaConn } from './remote';
 import { SandboxAgentBinary } from '../../../../shared/runtimeCopy';
 
@@ -300,6 +301,46 @@ export class DaytonaProvider implements SandboxProvider {
     const ref = `refs/foundry/remote/${task.id}`;
     const r = await this.bringBack(task, ref, { regenerable: regenerableOf(repo), message: `foundry: changes of ${task.id} brought local` });
     return `Brought ${task.branch} and its uncommitted work (${ref}, ${r.commit.slice(0, 12)}) into the local repository`;
+  }
+
+  // --- shipping: commits in the sandbox; push and apply from the branch fetched local
+
+  readonly integrates = false;
+
+  /** The sandbox, started again first if Daytona stopped it while idle. */
+  private async awake(task: TaskRow) {
+    await this.wake(task);
+    return this.row(task.id);
+  }
+
+  async head(task: TaskRow) {
+    const r = await this.awake(task);
+    const lines = (await this.execOk(r, headScript({ workdir: r.workdir }), 'reading HEAD')).trim().split('\n');
+    const [sha, at, subject] = (lines[0] ?? '').split('\0');
+    return { head: sha, dirty: lines.at(-1) === 'dirty', commit: { sha, subject: subject ?? '', at: Number(at) * 1000 } };
+  }
+
+  async commit(task: TaskRow, message: string) {
+    const repo = this.sc.store.repo(task.repo_id)!;
+    const who = await this.sc.effects.call('gitIdentity', { cwd: repo.path });
+    if (!who) return { failed: IDENTITY_MISSING };
+    const r = await this.awake(task);
+    const env = { FOUNDRY_COMMIT_MESSAGE: message, GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email };
+    const out = await this.exec(r, commitScript({ workdir: r.workdir }), { env });
+    if (out.exitCode !== 0) return { failed: `git commit failed in the sandbox: ${out.output.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}` };
+    if (out.output.trim().endsWith('nothing')) return { failed: 'nothing to commit: the sandbox has no changes since the last commit' };
+    return { commit: (await this.head(task)).commit };
+  }
+
+  async pushFrom(task: TaskRow): Promise<string> {
+    await this.awake(task);
+    await this.bringLocal(task);
+    return this.sc.store.repo(task.repo_id)!.path;
+  }
+
+  async changesPatch(task: TaskRow) {
+    const r = await this.awake(task);
+    return parsePatch(await this.execOk(r, patchScript({ workdir: r.workdir, baseRef: task.base_ref! }), 'reading the changes', { timeoutSec: 600 }));
   }
 
   async removeSandbox(task: TaskRow): Promise<void> {

@@ -112,3 +112,39 @@ export function snapshotScript(p: { workdir: string; home: string; branch: strin
     ...p.regenerable.map((n) => `find . -path ./.git -prune -o -type d -name ${q(n)} -print 2>/dev/null | sed 's|^\\./|excluded |'`),
   ].join('\n');
 }
+
+/** HEAD, whether anything is uncommitted, and the last commit: `<sha>\0<epoch>\0<subject>` then `dirty` or `clean`. */
+export function headScript(p: { workdir: string }): string {
+  return [`cd ${q(p.workdir)} || exit 1`, 'git log -1 --format=%H%x00%ct%x00%s', 'if [ -n "$(git status --porcelain --untracked-files=all)" ]; then echo dirty; else echo clean; fi'].join('\n');
+}
+
+/** `git add -A` and commit, the message from FOUNDRY_COMMIT_MESSAGE; prints `nothing` when nothing is staged. */
+export function commitScript(p: { workdir: string }): string {
+  return [`cd ${q(p.workdir)} || exit 1`, 'git add -A || exit 1', 'if git diff --cached --quiet; then echo nothing; exit 0; fi', 'printf "%s" "$FOUNDRY_COMMIT_MESSAGE" | git commit -q -F - || exit 1', 'echo committed'].join('\n');
+}
+
+/**
+ * The work dir's changes against the base as one binary patch, untracked files included and
+ * ignored ones not, staged in a temporary index (the sandbox's own is untouched): the patch in
+ * base64, the marker, then the files NUL-separated.
+ */
+export function patchScript(p: { workdir: string; baseRef: string }): string {
+  const b = q(p.baseRef);
+  return [
+    `cd ${q(p.workdir)} || exit 1`,
+    'idx=$(mktemp) && cp "$(git rev-parse --git-path index)" "$idx" 2>/dev/null || GIT_INDEX_FILE="$idx" git read-tree HEAD',
+    'export GIT_INDEX_FILE="$idx"',
+    'git add -A 2>/dev/null',
+    `git diff --cached --binary --no-renames --no-ext-diff --no-textconv ${b} | base64 -w0`,
+    `echo; echo ${MARK}`,
+    `git diff --cached --name-only --no-renames -z ${b}`,
+    'rm -f "$idx"',
+  ].join('\n');
+}
+
+/** patchScript's output: the patch (base64) and its files. */
+export function parsePatch(out: string): { patch: string; files: string[] } {
+  const at = out.indexOf(`\n${MARK}\n`);
+  if (at < 0) throw new Error(`reading the changes in the sandbox printed no patch: ${out.slice(0, 200)}`);
+  return { patch: out.slice(0, at).trim(), files: out.slice(at + MARK.length + 2).split('\0').filter(Boolean) };
+}
