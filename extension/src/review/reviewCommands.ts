@@ -14,6 +14,7 @@ import { worktreeUri } from './fileDecorations';
 import type { ReviewData } from './reviewData';
 import { allChangesTitle, decodeDiffQuery, diffNotice, diffTitle, revertConfirmation, type Against } from './reviewPresentation';
 import { isReviewNode } from './reviewTree';
+import { mustFilesRoot } from './filesRoot';
 
 export interface ReviewEnv {
   readonly controller: Controller;
@@ -64,14 +65,15 @@ function requireWorktree(task: TaskSummary): string {
 /**
  * The native diff editor on one file: the base (or HEAD) on the left as a `foundry:` document, the
  * worktree's own file on the right so the user can edit it there (a `foundry:` document instead
- * when the file was deleted, or is binary or too large, which read as a notice).
+ * when the file was deleted, or is binary or too large, which read as a notice, and for a remote
+ * sandbox's file).
  */
 async function openDiff({ data }: ReviewEnv, task: TaskSummary, path: string, against: Against): Promise<void> {
-  const worktree = requireWorktree(task);
+  const { root, local } = mustFilesRoot(task);
   const diff = await data.diff(task.id, path, against);
-  const left = diffUri(worktree, task.id, path, 'original', against);
-  const realFile = !diffNotice(diff) && diff.modified !== null;
-  const right = realFile ? worktreeUri(worktree, path) : diffUri(worktree, task.id, path, 'modified', against);
+  const left = diffUri(root, task.id, path, 'original', against);
+  const realFile = local && !diffNotice(diff) && diff.modified !== null;
+  const right = realFile ? worktreeUri(root, path) : diffUri(root, task.id, path, 'modified', against);
   await vscode.commands.executeCommand('vscode.diff', left, right, diffTitle(path, against), { preview: true });
 }
 
@@ -85,7 +87,7 @@ const openAllChanges: ReviewCommand =
   async (arg) => {
     const task = await taskTarget(controller, arg, 'Open the changes of which task?');
     if (!task) return;
-    const worktree = requireWorktree(task);
+    const { root, local } = mustFilesRoot(task);
     const files = await data.files(task.id);
     if (files.length === 0) {
       void vscode.window.showInformationMessage(`Foundry: "${task.title}" has no changed file.`);
@@ -93,9 +95,9 @@ const openAllChanges: ReviewCommand =
     }
     const against = compare.against;
     const resources = files.map((f) => {
-      const file = worktreeUri(worktree, f.path);
-      const original = f.status === 'added' && against === 'base' ? undefined : diffUri(worktree, task.id, f.path, 'original', against);
-      const modified = f.status === 'deleted' ? undefined : f.binary ? diffUri(worktree, task.id, f.path, 'modified', against) : file;
+      const file = local ? worktreeUri(root, f.path) : diffUri(root, task.id, f.path, 'modified', against);
+      const original = f.status === 'added' && against === 'base' ? undefined : diffUri(root, task.id, f.path, 'original', against);
+      const modified = f.status === 'deleted' ? undefined : f.binary ? diffUri(root, task.id, f.path, 'modified', against) : file;
       return [file, original, modified];
     });
     await vscode.commands.executeCommand('vscode.changes', allChangesTitle(task.title, against), resources);

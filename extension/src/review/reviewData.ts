@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { Emitter, type Disposable } from '../emitter';
 import type { WorkbenchStore } from '../workbenchStore';
 import { changesKey, type Against, type FileDiff } from './reviewPresentation';
+import { filesRootOf } from './filesRoot';
 
 /** What the cache needs of the controller. */
 export interface Requester {
@@ -137,7 +138,7 @@ export class ReviewData implements Disposable {
       if (task && changesKey(task) === cache.key) continue;
       this.caches.delete(taskId);
       this.invalidated.fire(taskId);
-      if (task?.worktreePath && (cache.loaded || cache.files)) this.files(taskId).catch((error) => this.onError(`Could not list the changes of "${task.title}"`, error));
+      if (task && filesRootOf(task) && (cache.loaded || cache.files)) this.files(taskId).catch((error) => this.onError(`Could not list the changes of "${task.title}"`, error));
     }
   }
 }

@@ -6,6 +6,8 @@
  * from ReviewData, which drops it when a push shows the task's changes moved on.
  */
 import * as vscode from 'vscode';
+import { filesRootOf } from './filesRoot';
+import { diffUri } from './diffDocuments';
 import type { FileChange, FileTreeEntry, TaskSummary } from '../../../shared/protocol';
 import { errorMessage } from '../errors';
 import { treeItem } from '../views/taskTree';
@@ -40,9 +42,9 @@ export class ReviewTree {
     readonly compare: CompareMode,
   ) {}
 
-  /** The review nodes of a task: once it has a worktree, and until it is archived. */
+  /** The review nodes of a task: once it has a sandbox (a worktree, or a remote one), and until it is archived. */
   taskChildren(task: TaskSummary): ReviewNode[] {
-    if (!task.worktreePath || task.status === 'archived' || task.status === 'archive_remove_sandbox') return [];
+    if (!filesRootOf(task) || task.status === 'archived' || task.status === 'archive_remove_sandbox') return [];
     const comments = task.reviewComments ? [this.intern(`reviewComments:${task.id}`, () => ({ kind: 'reviewComments', taskId: task.id }))] : [];
     return [
       this.intern(`changes:${task.id}`, () => ({ kind: 'changes', taskId: task.id })),
@@ -97,16 +99,18 @@ export class ReviewTree {
       item.command = { command: 'workbench.action.focusCommentsPanel', title: 'Show Comments' };
       return item;
     }
-    const worktree = task.worktreePath ?? '';
+    // A remote sandbox's files are `foundry:` documents (the modified side, read through the sidecar).
+    const files = filesRootOf(task) ?? { root: '', local: true };
+    const uriOf = (path: string) => (files.local ? worktreeUri(files.root, path) : diffUri(files.root, task.id, path, 'modified', 'base'));
     if (node.kind === 'change') {
       const item = treeItem(fileChangeRow(task.id, node.change));
-      item.resourceUri = worktreeUri(worktree, node.change.path);
+      item.resourceUri = uriOf(node.change.path);
       item.iconPath = vscode.ThemeIcon.File;
       item.command = { command: 'foundry.openFileDiff', title: 'Open Changes', arguments: [node] };
       return item;
     }
     const item = treeItem(treeEntryRow(task.id, node.entry));
-    item.resourceUri = worktreeUri(worktree, node.entry.path);
+    item.resourceUri = uriOf(node.entry.path);
     item.iconPath = node.entry.type === 'directory' ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
     if (node.entry.type !== 'directory') item.command = { command: 'vscode.open', title: 'Open File', arguments: [item.resourceUri] };
     return item;

@@ -24,11 +24,11 @@ export function isRemote(task: TaskSummary): boolean {
   return task.provider !== 'local' || task.sandbox !== undefined;
 }
 
-/** Whether the task has a sandbox to ship from: its worktree here, or a remote sandbox that is allocated and not gone. */
+/** Whether the task has a sandbox to review and ship from: its worktree here, or a remote sandbox that is made and not gone. */
 export function hasSandbox(task: TaskSummary): boolean {
   if (task.worktreePath) return true;
   const s = task.sandbox;
-  return isRemote(task) && !!s?.id && s.state !== 'deleted' && s.state !== 'lost';
+  return isRemote(task) && !!s?.id && s.state !== 'creating' && s.state !== 'deleted' && s.state !== 'lost';
 }
 
 /** `45s`, `12m`, `1h 3m`, `2d 4h`: a rough duration. */

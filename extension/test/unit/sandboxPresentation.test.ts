@@ -8,7 +8,8 @@ import { SecretValues } from '../../src/agents/redaction';
 import { worktreeWindow } from '../../src/commands/worktreeWindow';
 import { DaytonaKey, DaytonaKeyName } from '../../src/sandboxes/daytonaKey';
 import { daytonaSidecarSettings, readDaytonaConfig } from '../../src/sandboxes/daytonaSettings';
-import { formatDuration } from '../../src/sandboxes/sandboxPresentation';
+import { formatDuration, hasSandbox } from '../../src/sandboxes/sandboxPresentation';
+import { filesRootOf } from '../../src/review/filesRoot';
 import { countTasks, statusText } from '../../src/views/statusText';
 import { SpinnerIcon, taskDescription, taskRow, taskTooltip } from '../../src/views/taskPresentation';
 import { WorkbenchStore } from '../../src/workbenchStore';
@@ -155,4 +156,17 @@ test('the Daytona API key is redacted from whatever the log writes, once stored 
   await new DaytonaKey(secrets, values).set('');
   assert.equal(entries.has(DaytonaKeyName), false);
   assert.equal(await new DaytonaKey(secrets, values).get(), '');
+});
+
+test('a remote sandbox that is allocated and not gone has a ship row, changes and files shown through foundry: documents; one not yet allocated, lost or deleted has none', () => {
+  const up = remote({ id: 'sbx-1', state: 'started', startedAt: NOW - MIN });
+  assert.equal(hasSandbox(up), true);
+  assert.deepEqual(filesRootOf(up), { root: `/foundry-sandbox/${up.id}`, local: false });
+  assert.equal(hasSandbox(remote({ id: 'sbx-1', state: 'stopped' })), true, 'a stopped one wakes for the request');
+  for (const gone of [remote(undefined), remote({ state: 'creating' }), remote({ id: 'sbx-1', state: 'lost' }), remote({ id: 'sbx-1', state: 'deleted' })]) {
+    assert.equal(hasSandbox(gone), false, JSON.stringify(gone.sandbox));
+    assert.equal(filesRootOf(gone), undefined);
+  }
+  const local = task({ worktreePath: '/work/wt' });
+  assert.deepEqual(filesRootOf(local), { root: '/work/wt', local: true });
 });

@@ -85,6 +85,12 @@ export async function fileDiff(p: { worktreePath: string; baseRef: string; path:
   return { path: p.path, original: text(original), modified: text(modified) };
 }
 
+/** A folder's order: directories first, then by name. */
+export function byTreeOrder(a: { type: string; name: string }, b: { type: string; name: string }): number {
+  if ((a.type === 'directory') !== (b.type === 'directory')) return a.type === 'directory' ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 export async function fileTree(p: { worktreePath: string; dir: string }): Promise<{ entries: Omit<FileTreeEntry, 'change'>[] } | Refusal> {
   const realRoot = await realpath(p.worktreePath);
   let real: string;
@@ -108,7 +114,7 @@ export async function fileTree(p: { worktreePath: string; dir: string }): Promis
       path: p.dir ? `${p.dir}/${d.name}` : d.name,
       type: d.isSymbolicLink() ? ('symlink' as const) : d.isDirectory() ? ('directory' as const) : ('file' as const),
     }))
-    .sort((a, b) => (a.type === 'directory') !== (b.type === 'directory') ? (a.type === 'directory' ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    .sort(byTreeOrder);
   return { entries };
 }
 

@@ -14,12 +14,11 @@ import { newId } from '../ids';
 import { toFileChange } from '../store/summaries';
 import { mustTask } from './tasks';
 
-type Worktree = TaskRow & { worktree_path: string; base_ref: string };
-
-function mustWorktree(sc: Sidecar, taskId: string, what: string): Worktree {
+/** The task, with its sandbox (a worktree here, or a remote one its provider reads). */
+function mustSandbox(sc: Sidecar, taskId: string, what: string): TaskRow & { base_ref: string } {
   const t = mustTask(sc, taskId);
-  if (!t.worktree_path || !t.base_ref || isShelved(t.status)) throw invalidState(what, t.status, 'the task has no worktree');
-  return t as Worktree;
+  if (!sc.providers.of(t).hasSandbox(t) || !t.base_ref || isShelved(t.status)) throw invalidState(what, t.status, 'the task has no sandbox');
+  return t as TaskRow & { base_ref: string };
 }
 
 const CODE: Record<Refusal['refused'], number> = { invalid: ErrorCodes.InvalidParams, notFound: ErrorCodes.NotFound, state: ErrorCodes.InvalidState };
@@ -46,16 +45,16 @@ export const reviewHandlers: Pick<Handlers, 'GetFileChanges' | 'GetFileDiff' | '
 
   async GetFileDiff(sc, p) {
     const t = mustTask(sc, p.taskId);
+    mustSandbox(sc, p.taskId, 'getFileDiff');
     const provider = sc.providers.of(t);
-    if (!provider.hasSandbox(t) || !t.base_ref || isShelved(t.status)) throw invalidState('getFileDiff', t.status, 'the task has no sandbox');
     const oldPath = sc.store.taskFile(t.id, p.path)?.old_path ?? undefined;
     return accepted(await provider.fileSides(t, p.path, p.against ?? 'base', oldPath));
   },
 
   async GetFileTree(sc, p) {
-    const t = mustWorktree(sc, p.taskId, 'getFileTree');
+    const t = mustSandbox(sc, p.taskId, 'getFileTree');
     const dir = p.dir ?? '';
-    const { entries } = accepted(await sc.effects.call('fileTree', { worktreePath: t.worktree_path, dir }));
+    const { entries } = accepted(await sc.providers.of(t).fileTree(t, dir));
     const changes = new Map(sc.store.taskFiles(t.id).map((f) => [f.path, f.status]));
     return {
       dir,
@@ -67,28 +66,25 @@ export const reviewHandlers: Pick<Handlers, 'GetFileChanges' | 'GetFileDiff' | '
   },
 
   async RevertFile(sc, p) {
-    const t = mustWorktree(sc, p.taskId, 'revertFile');
+    const t = mustSandbox(sc, p.taskId, 'revertFile');
     refuseDuringTurn(sc, t, 'revertFile');
     const change = sc.store.taskFile(t.id, p.path);
     if (!change) throw invalidState('revertFile', 'unchanged', `path: '${p.path}' has no change against the base`);
     const revertId = newId('rev');
     const oldPath = change.old_path ?? undefined;
-    const r = accepted(
-      await sc.effects.call('revertFile', { worktreePath: t.worktree_path, baseRef: t.base_ref, path: p.path, ref: revertRef(t.id, revertId), ...(oldPath ? { oldPath } : {}) }),
-    );
+    const r = accepted(await sc.providers.of(t).revertFile(t, { path: p.path, ref: revertRef(t.id, revertId), ...(oldPath ? { oldPath } : {}) }));
     sc.store.insertRevert({ id: revertId, task_id: t.id, path: p.path, old_path: oldPath ?? null, existed: r.existed ? 1 : 0, after: r.after, created_at: Date.now() });
     sc.refreshChanges(t.id);
     return { revertId, path: p.path };
   },
 
   async UndoRevert(sc, p) {
-    const t = mustWorktree(sc, p.taskId, 'undoRevert');
+    const t = mustSandbox(sc, p.taskId, 'undoRevert');
     const rev = sc.store.revert(t.id, p.revertId);
     if (!rev) throw new ResponseError(ErrorCodes.NotFound, `revert not found: ${p.revertId}`);
     refuseDuringTurn(sc, t, 'undoRevert');
     accepted(
-      await sc.effects.call('undoRevert', {
-        worktreePath: t.worktree_path,
+      await sc.providers.of(t).undoRevert(t, {
         path: rev.path,
         ref: revertRef(t.id, rev.id),
         existed: rev.existed === 1,

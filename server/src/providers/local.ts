@@ -35,6 +35,18 @@ export class LocalProvider implements SandboxProvider {
 
   readonly integrates = true;
 
+  fileTree(task: TaskRow, dir: string) {
+    return this.sc.effects.call('fileTree', { worktreePath: this.worktreeOf(task), dir });
+  }
+
+  revertFile(task: TaskRow, p: { path: string; oldPath?: string; ref: string }) {
+    return this.sc.effects.call('revertFile', { worktreePath: this.worktreeOf(task), baseRef: task.base_ref!, ...p });
+  }
+
+  undoRevert(task: TaskRow, p: { path: string; oldPath?: string; ref: string; existed: boolean; after: string | null }) {
+    return this.sc.effects.call('undoRevert', { worktreePath: this.worktreeOf(task), ...p });
+  }
+
   private worktreeOf(task: TaskRow): string {
     if (!task.worktree_path) throw new Error('the task has no worktree');
     return task.worktree_path;

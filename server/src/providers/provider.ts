@@ -66,6 +66,14 @@ export interface SandboxProvider {
   /** Whether the task has a sandbox now (its worktree exists; a remote sandbox is allocated and not deleted). */
   hasSandbox(task: TaskRow): boolean;
 
+  // --- review (handlers/review.ts): a folder's entries, revert and its undo, where the files are
+
+  fileTree(task: TaskRow, dir: string): Promise<Awaited<ReturnType<EffectsApi['fileTree']>>>;
+  /** Keep `path` under `ref`, then bring it (and a rename's `oldPath`) back to the base. */
+  revertFile(task: TaskRow, p: { path: string; oldPath?: string; ref: string }): Promise<Awaited<ReturnType<EffectsApi['revertFile']>>>;
+  /** Put `path` back from `ref`, unless it changed since the revert left it (`after`). */
+  undoRevert(task: TaskRow, p: { path: string; oldPath?: string; ref: string; existed: boolean; after: string | null }): Promise<Awaited<ReturnType<EffectsApi['undoRevert']>>>;
+
   // --- shipping (actions/gitKinds.ts): the git work where the task's files are
 
   /** HEAD, whether anything is uncommitted, and the last commit (a commit a restart cut short looks here). */

@@ -18,7 +18,8 @@ import type { AgentTarget, FileSides, SandboxProvider } from '../provider';
 import { openSetupLog, setupFailure, ensureAgentReady } from '../local';
 import { regenerableOf } from '../../handlers/repos';
 import { IDENTITY_MISSING } from '../../effects/gitActions';
-import { checkoutScript, commitScript, gitStateScript, headScript, parseGitState, parsePatch, patchScript, q, snapshotScript, startAgentScript } from './scripts';
+import { checkoutScript, commitScript, fileTreeScript, gitStateScript, headScript, parseGitState, parsePatch, patchScript, q, reviewAnswer, revertScript, snapshotScript, startAgentScript, undoRevertScript } from './scripts';
+import { byTreeOrder, type Refusal } from '../../effects/reviewFiles';
 import type { DaytonaConn } from './remote';
 import { SandboxAgentBinary } from '../../../../shared/runtimeCopy';
 
@@ -303,6 +304,49 @@ export class DaytonaProvider implements SandboxProvider {
     return `Brought ${task.branch} and its uncommitted work (${ref}, ${r.commit.slice(0, 12)}) into the local repository`;
   }
 
+  // --- review in the sandbox (the same answers as effects/reviewFiles.ts's)
+
+  async fileTree(task: TaskRow, dir: string) {
+    const bad = badPath(dir, 'dir');
+    if (bad) return bad;
+    const r = await this.awake(task);
+    const out = await this.execOk(r, fileTreeScript({ workdir: r.workdir, dir }), 'reading a folder');
+    const said = out.includes('@@foundry@@') ? reviewAnswer(out) : null;
+    if (said?.word === 'notfound') return refusal('notFound', `dir: '${dir}' is not a folder of the worktree`);
+    if (said?.word === 'outside') return refusal('invalid', `dir: '${dir}' leads outside the worktree through a symlink`);
+    if (said?.word === 'git') return refusal('invalid', `dir: '${dir}' leads into .git`);
+    const entries = out
+      .split('\0')
+      .filter(Boolean)
+      .map((line) => {
+        const [type, name] = line.split('\t');
+        return { name, path: dir ? `${dir}/${name}` : name, type: type as 'file' | 'directory' | 'symlink' };
+      })
+      .sort(byTreeOrder);
+    return { entries };
+  }
+
+  async revertFile(task: TaskRow, p: { path: string; oldPath?: string; ref: string }) {
+    const bad = badPath(p.path, 'path') ?? (p.oldPath ? badPath(p.oldPath, 'path') : null);
+    if (bad) return bad;
+    const r = await this.awake(task);
+    const said = reviewAnswer(await this.execOk(r, revertScript({ workdir: r.workdir, baseRef: task.base_ref!, ...p }), `reverting ${p.path}`));
+    if (said?.word === 'unchanged') return refusal('state', `path: '${p.path}' has no change against the base`);
+    if (said?.word !== 'existed' && said?.word !== 'absent') throw new Error(`reverting ${p.path} in the sandbox printed no answer`);
+    return { existed: said.word === 'existed', after: said.rest === 'none' ? null : said.rest };
+  }
+
+  async undoRevert(task: TaskRow, p: { path: string; oldPath?: string; ref: string; existed: boolean; after: string | null }) {
+    const bad = badPath(p.path, 'path');
+    if (bad) return bad;
+    const r = await this.awake(task);
+    const said = reviewAnswer(await this.execOk(r, undoRevertScript({ workdir: r.workdir, ...p }), `undoing the revert of ${p.path}`));
+    if (said?.word === 'gone') return refusal('notFound', `revertId: its ref ${p.ref} is gone`);
+    if (said?.word === 'changed') return refusal('state', `path: '${p.path}' changed since the revert; undoing it would lose that change`);
+    if (said?.word !== 'ok') throw new Error(`undoing the revert of ${p.path} in the sandbox printed no answer`);
+    return { ok: true as const };
+  }
+
   // --- shipping: commits in the sandbox; push and apply from the branch fetched local
 
   readonly integrates = false;
@@ -364,6 +408,16 @@ export class DaytonaProvider implements SandboxProvider {
     await this.checkAgent(task.id);
     return { branch: task.branch, movedTo: false, written: 0 };
   }
+}
+
+const refusal = (refused: Refusal['refused'], message: string): Refusal => ({ refused, message });
+
+/** A path a request names must stay inside the work dir and out of .git (symlinks are checked in the sandbox). */
+function badPath(rel: string, field: string): Refusal | null {
+  const parts = rel.split('/');
+  if (rel.startsWith('/') || parts.includes('..')) return refusal('invalid', `${field}: '${rel}' leads outside the worktree`);
+  if (parts[0] === '.git') return refusal('invalid', `${field}: '${rel}' leads into .git`);
+  return null;
 }
 
 /** The pinned sandbox-agent binary shipped beside the bundles (node_modules/@sandbox-agent/cli-linux-x64). */

@@ -148,3 +148,74 @@ export function parsePatch(out: string): { patch: string; files: string[] } {
   if (at < 0) throw new Error(`reading the changes in the sandbox printed no patch: ${out.slice(0, 200)}`);
   return { patch: out.slice(0, at).trim(), files: out.slice(at + MARK.length + 2).split('\0').filter(Boolean) };
 }
+
+// --- review in the sandbox: a folder's entries, revert and its undo (effects/reviewFiles.ts's, in sh)
+
+/** git's blob id of a path as it is now (a symlink: of its text), or `none`. */
+const BLOB_NOW = `now() { if [ -L "$1" ]; then printf '%s' "$(readlink -- "$1")" | git hash-object --stdin; elif [ -f "$1" ]; then git hash-object --no-filters -- "$1"; else echo none; fi; }`;
+
+/** One folder's entries as `type\tname\0`, `.git` left out; `@@foundry@@notfound|outside|git` when the folder cannot be read. */
+export function fileTreeScript(p: { workdir: string; dir: string }): string {
+  return [
+    `cd ${q(p.workdir)} || exit 1`,
+    'root=$(pwd -P)',
+    `real=$(cd -- ${q(p.dir || '.')} 2>/dev/null && pwd -P) || { echo ${MARK}notfound; exit 0; }`,
+    `case "$real" in "$root"|"$root"/*) ;; *) echo ${MARK}outside; exit 0 ;; esac`,
+    `case "$real/" in "$root/.git/"*) echo ${MARK}git; exit 0 ;; esac`,
+    'cd "$real" || exit 1',
+    'for f in .* *; do',
+    '  case "$f" in .|..|.git) continue ;; esac',
+    '  if [ -L "$f" ]; then t=symlink; elif [ -d "$f" ]; then t=directory; elif [ -e "$f" ]; then t=file; else continue; fi',
+    `  printf '%s\\t%s\\0' "$t" "$f"`,
+    'done',
+  ].join('\n');
+}
+
+/**
+ * Keep `path` as it is under `ref` (a commit of a tree holding just it, built in a temporary
+ * index), then bring it and a rename's `oldPath` back to the base. Prints
+ * `@@foundry@@existed|absent <blob now>`, or `@@foundry@@unchanged`.
+ */
+export function revertScript(p: { workdir: string; baseRef: string; path: string; oldPath?: string; ref: string }): string {
+  return [
+    `cd ${q(p.workdir)} || exit 1`,
+    `B=${q(p.baseRef)}; P=${q(p.path)}; O=${q(p.oldPath ?? '')}`,
+    BLOB_NOW,
+    'at() { git rev-parse -q --verify "$B:$1" 2>/dev/null || echo none; }',
+    'n=$(now "$P"); b=$(at "$P")',
+    `if [ "$n" = "$b" ] && [ -z "$O" ]; then echo ${MARK}unchanged; exit 0; fi`,
+    'idx=$(mktemp)',
+    'GIT_INDEX_FILE="$idx" git read-tree --empty || exit 1',
+    'if [ "$n" != none ]; then GIT_INDEX_FILE="$idx" git update-index --add -- "$P" || exit 1; fi',
+    'tree=$(GIT_INDEX_FILE="$idx" git write-tree) || exit 1',
+    'rm -f "$idx"',
+    'c=$(GIT_AUTHOR_NAME=Foundry GIT_AUTHOR_EMAIL=foundry@localhost GIT_COMMITTER_NAME=Foundry GIT_COMMITTER_EMAIL=foundry@localhost git commit-tree "$tree" -m "foundry: before reverting $P") || exit 1',
+    `git update-ref ${q(p.ref)} "$c" || exit 1`,
+    'restore() { if [ "$(at "$1")" != none ]; then git restore --source="$B" --staged --worktree -- "$1"; else git rm --cached -q --ignore-unmatch -- "$1"; rm -f -- "$1"; fi; }',
+    'restore "$P" || exit 1',
+    'if [ -n "$O" ]; then restore "$O" || exit 1; fi',
+    `if [ "$n" = none ]; then w=absent; else w=existed; fi; echo "${MARK}$w $(now "$P")"`,
+  ].join('\n');
+}
+
+/** Put `path` back as `ref` keeps it, unless it changed since the revert (`after`). Prints `@@foundry@@ok|gone|changed`. */
+export function undoRevertScript(p: { workdir: string; path: string; oldPath?: string; ref: string; existed: boolean; after: string | null }): string {
+  return [
+    `cd ${q(p.workdir)} || exit 1`,
+    `P=${q(p.path)}; O=${q(p.oldPath ?? '')}`,
+    BLOB_NOW,
+    `c=$(git rev-parse -q --verify ${q(`${p.ref}^{commit}`)}) || { echo ${MARK}gone; exit 0; }`,
+    `[ "$(now "$P")" = ${q(p.after ?? 'none')} ] || { echo ${MARK}changed; exit 0; }`,
+    p.existed ? 'git restore --source="$c" --worktree -- "$P" || exit 1' : 'rm -f -- "$P"',
+    'if [ -n "$O" ]; then git rm --cached -q --ignore-unmatch -- "$O"; rm -f -- "$O"; fi',
+    `echo ${MARK}ok`,
+  ].join('\n');
+}
+
+/** The marker's word a review script ended with, and what follows it. */
+export function reviewAnswer(out: string): { word: string; rest: string } | null {
+  const at = out.lastIndexOf(MARK);
+  if (at < 0) return null;
+  const [word, ...rest] = out.slice(at + MARK.length).trim().split(' ');
+  return { word, rest: rest.join(' ') };
+}

@@ -1,4 +1,5 @@
-// Shipping a task on the Daytona provider, through the same repository actions as a local one:
+// Review and ship a task on the Daytona provider, through the same requests as a local one: its
+// file tree, and a revert and its undo, read and done in the sandbox; then the repository actions:
 // commit runs in the sandbox as the local repository's identity; push fetches the branch from the
 // sandbox as a bundle and pushes it from the local repository (no git token enters the sandbox);
 // Apply to My Checkout applies the sandbox's changes, uncommitted ones included, to the main
@@ -6,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Requests } from '../../shared/protocol.ts';
 import { git, makeRepo, startSidecar, tempDir, cleanup } from './harness.mjs';
 import { startFakeDaytona } from '../fixtures/fakeDaytona.mjs';
@@ -70,4 +71,28 @@ test('a Daytona task commits in its sandbox, pushes from the local repository, a
   assert.equal(readFileSync(join(repoPath, 'notes', 'draft.md'), 'utf8'), 'not committed\n');
   assert.equal(readFileSync(join(repoPath, 'src', 'remote.txt'), 'utf8'), 'from the sandbox\n');
   assert.match(git(repoPath, 'status', '--porcelain', '--untracked-files=all'), /notes\/draft\.md/, 'applied as uncommitted changes');
+});
+
+test('a Daytona task\'s file tree, a revert and its undo, in the sandbox', { timeout: 120_000 }, async () => {
+  const t = await sc.request(Requests.CreateTask.method, { repoId: repo.id, prompt: 'write docs/new.md\nnew in the sandbox\nend\nDone.', mode: 'full_access' });
+  const idle = await sc.waitTask(t.id, ['idle', 'error'], 90_000);
+  assert.equal(idle.status, 'idle', idle.errorMessage);
+  const work = join(fake.sandboxes().find((s) => s.labels['foundry.task'] === t.id).home, 'repo');
+  await sc.waitFor(() => sc.task(t.id)?.git?.uncommitted >= 1, 'the change projected');
+
+  const root = await sc.request(Requests.GetFileTree.method, { taskId: t.id });
+  assert.ok(root.entries.findIndex((e) => e.type === 'directory') === 0, `directories first: ${JSON.stringify(root.entries)}`);
+  assert.ok(!root.entries.some((e) => e.name === '.git'), '.git is left out');
+  assert.deepEqual(root.entries.find((e) => e.name === 'docs'), { name: 'docs', path: 'docs', type: 'directory' });
+  const docs = await sc.request(Requests.GetFileTree.method, { taskId: t.id, dir: 'docs' });
+  assert.deepEqual(docs.entries, [{ name: 'new.md', path: 'docs/new.md', type: 'file', change: 'added' }]);
+  await assert.rejects(sc.request(Requests.GetFileTree.method, { taskId: t.id, dir: '../..' }), (e) => e.code === -32602 && /dir:/.test(e.message));
+  await assert.rejects(sc.request(Requests.GetFileTree.method, { taskId: t.id, dir: 'nope' }), (e) => e.code === -32001 || /not a folder/.test(e.message));
+
+  const { revertId } = await sc.request(Requests.RevertFile.method, { taskId: t.id, path: 'docs/new.md' });
+  assert.equal(existsSync(join(work, 'docs', 'new.md')), false, 'the new file is reverted away in the sandbox');
+  await sc.waitFor(() => sc.task(t.id)?.changes.files === 0, 'the revert projected');
+  await sc.request(Requests.UndoRevert.method, { taskId: t.id, revertId });
+  assert.equal(readFileSync(join(work, 'docs', 'new.md'), 'utf8'), 'new in the sandbox\n', 'the undo brings it back');
+  await sc.waitFor(() => sc.task(t.id)?.changes.files >= 1, 'the undo projected');
 });
