@@ -13,12 +13,13 @@ import { test } from 'node:test';
 import { startFakeDaytona } from '../../test/fixtures/fakeDaytona.mjs';
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
-import { answerInput, createTask, openFoundryView, openSessionFromTree, pickQuickItem, runCommand, treeItem, waitForChat, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
+import { answerInput, createTask, editorTab, openFoundryView, openSessionFromTree, pickQuickItem, runCommand, treeItem, waitForChat, waitForTreeDescription, waitForTreeItem } from '../harness/workbench.mjs';
 import { waitForFile } from '../../test/waitFor.mjs';
 
 const PROMPT = 'Work in a Daytona sandbox';
-// The setup script waits for a file the test writes into the sandbox: the row is seen at that stage.
-const SETUP = '#!/bin/sh\nwhile [ ! -f .e2e-go ]; do sleep 0.1; done\necho set up in the sandbox > setup-done.txt\n';
+// The setup script waits for a file the test writes into the sandbox's home (outside the
+// repository, so neither is a change): the row is seen at that stage.
+const SETUP = '#!/bin/sh\nwhile [ ! -f "$HOME/.e2e-go" ]; do sleep 0.1; done\necho set up in the sandbox > "$HOME/setup-done.txt"\n';
 
 test('a Daytona task: its stages in the explorer, ready, a chat that edits in the sandbox, its change, archived home', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'foundry-e2e-daytona-'));
@@ -40,10 +41,10 @@ test('a Daytona task: its stages in the explorer, ready, a chat that edits in th
     await answerInput(page, 'Daytona API key', fake.apiKey);
     await createTask(page, PROMPT, { branch: 'e2e/daytona', until: /Running setup script/ });
     await f.shot('daytona-setup-stage');
-    writeFileSync(join(box().home, 'repo', '.e2e-go'), '');
+    writeFileSync(join(box().home, '.e2e-go'), '');
     await waitForTreeDescription(page, PROMPT, /^Idle · Daytona · up/, { timeout: 60_000 });
     assert.equal(fake.sandboxes().length, 1, 'one sandbox');
-    assert.equal(readFileSync(join(box().home, 'repo', 'setup-done.txt'), 'utf8'), 'set up in the sandbox\n');
+    assert.equal(readFileSync(join(box().home, 'setup-done.txt'), 'utf8'), 'set up in the sandbox\n');
     await f.shot('daytona-idle');
   });
 
@@ -57,7 +58,12 @@ test('a Daytona task: its stages in the explorer, ready, a chat that edits in th
     await waitForFile(join(box().home, 'repo', 'notes', 'remote.txt'));
     assert.equal(readFileSync(join(box().home, 'repo', 'notes', 'remote.txt'), 'utf8'), 'made in the sandbox\n');
     await waitForTreeDescription(page, PROMPT, /^\+\d+ -\d+ · Daytona · up/, { timeout: 60_000 });
+    await treeItem(page, /^Changes/).first().click();
     await waitForTreeItem(page, 'remote.txt');
+    // Its diff opens in VS Code's diff editor, both sides read from the sandbox through the sidecar.
+    await treeItem(page, 'remote.txt').first().click();
+    await editorTab(page, 'remote.txt (Base ↔ Sandbox)').waitFor({ state: 'visible' });
+    await page.locator('.monaco-diff-editor .modified .view-lines', { hasText: 'made in the sandbox' }).waitFor({ state: 'visible' });
     await f.shot('daytona-chat-change');
   });
 

@@ -12,9 +12,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { git } from '../../test/gitRepo.mjs';
+import { waitForDir } from '../../test/waitFor.mjs';
 import { branchSha, startFakeGitHub } from '../../test/fixtures/fakeGitHub/index.mjs';
 import { chatParts, sendMessage, waitForAgentText } from '../harness/chat.mjs';
 import { openFoundry } from '../harness/foundry.mjs';
@@ -190,10 +191,12 @@ test('commit, push and open a pull request from the palette; a rejected push say
     const actionsSent = () => readTraffic(f.trafficLog).filter((m) => m.direction === 'in' && m.method === 'foundry/runRepoAction').length;
     const before = actionsSent();
     await failed.getByRole('button', { name: 'Retry' }).click();
-    await failed.waitFor({ state: 'hidden' });
+    // The traffic log says the push went again; its failure may replace the toast before the old
+    // one is ever seen gone, so what is awaited is the request, then a failure toast again.
+    await waitForDir(dirname(f.trafficLog), () => actionsSent() === before + 1, 'Retry to send the push once more');
     await failed.waitFor({ state: 'visible' });
     assert.match((await failed.textContent()) ?? '', /fetch first/);
-    assert.equal(actionsSent(), before + 1, 'Retry sent the push once more');
+    assert.equal(actionsSent(), before + 1, 'Retry sent the push once more, and only once');
     await waitForTreeItem(page, 'Push failed');
     await f.shot('ship-push-rejected');
   });

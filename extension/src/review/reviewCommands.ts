@@ -74,7 +74,7 @@ async function openDiff({ data }: ReviewEnv, task: TaskSummary, path: string, ag
   const left = diffUri(root, task.id, path, 'original', against);
   const realFile = local && !diffNotice(diff) && diff.modified !== null;
   const right = realFile ? worktreeUri(root, path) : diffUri(root, task.id, path, 'modified', against);
-  await vscode.commands.executeCommand('vscode.diff', left, right, diffTitle(path, against), { preview: true });
+  await vscode.commands.executeCommand('vscode.diff', left, right, diffTitle(path, against, local), { preview: true });
 }
 
 const openFileDiff: ReviewCommand = (env) => async (...args) => {
@@ -100,7 +100,7 @@ const openAllChanges: ReviewCommand =
       const modified = f.status === 'deleted' ? undefined : f.binary ? diffUri(root, task.id, f.path, 'modified', against) : file;
       return [file, original, modified];
     });
-    await vscode.commands.executeCommand('vscode.changes', allChangesTitle(task.title, against), resources);
+    await vscode.commands.executeCommand('vscode.changes', allChangesTitle(task.title, against, local), resources);
   };
 
 /** Switch what diffs compare with; a Foundry diff in the active editor opens again against it. */

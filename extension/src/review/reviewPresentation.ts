@@ -90,14 +90,15 @@ export function fileChangeRow(taskId: string, change: FileChange): Row {
   };
 }
 
-/** The "Files" node under a task: the worktree's file tree, read one folder at a time when expanded. */
+/** The "Files" node under a task: the worktree's (or a remote sandbox's) file tree, read one folder at a time when expanded. */
 export function filesRow(task: TaskSummary): Row {
+  const where = task.worktreePath ? 'worktree' : 'sandbox';
   return {
     id: `files:${task.id}`,
     label: 'Files',
-    description: 'worktree',
+    description: where,
     icon: { id: 'list-tree' },
-    tooltip: `Browse the task's worktree${task.worktreePath ? `\n${task.worktreePath}` : ''}`,
+    tooltip: `Browse the task's ${where}${task.worktreePath ? `\n${task.worktreePath}` : ''}`,
     contextValue: 'files',
     expanded: false,
     collapsed: true,
@@ -132,14 +133,14 @@ export function diffSideText(diff: FileDiff, side: DiffSide): string {
   return diffNotice(diff) ?? diff[side] ?? '';
 }
 
-/** The diff editor's title: `hello.txt (Base ↔ Worktree)`. */
-export function diffTitle(path: string, against: Against): string {
-  return `${splitPath(path).name} (${against === 'head' ? 'HEAD' : 'Base'} ↔ Worktree)`;
+/** The diff editor's title: `hello.txt (Base ↔ Worktree)`; a remote sandbox's file: `(Base ↔ Sandbox)`. */
+export function diffTitle(path: string, against: Against, local = true): string {
+  return `${splitPath(path).name} (${against === 'head' ? 'HEAD' : 'Base'} ↔ ${local ? 'Worktree' : 'Sandbox'})`;
 }
 
 /** The multi-file diff editor's title. */
-export function allChangesTitle(taskTitle: string, against: Against): string {
-  return `${taskTitle}: Changes (${against === 'head' ? 'HEAD' : 'Base'} ↔ Worktree)`;
+export function allChangesTitle(taskTitle: string, against: Against, local = true): string {
+  return `${taskTitle}: Changes (${against === 'head' ? 'HEAD' : 'Base'} ↔ ${local ? 'Worktree' : 'Sandbox'})`;
 }
 
 /**

@@ -154,6 +154,7 @@ test('a foundry: document names its task, side and comparison; anything else is 
   assert.deepEqual(splitPath('a/b/c.ts'), { name: 'c.ts', dir: 'a/b' });
   assert.equal(diffTitle('src/hello.txt', 'base'), 'hello.txt (Base ↔ Worktree)');
   assert.equal(diffTitle('src/hello.txt', 'head'), 'hello.txt (HEAD ↔ Worktree)');
+  assert.equal(diffTitle('src/hello.txt', 'base', false), 'hello.txt (Base ↔ Sandbox)', "a remote sandbox's file");
 });
 
 test('each side of a diff reads as the file, empty where it does not exist, or a notice for binary and large files', () => {
