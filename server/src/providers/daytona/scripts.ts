@@ -189,7 +189,7 @@ export function revertScript(p: { workdir: string; baseRef: string; path: string
     'if [ "$n" != none ]; then GIT_INDEX_FILE="$idx" git update-index --add -- "$P" || exit 1; fi',
     'tree=$(GIT_INDEX_FILE="$idx" git write-tree) || exit 1',
     'rm -f "$idx"',
-    'c=$(GIT_AUTHOR_NAME=Foundry GIT_AUTHOR_EMAIL=foundry@localhost GIT_COMMITTER_NAME=Foundry GIT_COMMITTER_EMAIL=foundry@localhost git commit-tree "$tree" -m "foundry: before reverting $P") || exit 1',
+    `c=$(${IDENTITY} git commit-tree "$tree" -m "foundry: before reverting $P") || exit 1`,
     `git update-ref ${q(p.ref)} "$c" || exit 1`,
     'restore() { if [ "$(at "$1")" != none ]; then git restore --source="$B" --staged --worktree -- "$1"; else git rm --cached -q --ignore-unmatch -- "$1"; rm -f -- "$1"; fi; }',
     'restore "$P" || exit 1',
